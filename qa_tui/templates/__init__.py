@@ -1,0 +1,28 @@
+"""Templates: compile assessment definitions into immutable models, and score answers."""
+
+from __future__ import annotations
+
+from qa_tui.templates.answers import Parsed, answer_label, check_value, match_option, parse_answer
+from qa_tui.templates.canonical import canonical_json, sha256_hex, template_hash
+from qa_tui.templates.compiler import compile_template
+from qa_tui.templates.library import TemplateEntry, TemplateLibrary, bundled_dir
+from qa_tui.templates.loader import load_template_file, read_template_document
+from qa_tui.templates.model import (
+    Band,
+    Condition,
+    Option,
+    Question,
+    Scale,
+    ScoringRule,
+    Section,
+    Template,
+)
+from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, visible_questions
+
+__all__ = [
+    "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "Scale", "ScoreReport",
+    "ScoringRule", "Section", "SectionScore", "Template", "TemplateEntry", "TemplateLibrary",
+    "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
+    "load_template_file", "match_option", "parse_answer", "read_template_document", "score",
+    "sha256_hex", "template_hash", "visible_questions",
+]

@@ -1,0 +1,199 @@
+"""Immutable, typed template models: what a compiled template file becomes.
+
+Everything an assessment needs to ask questions and score answers is here as data, so the engine
+has no template-specific code. Instances are only built by the compiler, which has already
+checked every cross-reference (scales, ``show_if`` targets, bands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+from qa_tui.domain import JsonValue, Kind, QuestionType, ScoringMethod
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer on a scale or in a choice list.
+
+    ``concern`` marks an answer that, on a critical question, flags the assessment for escalation
+    (e.g. "No" on "Are call bells within reach?").
+    """
+
+    value: JsonValue
+    label: str
+    key: str
+    description: str = ""
+    concern: bool = False
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    title: str
+    options: tuple[Option, ...]
+    allow_na: bool = False
+    note_required_for: tuple[JsonValue, ...] = ()
+    """Answers that need an evidence note before the assessment can be completed."""
+
+    @cached_property
+    def numeric(self) -> bool:
+        return all(isinstance(o.value, int | float) and not isinstance(o.value, bool) for o in self.options)
+
+    @cached_property
+    def digit_values(self) -> bool:
+        """True when option values are integers 1-9: then a typed digit means that value."""
+        return self.numeric and all(
+            isinstance(o.value, int) and 1 <= o.value <= 9 for o in self.options
+        )
+
+    @cached_property
+    def max_value(self) -> float:
+        return max(float(o.value) for o in self.options) if self.numeric else 0.0
+
+    @cached_property
+    def min_value(self) -> float:
+        return min(float(o.value) for o in self.options) if self.numeric else 0.0
+
+    def option(self, value: JsonValue) -> Option | None:
+        for opt in self.options:
+            if opt.value == value and type(opt.value) is type(value):
+                return opt
+        return None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``show_if``: the question shows only when an earlier answer is (or is not) one of values."""
+
+    question: str
+    values: tuple[JsonValue, ...]
+    negate: bool = False
+
+    def holds(self, answer: JsonValue) -> bool:
+        hit = answer is not None and (
+            any(answer == v for v in self.values)
+            or (isinstance(answer, list) and any(a in self.values for a in answer))
+        )
+        return hit != self.negate
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    type: QuestionType
+    scale: Scale | None = None
+    """For ``scale``, ``choice``, ``multi`` and ``yes_no``: the options to pick from."""
+    guidance: str = ""
+    evidence_prompt: str = ""
+    required: bool = True
+    weight: float = 1.0
+    critical: bool = False
+    allow_na: bool = False
+    show_if: Condition | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def scored(self) -> bool:
+        return (
+            self.type is QuestionType.SCALE
+            and self.scale is not None
+            and self.scale.numeric
+            and self.weight > 0
+        )
+
+
+@dataclass(frozen=True)
+class Band:
+    """A rating band on the percentage score: ``low`` to ``high`` inclusive, whole percents."""
+
+    low: int
+    high: int
+    rating: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Limiter:
+    """A cap: any scored answer with a value in ``values`` caps the rating at ``cap``."""
+
+    values: tuple[JsonValue, ...]
+    cap: str
+
+
+@dataclass(frozen=True)
+class ScoringRule:
+    method: ScoringMethod
+    bands: tuple[Band, ...] = ()
+    limiters: tuple[Limiter, ...] = ()
+    scale: Scale | None = None
+    """For ``mean``/``worst``/``cqc_aggregate``: the scale whose labels name the rating."""
+
+    def ratings(self) -> tuple[str, ...]:
+        """Rating names from worst to best, as this rule produces them."""
+        if self.bands:
+            return tuple(b.rating for b in self.bands)
+        if self.scale is not None:
+            return tuple(o.label for o in sorted(self.scale.options, key=lambda o: float(o.value)))
+        return ()
+
+
+@dataclass(frozen=True)
+class Scoring:
+    section: ScoringRule
+    overall: ScoringRule
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    description: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    version: str
+    title: str
+    kind: Kind
+    description: str
+    source: str
+    notes: str
+    scales: Mapping[str, Scale]
+    sections: tuple[Section, ...]
+    scoring: Scoring
+    data: Mapping[str, JsonValue] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    """The normalised source document: what canonical JSON and the hash are computed from."""
+
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def _by_id(self) -> Mapping[str, Question]:
+        return MappingProxyType({q.id: q for q in self.questions})
+
+    @cached_property
+    def _section_of(self) -> Mapping[str, Section]:
+        return MappingProxyType({q.id: s for s in self.sections for q in s.questions})
+
+    def question(self, question_id: str) -> Question | None:
+        return self._by_id.get(question_id)
+
+    def section_of(self, question_id: str) -> Section:
+        return self._section_of[question_id]
+
+    def find_question(self, text: str) -> Question | None:
+        """A question by id, ignoring case (assessors type ``wl3`` as readily as ``WL3``)."""
+        if text in self._by_id:
+            return self._by_id[text]
+        folded = {q.id.casefold(): q for q in self.questions}
+        return folded.get(text.strip().casefold())
