@@ -1,0 +1,241 @@
+"""Commands on assessments: new, answer, note, clear, action, complete, list, show, history, bin."""
+
+from __future__ import annotations
+
+import click
+
+from qa_tui.cli.context import CliContext, pass_cli
+from qa_tui.cli.output import ExitCode, emit, emit_json
+from qa_tui.cli.render import detail_text, history_rows, summary_rows
+from qa_tui.services.views import action_json
+
+
+@click.command()
+@click.option("--template", "template_id", required=True, help="Template id (see `qa-tui templates`).")
+@click.option("--org", required=True, help="Organisation name.")
+@click.option("--org-code", default=None, help="ODS code, e.g. RTD or A81001.")
+@click.option("--site", default="", help="Site or service visited.")
+@click.option("--assessor", "assessors", multiple=True, help="Assessor name (repeat for several).")
+@click.option("--date", "visit_date", default=None, help="Visit date YYYY-MM-DD (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the new assessment as JSON.")
+@pass_cli
+def new(app: CliContext, template_id: str, org: str, org_code: str | None, site: str,
+        assessors: tuple[str, ...], visit_date: str | None, as_json: bool) -> int:
+    """Create an assessment and print its id."""
+    detail = app.services.assessments.start(template_id, org_name=org, org_code=org_code,
+                                            site=site, assessors=assessors, visit_date=visit_date)
+    if as_json:
+        emit_json(detail.to_json())
+    else:
+        emit(detail.id)
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@click.argument("question")
+@click.argument("value", required=False)
+@click.option("--note", default=None, help="Evidence note (replaces any earlier note).")
+@click.option("--na", is_flag=True, help="Record the question as not applicable.")
+@pass_cli
+def answer(app: CliContext, assessment: str, question: str, value: str | None,
+           note: str | None, na: bool) -> int:
+    """Record one answer. VALUE: an option's label, key or value; text; a number; a date."""
+    if value is None and not na and note is None:
+        raise click.UsageError("give a VALUE, --na, or --note")
+    svc = app.services.assessments
+    aid = svc.resolve_id(assessment)
+    detail = svc.answer(aid, question, value, na=na, note=note)
+    q = detail.template.find_question(question)
+    qid = q.id if q else question
+    shown = detail.label(qid) or "(no answer)"
+    emit(f"{qid} = {shown}  (saved; {detail.report.answered}/{detail.report.total} answered)")
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@click.argument("question")
+@click.argument("text")
+@pass_cli
+def note(app: CliContext, assessment: str, question: str, text: str) -> int:
+    """Set the evidence note of a question (an empty TEXT removes it)."""
+    svc = app.services.assessments
+    svc.set_note(svc.resolve_id(assessment), question, text)
+    emit(f"note saved for {question}")
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@click.argument("question")
+@pass_cli
+def clear(app: CliContext, assessment: str, question: str) -> int:
+    """Remove an answer (its evidence note is kept)."""
+    svc = app.services.assessments
+    svc.clear(svc.resolve_id(assessment), question)
+    emit(f"{question} cleared")
+    return ExitCode.OK
+
+
+@click.group()
+def action() -> None:
+    """Add, edit and close actions on an assessment."""
+
+
+@action.command("add")
+@click.argument("assessment")
+@click.argument("description")
+@click.option("--owner", default="", help="Who will do it.")
+@click.option("--due", default=None, help="Due date YYYY-MM-DD.")
+@click.option("--priority", default="medium", type=click.Choice(["low", "medium", "high"]))
+@click.option("--question", default=None, help="The question the action belongs to.")
+@pass_cli
+def action_add(app: CliContext, assessment: str, description: str, owner: str, due: str | None,
+               priority: str, question: str | None) -> int:
+    """Add an action; prints its id."""
+    svc = app.services.assessments
+    rec = svc.add_action(svc.resolve_id(assessment), description, owner=owner, due=due,
+                         priority=priority, question_id=question)
+    emit(rec.id)
+    return ExitCode.OK
+
+
+@action.command("edit")
+@click.argument("assessment")
+@click.argument("action_id")
+@click.option("--description", default=None)
+@click.option("--owner", default=None)
+@click.option("--due", default=None, help="Due date YYYY-MM-DD ('' removes it).")
+@click.option("--priority", default=None, type=click.Choice(["low", "medium", "high"]))
+@click.option("--status", default=None, type=click.Choice(["open", "closed"]))
+@pass_cli
+def action_edit(app: CliContext, assessment: str, action_id: str, description: str | None,
+                owner: str | None, due: str | None, priority: str | None,
+                status: str | None) -> int:
+    """Change an action (only the options given)."""
+    svc = app.services.assessments
+    kwargs: dict[str, object] = {}
+    if due is not None:
+        kwargs["due"] = due or None
+    rec = svc.edit_action(svc.resolve_id(assessment), action_id, description=description,
+                          owner=owner, priority=priority, status=status, **kwargs)  # type: ignore[arg-type]
+    emit_json(action_json(rec))
+    return ExitCode.OK
+
+
+@action.command("close")
+@click.argument("assessment")
+@click.argument("action_id")
+@pass_cli
+def action_close(app: CliContext, assessment: str, action_id: str) -> int:
+    """Mark an action closed."""
+    svc = app.services.assessments
+    rec = svc.close_action(svc.resolve_id(assessment), action_id)
+    emit(f"action {rec.id[:8]} closed")
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@pass_cli
+def complete(app: CliContext, assessment: str) -> int:
+    """Mark complete; refused (listing every reason) while required answers or notes are open."""
+    svc = app.services.assessments
+    detail = svc.complete(svc.resolve_id(assessment))
+    emit(f"complete: {detail.report.overall.rating or 'not rated'} ({detail.report.overall.trace})")
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@pass_cli
+def reopen(app: CliContext, assessment: str) -> int:
+    """Return a complete assessment to draft so it can be changed."""
+    svc = app.services.assessments
+    svc.reopen(svc.resolve_id(assessment))
+    emit("reopened as draft")
+    return ExitCode.OK
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@click.option("--bin", "in_bin", is_flag=True, help="List deleted assessments instead.")
+@pass_cli
+def list_(app: CliContext, as_json: bool, in_bin: bool) -> int:
+    """Assessments with template, status and progress, most recently changed first."""
+    items = app.services.assessments.list(deleted=in_bin)
+    if as_json:
+        emit_json([s.to_json() for s in items])
+    else:
+        emit(summary_rows(items))
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@click.option("--json", "as_json", is_flag=True, help="Stable machine-readable form.")
+@pass_cli
+def show(app: CliContext, assessment: str, as_json: bool) -> int:
+    """One assessment: answers, notes, section and overall scores with how they were reached."""
+    svc = app.services.assessments
+    detail = svc.get(svc.resolve_id(assessment, deleted=None))
+    if as_json:
+        emit_json(detail.to_json())
+    else:
+        emit(detail_text(detail))
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def history(app: CliContext, assessment: str, as_json: bool) -> int:
+    """The audit log of one assessment: every change, when and by whom."""
+    svc = app.services.assessments
+    entries = svc.history(svc.resolve_id(assessment, deleted=None))
+    if as_json:
+        emit_json([e.to_json() for e in entries])
+    else:
+        emit(history_rows(entries))
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@pass_cli
+def undo(app: CliContext, assessment: str) -> int:
+    """Undo the latest change to an assessment (repeat to go further back)."""
+    svc = app.services.assessments
+    what = svc.undo(svc.resolve_id(assessment))
+    emit(f"undone: {what}" if what else "nothing to undo")
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@pass_cli
+def delete(app: CliContext, assessment: str) -> int:
+    """Move an assessment to the bin (restorable with `restore-deleted`)."""
+    svc = app.services.assessments
+    aid = svc.resolve_id(assessment)
+    svc.delete(aid)
+    emit(f"{aid[:8]} moved to the bin")
+    return ExitCode.OK
+
+
+@click.command("restore-deleted")
+@click.argument("assessment")
+@pass_cli
+def restore_deleted(app: CliContext, assessment: str) -> int:
+    """Bring an assessment back from the bin."""
+    svc = app.services.assessments
+    aid = svc.resolve_id(assessment, deleted=True)
+    svc.restore(aid)
+    emit(f"{aid[:8]} restored")
+    return ExitCode.OK
+
+
+COMMANDS = (new, answer, note, clear, action, complete, reopen, list_, show, history, undo,
+            delete, restore_deleted)

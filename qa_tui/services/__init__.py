@@ -1,0 +1,68 @@
+"""The one API the TUI and the CLI call: use cases over the store, templates and returns.
+
+:func:`build_services` is the composition root: it resolves paths, opens the database and loads
+the template library, and is used alike by the CLI, the TUI and the tests.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+
+from qa_tui.config import Paths, resolve_paths
+from qa_tui.domain import utc_now
+from qa_tui.services.assessments import UNSET, AssessmentService, Clock
+from qa_tui.services.catalog import CheckResult, TemplateInfo, check_template_files, template_infos
+from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
+from qa_tui.store import Store, open_store
+from qa_tui.templates import TemplateLibrary
+
+
+def default_actor() -> str:
+    """Who the audit log names: ``QA_TUI_ACTOR`` if set, else the operating-system user."""
+    name = os.environ.get("QA_TUI_ACTOR", "").strip()
+    if name:
+        return name[:100]
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some locked-down machines
+        return "unknown"
+
+
+@dataclass
+class Services:
+    paths: Paths
+    store: Store
+    library: TemplateLibrary
+    assessments: AssessmentService
+    actor: str
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def templates(self) -> list[TemplateInfo]:
+        return template_infos(self.library)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def load_library(paths: Paths) -> TemplateLibrary:
+    return TemplateLibrary.load(user_dir=paths.templates_dir)
+
+
+def build_services(paths: Paths | None = None, *, actor: str | None = None,
+                   clock: Clock = utc_now, library: TemplateLibrary | None = None) -> Services:
+    paths = paths or resolve_paths()
+    store = open_store(paths.db_path, backup_dir=paths.backup_dir)
+    library = library or load_library(paths)
+    who = actor or default_actor()
+    return Services(paths=paths, store=store, library=library,
+                    assessments=AssessmentService(store, library, actor=who, clock=clock),
+                    actor=who)
+
+
+__all__ = [
+    "UNSET", "AssessmentDetail", "AssessmentService", "AssessmentSummary", "CheckResult",
+    "HistoryEntry", "Services", "TemplateInfo", "build_services", "check_template_files",
+    "default_actor", "load_library", "template_infos",
+]

@@ -1,0 +1,478 @@
+"""Use cases on one assessment: start, answer, note, actions, complete, undo, bin.
+
+Every change is one short write transaction holding exactly one event row, committed before the
+method returns: when the caller shows the result as saved, it is on disk. Callers get read
+models back (:mod:`qa_tui.services.views`), never database rows to mutate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+from qa_tui.domain import (
+    ActionStatus,
+    AnswerState,
+    JsonValue,
+    Priority,
+    Status,
+    clean_line,
+    clean_note,
+    clean_ods_code,
+    clean_org_name,
+    parse_date,
+    utc_now,
+)
+from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
+from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
+from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
+from qa_tui.store.repo import UnitOfWork
+from qa_tui.templates import (
+    Question,
+    Template,
+    TemplateLibrary,
+    canonical_json,
+    check_value,
+    compile_template,
+    parse_answer,
+    score,
+    template_hash,
+)
+
+Clock = Callable[[], dt.datetime]
+UNDOABLE = frozenset({"answer", "action.add", "action.edit"})
+
+
+@dataclass(frozen=True)
+class _Unset:
+    pass
+
+
+UNSET: Any = _Unset()
+
+
+class AssessmentService:
+    def __init__(self, store: Store, library: TemplateLibrary, *, actor: str,
+                 clock: Clock = utc_now) -> None:
+        self.store = store
+        self.library = library
+        self.actor = actor
+        self.clock = clock
+        self._templates: dict[str, Template] = {}
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def template_of(self, rec: AssessmentRecord) -> Template:
+        """The template an assessment started with, compiled from its snapshot (cached by hash)."""
+        cached = self._templates.get(rec.template_hash)
+        if cached is None:
+            cached = compile_template(json.loads(rec.template_snapshot),
+                                      file=f"snapshot of {rec.template_id} {rec.template_version}")
+            self._templates[rec.template_hash] = cached
+        return cached
+
+    def resolve_id(self, text: str, *, deleted: bool | None = False) -> str:
+        """A full id from an unambiguous prefix (``3f2a`` for ``3f2a9c...``)."""
+        prefix = text.strip().lower()
+        if not prefix:
+            raise InvalidInput("an assessment id is required")
+        with self.store.read() as tx:
+            matches = tx.find_assessment_ids(prefix, deleted=deleted)
+        if prefix in matches:
+            return prefix
+        if not matches:
+            where = " in the bin" if deleted else ""
+            raise NotFound(f"no assessment{where} with id {text.strip()!r}")
+        if len(matches) > 1:
+            shown = ", ".join(m[:8] for m in matches[:5])
+            raise Ambiguous(f"id {text.strip()!r} matches {len(matches)} assessments ({shown}); "
+                            "type more of it")
+        return matches[0]
+
+    def get(self, assessment_id: str) -> AssessmentDetail:
+        with self.store.read() as tx:
+            return self._detail(tx, self._require(tx, assessment_id, allow_deleted=True))
+
+    def list(self, *, deleted: bool = False) -> list[AssessmentSummary]:
+        with self.store.read() as tx:
+            records = tx.list_assessments(deleted=deleted)
+            out = []
+            for rec in records:
+                template = self.template_of(rec)
+                answers = {k: _state(v) for k, v in tx.get_answers(rec.id).items()}
+                out.append(summarise(rec, template, score(template, answers)))
+        return out
+
+    def history(self, assessment_id: str) -> list[HistoryEntry]:
+        with self.store.read() as tx:
+            self._require(tx, assessment_id, allow_deleted=True)
+            return [HistoryEntry.of(e) for e in tx.events(assessment_id)]
+
+    # -- starting and lifecycle -------------------------------------------------------------
+
+    def start(self, template_id: str, *, org_name: str, org_code: str | None = None,
+              site: str = "", assessors: Sequence[str] = (),
+              visit_date: dt.date | str | None = None) -> AssessmentDetail:
+        template = self.library.get(template_id)
+        now = self.clock()
+        people = tuple(clean_line(a, field="assessor name", max_len=100) for a in assessors
+                       if a.strip())
+        snapshot = canonical_json(dict(template.data))
+        rec = AssessmentRecord(
+            id=str(uuid.uuid4()),
+            template_id=template.id,
+            template_version=template.version,
+            template_hash=template_hash(dict(template.data)),
+            template_snapshot=snapshot,
+            org_name=clean_org_name(org_name),
+            org_code=clean_ods_code(org_code),
+            site=clean_line(site, field="site or service", required=False),
+            kind=template.kind.value,
+            assessors=people,
+            visit_date=parse_date(visit_date, field="visit date") if visit_date else now.date(),
+            status=Status.DRAFT.value,
+            created_at=now,
+            updated_at=now,
+            completed_at=None,
+            revision=1,
+            synced_revision=None,
+            origin="local",
+            deleted_at=None,
+        )
+        with self.store.write() as tx:
+            tx.insert_assessment(rec)
+            self._event(tx, rec.id, "start", "", None,
+                        {"template": template.id, "version": template.version,
+                         "organisation": rec.org_name}, now)
+            return self._detail(tx, rec)
+
+    def complete(self, assessment_id: str) -> AssessmentDetail:
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            if rec.status == Status.COMPLETE:
+                return self._detail(tx, rec)
+            detail = self._detail(tx, rec)
+            reasons = self.completion_blockers(detail)
+            if reasons:
+                raise Refused("cannot complete yet", reasons)
+            rec = self._save(tx, rec, now, status=Status.COMPLETE.value, completed_at=now)
+            self._event(tx, rec.id, "status", "", Status.DRAFT.value, Status.COMPLETE.value, now)
+            return self._detail(tx, rec)
+
+    def completion_blockers(self, detail: AssessmentDetail) -> list[str]:
+        """Everything that stops completion, as sentences a person can act on."""
+        reasons = []
+        for qid in detail.report.required_open:
+            reasons.append(f"{qid} is required and not answered")
+        for qid in detail.report.notes_owed:
+            reasons.append(f"{qid} needs an evidence note for the answer {detail.label(qid)!r}")
+        return reasons
+
+    def reopen(self, assessment_id: str) -> AssessmentDetail:
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            if rec.status != Status.COMPLETE:
+                return self._detail(tx, rec)
+            rec = self._save(tx, rec, now, status=Status.DRAFT.value, completed_at=None)
+            self._event(tx, rec.id, "status", "", Status.COMPLETE.value, Status.DRAFT.value, now)
+            return self._detail(tx, rec)
+
+    def delete(self, assessment_id: str) -> None:
+        """Move to the bin: hidden from the list, restorable, nothing erased."""
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            tx.update_assessment(replace(rec, deleted_at=now))
+            self._event(tx, rec.id, "bin", "", None, iso_or_none(now), now)
+
+    def restore(self, assessment_id: str) -> None:
+        now = self.clock()
+        with self.store.write() as tx:
+            rec = self._require(tx, assessment_id, allow_deleted=True)
+            if rec.deleted_at is None:
+                return
+            tx.update_assessment(replace(rec, deleted_at=None))
+            self._event(tx, rec.id, "restore", "", iso_or_none(rec.deleted_at), None, now)
+
+    def purge(self, assessment_id: str) -> None:
+        """Erase for good; only from the bin, so one key press can never destroy work."""
+        with self.store.write() as tx:
+            rec = self._require(tx, assessment_id, allow_deleted=True)
+            if rec.deleted_at is None:
+                raise Refused("only assessments in the bin can be erased; delete it first")
+            tx.purge_assessment(rec.id)
+
+    # -- answering -----------------------------------------------------------------------------
+
+    def answer(self, assessment_id: str, question_id: str, raw: str | None = None, *,
+               value: JsonValue = UNSET, na: bool = False,
+               note: str | None = None) -> AssessmentDetail:
+        """Record an answer (typed text, or an already-typed value) and optionally its note."""
+        with self._edit(assessment_id) as (tx, rec, now):
+            question = self._question(rec, question_id)
+            old = self._current(tx, rec.id, question.id)
+            if na or raw is not None:
+                parsed = parse_answer(question, raw or "", na=na)
+                new = AnswerState(parsed.value, parsed.na, old.note)
+            elif value is not UNSET:
+                new = AnswerState(check_value(question, value), False, old.note)
+            else:
+                new = old
+            if note is not None:
+                new = replace(new, note=clean_note(note))
+            return self._put(tx, rec, question.id, old, new, now)
+
+    def set_note(self, assessment_id: str, question_id: str, note: str) -> AssessmentDetail:
+        with self._edit(assessment_id) as (tx, rec, now):
+            question = self._question(rec, question_id)
+            old = self._current(tx, rec.id, question.id)
+            return self._put(tx, rec, question.id, old, replace(old, note=clean_note(note)), now)
+
+    def clear(self, assessment_id: str, question_id: str) -> AssessmentDetail:
+        """Remove the answer but keep the evidence note: a note is work too."""
+        with self._edit(assessment_id) as (tx, rec, now):
+            question = self._question(rec, question_id)
+            old = self._current(tx, rec.id, question.id)
+            return self._put(tx, rec, question.id, old, AnswerState(None, False, old.note), now)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def add_action(self, assessment_id: str, description: str, *, owner: str = "",
+                   due: dt.date | str | None = None, priority: str = Priority.MEDIUM.value,
+                   question_id: str | None = None) -> ActionRecord:
+        with self._edit(assessment_id) as (tx, rec, now):
+            qid = self._question(rec, question_id).id if question_id else None
+            action = ActionRecord(
+                id=str(uuid.uuid4()), assessment_id=rec.id, question_id=qid,
+                description=_description(description),
+                owner=clean_line(owner, field="owner", max_len=100, required=False),
+                due_date=parse_date(due, field="due date") if due else None,
+                priority=_priority(priority), status=ActionStatus.OPEN.value,
+                created_at=now, updated_at=now, closed_at=None)
+            tx.put_action(action)
+            self._save(tx, rec, now)
+            self._event(tx, rec.id, "action.add", action.id, None, _action_state(action), now)
+            return action
+
+    def edit_action(self, assessment_id: str, action_id: str, *,
+                    description: str | None = None, owner: str | None = None,
+                    due: dt.date | str | None | _Unset = UNSET, priority: str | None = None,
+                    status: str | None = None) -> ActionRecord:
+        with self._edit(assessment_id) as (tx, rec, now):
+            old = self._action(tx, rec.id, action_id)
+            new = old
+            if description is not None:
+                new = replace(new, description=_description(description))
+            if owner is not None:
+                new = replace(new, owner=clean_line(owner, field="owner", max_len=100,
+                                                    required=False))
+            if not isinstance(due, _Unset):
+                new = replace(new, due_date=parse_date(due, field="due date") if due else None)
+            if priority is not None:
+                new = replace(new, priority=_priority(priority))
+            if status is not None:
+                try:
+                    state = ActionStatus(status.strip().lower())
+                except ValueError:
+                    raise InvalidInput(f"action status {status!r} is not open or closed") from None
+                new = replace(new, status=state.value,
+                              closed_at=now if state is ActionStatus.CLOSED else None)
+            if new == old:
+                return old
+            new = replace(new, updated_at=now)
+            tx.put_action(new)
+            self._save(tx, rec, now)
+            self._event(tx, rec.id, "action.edit", new.id, _action_state(old),
+                        _action_state(new), now)
+            return new
+
+    def close_action(self, assessment_id: str, action_id: str) -> ActionRecord:
+        return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value)
+
+    # -- undo ------------------------------------------------------------------------------
+
+    def undo(self, assessment_id: str) -> str | None:
+        """Undo the latest change not yet undone; say what was undone (None: nothing to undo).
+
+        Driven by the event log: each undo is itself an event naming the event it reverses, so
+        repeated undo walks further back and the audit trail keeps everything.
+        """
+        with self._edit(assessment_id) as (tx, rec, now):
+            target = _last_undoable(tx.events(rec.id))
+            if target is None:
+                return None
+            if target.kind == "answer":
+                current = self._current(tx, rec.id, target.target)
+                restored = _state_from(target.old)
+                self._write_answer(tx, rec.id, target.target, restored, now)
+                what = f"{target.target}: back to {_describe(restored)}"
+                old, new = _answer_json(current), _answer_json(restored)
+            else:
+                current_action = tx.get_action(target.target)
+                if target.kind == "action.add":
+                    if current_action is None:
+                        return None
+                    restored_action = replace(current_action, status=ActionStatus.CLOSED.value,
+                                              closed_at=now, updated_at=now)
+                    what = f"action {target.target[:8]} withdrawn"
+                else:
+                    if current_action is None:
+                        return None
+                    restored_action = _action_from(current_action, target.old, now)
+                    what = f"action {target.target[:8]} restored"
+                tx.put_action(restored_action)
+                old, new = _action_state(current_action), _action_state(restored_action)
+            self._save(tx, rec, now)
+            self._event(tx, rec.id, "undo", target.target, old,
+                        {"undone_event": target.id, "state": new}, now)
+            return what
+
+    # -- internals -----------------------------------------------------------------------
+
+    @contextmanager
+    def _edit(self, assessment_id: str, *, allow_complete: bool = False
+              ) -> Iterator[tuple[UnitOfWork, AssessmentRecord, dt.datetime]]:
+        now = self.clock()
+        with self.store.write() as tx:
+            rec = self._require(tx, assessment_id)
+            if rec.status == Status.COMPLETE and not allow_complete:
+                raise Refused("this assessment is complete; reopen it to make changes")
+            yield tx, rec, now
+
+    def _require(self, tx: UnitOfWork, assessment_id: str, *,
+                 allow_deleted: bool = False) -> AssessmentRecord:
+        rec = tx.get_assessment(assessment_id)
+        if rec is None or (rec.deleted_at is not None and not allow_deleted):
+            raise NotFound(f"no assessment with id {assessment_id!r}")
+        return rec
+
+    def _question(self, rec: AssessmentRecord, question_id: str) -> Question:
+        template = self.template_of(rec)
+        question = template.find_question(question_id)
+        if question is None:
+            raise NotFound(f"no question {question_id!r} in {template.id} {template.version}")
+        return question
+
+    def _action(self, tx: UnitOfWork, assessment_id: str, action_id: str) -> ActionRecord:
+        prefix = action_id.strip().lower()
+        matches = [a for a in tx.get_actions(assessment_id) if a.id.startswith(prefix)]
+        if not prefix or not matches:
+            raise NotFound(f"no action {action_id!r} on this assessment")
+        if len(matches) > 1:
+            raise Ambiguous(f"action id {action_id!r} matches {len(matches)} actions")
+        return matches[0]
+
+    def _current(self, tx: UnitOfWork, assessment_id: str, question_id: str) -> AnswerState:
+        row = tx.get_answer(assessment_id, question_id)
+        return _state(row) if row is not None else AnswerState()
+
+    def _put(self, tx: UnitOfWork, rec: AssessmentRecord, question_id: str, old: AnswerState,
+             new: AnswerState, now: dt.datetime) -> AssessmentDetail:
+        if new == old:
+            return self._detail(tx, rec)
+        self._write_answer(tx, rec.id, question_id, new, now)
+        rec = self._save(tx, rec, now)
+        self._event(tx, rec.id, "answer", question_id, _answer_json(old), _answer_json(new), now)
+        return self._detail(tx, rec)
+
+    def _write_answer(self, tx: UnitOfWork, assessment_id: str, question_id: str,
+                      state: AnswerState, now: dt.datetime) -> None:
+        if state == AnswerState():
+            tx.delete_answer(assessment_id, question_id)
+        else:
+            tx.put_answer(AnswerRecord(assessment_id, question_id, state.value, state.na,
+                                       state.note, now, self.actor))
+
+    def _save(self, tx: UnitOfWork, rec: AssessmentRecord, now: dt.datetime,
+              **changes: Any) -> AssessmentRecord:
+        new = replace(rec, revision=rec.revision + 1, updated_at=now, **changes)
+        tx.update_assessment(new)
+        return new
+
+    def _event(self, tx: UnitOfWork, assessment_id: str, kind: str, target: str, old: Any,
+               new: Any, now: dt.datetime) -> None:
+        tx.add_event(EventRecord(None, assessment_id, now, self.actor, kind, target, old, new))
+
+    def _detail(self, tx: UnitOfWork, rec: AssessmentRecord) -> AssessmentDetail:
+        template = self.template_of(rec)
+        rows = tx.get_answers(rec.id)
+        answers = {qid: _state(row) for qid, row in rows.items()}
+        return AssessmentDetail(
+            record=rec, template=template, answers=answers,
+            answered_at={qid: row.updated_at for qid, row in rows.items()},
+            actions=tuple(tx.get_actions(rec.id)), report=score(template, answers))
+
+
+def _state(row: AnswerRecord) -> AnswerState:
+    return AnswerState(row.value, row.na, row.note)
+
+
+def _answer_json(state: AnswerState) -> dict[str, Any] | None:
+    if state == AnswerState():
+        return None
+    return {"value": state.value, "na": state.na, "note": state.note}
+
+
+def _state_from(data: Any) -> AnswerState:
+    if not isinstance(data, dict):
+        return AnswerState()
+    return AnswerState(data.get("value"), bool(data.get("na")), str(data.get("note") or ""))
+
+
+def _describe(state: AnswerState) -> str:
+    if state == AnswerState():
+        return "unanswered"
+    if state.na:
+        return "N/A"
+    return "no answer" if state.value is None else repr(state.value)
+
+
+def _action_state(action: ActionRecord) -> dict[str, Any]:
+    return {"description": action.description, "owner": action.owner,
+            "due_date": action.due_date.isoformat() if action.due_date else None,
+            "priority": action.priority, "status": action.status,
+            "question_id": action.question_id}
+
+
+def _action_from(current: ActionRecord, data: Any, now: dt.datetime) -> ActionRecord:
+    data = data if isinstance(data, dict) else {}
+    status = str(data.get("status", current.status))
+    return replace(
+        current, description=str(data.get("description", current.description)),
+        owner=str(data.get("owner", current.owner)),
+        due_date=parse_date(data["due_date"]) if data.get("due_date") else None,
+        priority=str(data.get("priority", current.priority)), status=status,
+        closed_at=(current.closed_at or now) if status == ActionStatus.CLOSED.value else None,
+        updated_at=now)
+
+
+def _last_undoable(events: Sequence[EventRecord]) -> EventRecord | None:
+    undone: set[int] = set()
+    for event in reversed(events):
+        if event.kind == "undo" and isinstance(event.new, dict):
+            undone.add(int(event.new.get("undone_event", -1)))
+            continue
+        if event.kind in ("status", "start"):
+            return None  # never undo across completion or the start of the assessment
+        if event.kind in UNDOABLE and event.id not in undone:
+            return event
+    return None
+
+
+def _description(text: str) -> str:
+    value = clean_note(text, field="action description", max_len=2_000)
+    if not value:
+        raise InvalidInput("an action needs a description")
+    return value
+
+
+def _priority(text: str) -> str:
+    try:
+        return Priority(text.strip().lower()).value
+    except ValueError:
+        raise InvalidInput(f"priority {text!r} is not low, medium or high") from None
+
+
+def iso_or_none(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

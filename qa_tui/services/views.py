@@ -1,0 +1,187 @@
+"""Read models the TUI and CLI display: plain frozen values, never live database rows.
+
+``AssessmentDetail.to_json`` is the contract of ``qa-tui show ID --json`` (DESIGN §7): keys may be
+added, never removed or renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qa_tui.domain import AnswerState, Status
+from qa_tui.store import ActionRecord, AssessmentRecord, EventRecord
+from qa_tui.templates import Outcome, ScoreReport, Template, answer_label
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: str
+    org_name: str
+    org_code: str | None
+    site: str
+    template_id: str
+    template_title: str
+    template_version: str
+    status: str
+    visit_date: dt.date
+    updated_at: dt.datetime
+    answered: int
+    total: int
+    progress_pct: int
+    rating: str | None
+    deleted_at: dt.datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "organisation": self.org_name,
+            "organisation_code": self.org_code,
+            "site": self.site,
+            "template": self.template_id,
+            "template_version": self.template_version,
+            "status": self.status,
+            "visit_date": self.visit_date.isoformat(),
+            "progress_pct": self.progress_pct,
+            "answered": self.answered,
+            "total": self.total,
+            "rating": self.rating,
+            "updated_at": iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class AssessmentDetail:
+    record: AssessmentRecord
+    template: Template
+    answers: Mapping[str, AnswerState]
+    answered_at: Mapping[str, dt.datetime]
+    actions: tuple[ActionRecord, ...]
+    report: ScoreReport
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def status(self) -> Status:
+        return Status(self.record.status)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status is Status.COMPLETE
+
+    def answer(self, question_id: str) -> AnswerState:
+        return self.answers.get(question_id, AnswerState())
+
+    def label(self, question_id: str) -> str:
+        q = self.template.question(question_id)
+        a = self.answer(question_id)
+        return answer_label(q, a.value, a.na) if q is not None else ""
+
+    def summary(self) -> AssessmentSummary:
+        return summarise(self.record, self.template, self.report)
+
+    def to_json(self) -> dict[str, Any]:
+        rec, report = self.record, self.report
+        answers: dict[str, Any] = {}
+        for q in self.template.questions:
+            a = self.answers.get(q.id)
+            if a is None:
+                continue
+            answers[q.id] = {
+                "value": a.value,
+                "label": answer_label(q, a.value, a.na),
+                "na": a.na,
+                "note": a.note,
+                "visible": q.id in report.visible,
+                "answered_at": iso(self.answered_at.get(q.id)),
+            }
+        return {
+            "id": rec.id,
+            "revision": rec.revision,
+            "status": rec.status,
+            "organisation": {"name": rec.org_name, "code": rec.org_code},
+            "site": rec.site,
+            "assessors": list(rec.assessors),
+            "visit_date": rec.visit_date.isoformat(),
+            "kind": rec.kind,
+            "template": {"id": self.template.id, "version": self.template.version,
+                         "title": self.template.title, "hash": rec.template_hash},
+            "answers": answers,
+            "sections": [
+                {"id": s.id, "title": s.title, "answered": s.answered, "total": s.total,
+                 "required_open": list(s.required_open), **outcome_json(s.outcome)}
+                for s in report.sections
+            ],
+            "overall": outcome_json(report.overall),
+            "progress_pct": report.progress_pct,
+            "required_open": list(report.required_open),
+            "notes_owed": list(report.notes_owed),
+            "escalations": list(report.escalations),
+            "actions": [action_json(a) for a in self.actions],
+            "created_at": iso(rec.created_at),
+            "updated_at": iso(rec.updated_at),
+            "completed_at": iso(rec.completed_at),
+        }
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    return {"score_pct": outcome.score_pct, "rating": outcome.rating, "band": outcome.band,
+            "trace": outcome.trace}
+
+
+def action_json(action: ActionRecord) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "question_id": action.question_id,
+        "description": action.description,
+        "owner": action.owner,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "priority": action.priority,
+        "status": action.status,
+        "created_at": iso(action.created_at),
+        "closed_at": iso(action.closed_at),
+    }
+
+
+def summarise(rec: AssessmentRecord, template: Template, report: ScoreReport) -> AssessmentSummary:
+    return AssessmentSummary(
+        id=rec.id, org_name=rec.org_name, org_code=rec.org_code, site=rec.site,
+        template_id=rec.template_id, template_title=template.title,
+        template_version=rec.template_version, status=rec.status, visit_date=rec.visit_date,
+        updated_at=rec.updated_at, answered=report.answered, total=report.total,
+        progress_pct=report.progress_pct, rating=report.overall.rating,
+        deleted_at=rec.deleted_at,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audit-log line as a person reads it."""
+
+    id: int
+    at: dt.datetime
+    actor: str
+    kind: str
+    target: str
+    old: Any
+    new: Any
+
+    @classmethod
+    def of(cls, event: EventRecord) -> HistoryEntry:
+        return cls(event.id or 0, event.at, event.actor, event.kind, event.target, event.old,
+                   event.new)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "at": iso(self.at), "actor": self.actor, "kind": self.kind,
+                "target": self.target, "old": self.old, "new": self.new}
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """UTC timestamps as ISO 8601 with a Z, to the second, for people and JSON alike."""
+    if value is None:
+        return None
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
