@@ -1,0 +1,24 @@
+"""The storage layer: the only code in qa-tui that talks to SQLite.
+
+Services open a ``Store`` and work in short ``write()``/``read()`` blocks, getting frozen
+records back; the schema, engine settings and migrations stay in here.
+"""
+
+from __future__ import annotations
+
+from qa_tui.store.db import Store, open_store
+from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION
+from qa_tui.store.records import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
+from qa_tui.store.repo import UnitOfWork
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "ActionRecord",
+    "AnswerRecord",
+    "AssessmentRecord",
+    "EventRecord",
+    "Store",
+    "UnitOfWork",
+    "open_store",
+]

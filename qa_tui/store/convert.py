@@ -1,0 +1,156 @@
+"""Rows to records and back: the only place that knows how JSON columns are encoded.
+
+JSON is written compactly with non-ASCII kept as is (notes and answers are read by people in
+the database too) and NaN refused, so every stored value is standard JSON another tool can read.
+``None`` is stored as SQL NULL, not the text ``null``: "no value" stays queryable as IS NULL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from qa_tui.domain import JsonValue
+from qa_tui.store.models import ActionRow, AnswerRow, AssessmentRow, EventRow
+from qa_tui.store.records import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
+
+
+def dump_json(value: JsonValue) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def load_json(text: str | None) -> JsonValue:
+    return None if text is None else json.loads(text)
+
+
+def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
+    """Column values for an INSERT or UPDATE of ``assessment``."""
+    return {
+        "id": rec.id,
+        "template_id": rec.template_id,
+        "template_version": rec.template_version,
+        "template_hash": rec.template_hash,
+        "template_snapshot": rec.template_snapshot,
+        "org_name": rec.org_name,
+        "org_code": rec.org_code,
+        "site": rec.site,
+        "kind": rec.kind,
+        "assessors": json.dumps(list(rec.assessors), ensure_ascii=False),
+        "visit_date": rec.visit_date,
+        "status": rec.status,
+        "created_at": rec.created_at,
+        "updated_at": rec.updated_at,
+        "completed_at": rec.completed_at,
+        "revision": rec.revision,
+        "synced_revision": rec.synced_revision,
+        "origin": rec.origin,
+        "deleted_at": rec.deleted_at,
+    }
+
+
+def assessment_record(row: AssessmentRow) -> AssessmentRecord:
+    return AssessmentRecord(
+        id=row.id,
+        template_id=row.template_id,
+        template_version=row.template_version,
+        template_hash=row.template_hash,
+        template_snapshot=row.template_snapshot,
+        org_name=row.org_name,
+        org_code=row.org_code,
+        site=row.site,
+        kind=row.kind,
+        assessors=tuple(str(name) for name in json.loads(row.assessors)),
+        visit_date=row.visit_date,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        completed_at=row.completed_at,
+        revision=row.revision,
+        synced_revision=row.synced_revision,
+        origin=row.origin,
+        deleted_at=row.deleted_at,
+    )
+
+
+def answer_values(rec: AnswerRecord) -> dict[str, Any]:
+    return {
+        "assessment_id": rec.assessment_id,
+        "question_id": rec.question_id,
+        "value": dump_json(rec.value),
+        "na": bool(rec.na),
+        "note": rec.note,
+        "updated_at": rec.updated_at,
+        "updated_by": rec.updated_by,
+    }
+
+
+def answer_record(row: AnswerRow) -> AnswerRecord:
+    return AnswerRecord(
+        assessment_id=row.assessment_id,
+        question_id=row.question_id,
+        value=load_json(row.value),
+        na=bool(row.na),
+        note=row.note,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def action_values(rec: ActionRecord) -> dict[str, Any]:
+    return {
+        "id": rec.id,
+        "assessment_id": rec.assessment_id,
+        "question_id": rec.question_id,
+        "description": rec.description,
+        "owner": rec.owner,
+        "due_date": rec.due_date,
+        "priority": rec.priority,
+        "status": rec.status,
+        "created_at": rec.created_at,
+        "updated_at": rec.updated_at,
+        "closed_at": rec.closed_at,
+    }
+
+
+def action_record(row: ActionRow) -> ActionRecord:
+    return ActionRecord(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        question_id=row.question_id,
+        description=row.description,
+        owner=row.owner,
+        due_date=row.due_date,
+        priority=row.priority,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        closed_at=row.closed_at,
+    )
+
+
+def event_values(rec: EventRecord) -> dict[str, Any]:
+    """Column values for a new event; ``id`` is left to SQLite (AUTOINCREMENT never reuses)."""
+    return {
+        "assessment_id": rec.assessment_id,
+        "at": rec.at,
+        "actor": rec.actor,
+        "kind": rec.kind,
+        "target": rec.target,
+        "old": dump_json(rec.old),
+        "new": dump_json(rec.new),
+    }
+
+
+def event_record(row: EventRow) -> EventRecord:
+    return EventRecord(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        at=row.at,
+        actor=row.actor,
+        kind=row.kind,
+        target=row.target,
+        old=load_json(row.old),
+        new=load_json(row.new),
+    )

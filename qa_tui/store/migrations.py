@@ -1,0 +1,132 @@
+"""The schema, as frozen steps of SQL keyed by the version they produce.
+
+Never generate these from the SQLModel metadata: a step that has shipped must mean the same
+thing forever, or an old database would be migrated into a schema nobody tested. To change the
+schema, append a step and bump ``SCHEMA_VERSION``; ``models.py`` follows the new shape.
+Each step runs in one transaction together with its ``user_version`` bump, so a crash leaves
+the database at the old version or the new one, never between.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+
+SCHEMA_VERSION = 2
+"""The ``PRAGMA user_version`` this program writes and the newest it can open."""
+
+APPLICATION_ID = 0x51415455
+"""``PRAGMA application_id`` ("QATU"): tells our files apart from other programs' SQLite files."""
+
+_V1: tuple[str, ...] = (
+    """CREATE TABLE assessment (
+        id TEXT NOT NULL PRIMARY KEY,
+        template_id TEXT NOT NULL,
+        template_version TEXT NOT NULL,
+        template_hash TEXT NOT NULL,
+        template_snapshot TEXT NOT NULL,
+        org_name TEXT NOT NULL,
+        org_code TEXT,
+        site TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        assessors TEXT NOT NULL,
+        visit_date TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        completed_at TEXT,
+        revision INTEGER NOT NULL
+    )""",
+    """CREATE TABLE answer (
+        assessment_id TEXT NOT NULL REFERENCES assessment (id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        value TEXT,
+        na BOOLEAN NOT NULL,
+        note TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        PRIMARY KEY (assessment_id, question_id)
+    )""",
+    """CREATE TABLE action (
+        id TEXT NOT NULL PRIMARY KEY,
+        assessment_id TEXT NOT NULL REFERENCES assessment (id) ON DELETE CASCADE,
+        question_id TEXT,
+        description TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        due_date TEXT,
+        priority TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        closed_at TEXT
+    )""",
+    "CREATE INDEX ix_action_assessment_id ON action (assessment_id)",
+    """CREATE TABLE event (
+        id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+        assessment_id TEXT NOT NULL REFERENCES assessment (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        old TEXT,
+        new TEXT
+    )""",
+    "CREATE INDEX ix_event_assessment_id ON event (assessment_id)",
+)
+
+_V2: tuple[str, ...] = (
+    "ALTER TABLE assessment ADD COLUMN synced_revision INTEGER",
+    "ALTER TABLE assessment ADD COLUMN origin TEXT NOT NULL DEFAULT 'local'",
+    "ALTER TABLE assessment ADD COLUMN deleted_at TEXT",
+    "CREATE INDEX ix_assessment_updated_at ON assessment (updated_at)",
+    # The audit log is append-only. DELETE is allowed only once the assessment row is gone,
+    # which is exactly the ON DELETE CASCADE of a purge (SQLite runs the cascade after the
+    # parent row is deleted).
+    """CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+    BEGIN
+        SELECT RAISE(ABORT, 'the event log is append-only');
+    END""",
+    """CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+    WHEN EXISTS (SELECT 1 FROM assessment WHERE id = OLD.assessment_id)
+    BEGIN
+        SELECT RAISE(ABORT, 'the event log is append-only');
+    END""",
+)
+
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+"""Statements that take a database from version ``n - 1`` to version ``n``."""
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(conn: sqlite3.Connection, *, up_to: int = SCHEMA_VERSION) -> int:
+    """Bring the database on ``conn`` up to version ``up_to``; return the version reached.
+
+    Each step takes the write lock first (``BEGIN IMMEDIATE``) and re-reads the version inside
+    it, so two programs opening one new file at once cannot both apply a step. The caller takes
+    the backup copy; this only changes the schema.
+    """
+    if not 0 <= up_to <= SCHEMA_VERSION:
+        raise ValueError(f"no schema version {up_to} (this program knows up to {SCHEMA_VERSION})")
+    saved = conn.isolation_level
+    conn.isolation_level = None  # we issue BEGIN/COMMIT ourselves
+    try:
+        for target in range(1, up_to + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if user_version(conn) < target:
+                    for statement in MIGRATIONS[target]:
+                        conn.execute(statement)
+                    if target == 1:
+                        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    conn.execute(f"PRAGMA user_version = {target}")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return user_version(conn)
+    finally:
+        conn.isolation_level = saved

@@ -1,0 +1,77 @@
+"""Shared fixtures: every test gets its own QA_TUI_HOME, so no test touches a real profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from qa_tui.config import Paths, resolve_paths
+from qa_tui.services import Services, build_services
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private QA_TUI_HOME for this test; QA_TUI_DB cleared so the home's default is used."""
+    root = tmp_path / "home"
+    monkeypatch.setenv("QA_TUI_HOME", str(root))
+    monkeypatch.delenv("QA_TUI_DB", raising=False)
+    monkeypatch.setenv("QA_TUI_ACTOR", "tester")
+    return root
+
+
+@pytest.fixture
+def paths(home: Path) -> Paths:
+    return resolve_paths()
+
+
+class FixedClock:
+    """A clock that ticks one second per call: deterministic, and ordering stays strict."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        self.now += dt.timedelta(seconds=1)
+        return self.now
+
+
+@pytest.fixture
+def services(paths: Paths) -> Iterator[Services]:
+    svc = build_services(paths, actor="tester", clock=FixedClock())
+    yield svc
+    svc.close()
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 60, input: str | None = None) -> CliResult:
+    """Run the real entry point (``python -m qa_tui``) in a subprocess, as a script would."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "qa_tui", *args], capture_output=True,
+                          text=True, env=full_env, cwd=cwd, timeout=timeout, input=input)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli(home: Path):  # type: ignore[no-untyped-def]
+    """``cli("list", "--json")`` runs the CLI against this test's home."""
+
+    def call(*args: str, **kwargs: object) -> CliResult:
+        return run_cli(*args, **kwargs)  # type: ignore[arg-type]
+
+    return call

@@ -1,0 +1,135 @@
+"""Promises about the code itself: offline, layered, headless without Textual, shippable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qa_tui.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+NETWORK_FAMILIES = {socket.AF_INET, socket.AF_INET6}
+
+
+class NetworkForbidden(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Any attempt to create an internet socket or resolve a name fails the test."""
+    attempts: list[str] = []
+    real_socket = socket.socket
+
+    class GuardedSocket(real_socket):  # type: ignore[misc, valid-type]
+        def __init__(self, family: int = -1, *args: object, **kwargs: object) -> None:
+            if family in NETWORK_FAMILIES or family == -1:
+                attempts.append(f"socket({family})")
+                raise NetworkForbidden("network socket opened")
+            super().__init__(family, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(f"lookup{args[:1]}")
+        raise NetworkForbidden("network lookup attempted")
+
+    monkeypatch.setattr(socket, "socket", GuardedSocket)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "gethostbyname", refuse)
+    return attempts
+
+
+def call(*args: str) -> int:
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_whole_cli_surface_runs_offline(home: Path, no_network: list[str], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert call("templates") == 0
+    assert call("templates", "--json") == 0
+    assert call("templates", "show", "cqc-saf-well-led") == 0
+    assert call("templates", "check", str(ROOT / "assessments" / "cqc-saf-well-led.toml")) == 0
+    capsys.readouterr()
+    assert call("new", "--template", "cqc-saf-well-led", "--org", "Offline Trust") == 0
+    aid = capsys.readouterr().out.strip()
+    for q in range(1, 9):
+        assert call("answer", aid, f"WL{q}", "3", "--note", "seen") == 0
+    assert call("action", "add", aid, "Do the thing", "--due", "2026-05-01") == 0
+    assert call("complete", aid) == 0
+    for args in (("show", aid), ("show", aid, "--json"), ("list",), ("list", "--json"),
+                 ("history", aid), ("reopen", aid), ("undo", aid)):
+        assert call(*args) == 0, args
+    assert call("answer", aid, "WL1", "9") == 1
+    assert no_network == []
+
+
+def test_headless_commands_never_load_textual(home: Path) -> None:
+    code = (
+        "import sys\n"
+        "from qa_tui.cli.main import main\n"
+        "for args in (['templates'], ['list', '--json']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as e:\n"
+        "        assert not e.code, e.code\n"
+        "import qa_tui.services, qa_tui.store, qa_tui.templates\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(len(loaded))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_import_linter_contracts_hold() -> None:
+    exe = Path(sys.executable).with_name("lint-imports")
+    if not exe.exists():
+        exe = Path(shutil.which("lint-imports") or "lint-imports")
+    proc = subprocess.run([str(exe), "--no-cache"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "broken" not in proc.stdout.lower() or " 0 broken" in proc.stdout
+
+
+@pytest.mark.slow
+def test_wheel_ships_templates_and_runs_from_anywhere(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                            str(dist), str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-2000:]
+    wheel = next(dist.glob("qa_tui-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    bundled = {Path(n).name for n in names if n.startswith("qa_tui/_bundled/assessments/")}
+    shipped = {p.name for p in (ROOT / "assessments").glob("*.toml")}
+    assert shipped and shipped <= bundled
+    site = tmp_path / "site"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
+                              "--target", str(site), str(wheel)], capture_output=True,
+                             text=True, timeout=300)
+    assert install.returncode == 0, install.stderr[-2000:]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"PYTHONPATH": str(site), "QA_TUI_HOME": str(tmp_path / "home"),
+           "PATH": "/usr/bin:/bin"}
+    where = subprocess.run([sys.executable, "-c", "import qa_tui, qa_tui.templates as t;"
+                            "print(qa_tui.__file__); print(t.bundled_dir())"],
+                           capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
+    assert where.returncode == 0, where.stderr
+    module_file, bundled_dir = where.stdout.split()
+    assert module_file.startswith(str(site)) and bundled_dir.startswith(str(site))
+    listed = subprocess.run([sys.executable, "-m", "qa_tui", "templates", "--json"],
+                            capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert "cqc-saf-well-led" in {t["id"] for t in json.loads(listed.stdout)}
