@@ -37,7 +37,7 @@ class FixedClock:
     """A clock that ticks one second per call: deterministic, and ordering stays strict."""
 
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+        self.now = start or dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
     def __call__(self) -> dt.datetime:
         self.now += dt.timedelta(seconds=1)

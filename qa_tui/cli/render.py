@@ -49,18 +49,19 @@ def detail_text(d: AssessmentDetail) -> str:
     if d.actions:
         lines.append("")
         lines.append("Actions:")
-        for a in d.actions:
-            due = a.due_date.isoformat() if a.due_date else "no due date"
-            about = f" [{a.question_id}]" if a.question_id else ""
-            lines.append(f"  {a.id[:8]} {a.status:<6} {a.priority:<6} {due}  "
-                         f"{a.owner or '(no owner)'}{about}: {a.description}")
+        for act in d.actions:
+            due = act.due_date.isoformat() if act.due_date else "no due date"
+            about = f" [{act.question_id}]" if act.question_id else ""
+            lines.append(f"  {act.id[:8]} {act.status:<6} {act.priority:<6} {due}  "
+                         f"{act.owner or '(no owner)'}{about}: {act.description}")
     return "\n".join(lines)
 
 
 def summary_rows(items: list[AssessmentSummary]) -> str:
     if not items:
         return "No assessments yet. Start one with: qa-tui new --template ID --org NAME"
-    header = f"{'ID':<8}  {'ORGANISATION':<28}  {'TEMPLATE':<24}  {'VISIT':<10}  {'STATUS':<8}  PROGRESS  RATING"
+    header = (f"{'ID':<8}  {'ORGANISATION':<28}  {'TEMPLATE':<24}  {'VISIT':<10}  {'STATUS':<8}  "
+              "PROGRESS  RATING")
     rows = [header]
     for s in items:
         rows.append(f"{s.id[:8]:<8}  {s.org_name[:28]:<28}  {s.template_id[:24]:<24}  "

@@ -7,6 +7,7 @@ models back (:mod:`qa_tui.services.views`), never database rows to mutate.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import uuid
@@ -98,7 +99,7 @@ class AssessmentService:
         with self.store.read() as tx:
             return self._detail(tx, self._require(tx, assessment_id, allow_deleted=True))
 
-    def list(self, *, deleted: bool = False) -> list[AssessmentSummary]:
+    def list(self, *, deleted: bool = False) -> builtins.list[AssessmentSummary]:
         with self.store.read() as tx:
             records = tx.list_assessments(deleted=deleted)
             out = []
@@ -108,7 +109,7 @@ class AssessmentService:
                 out.append(summarise(rec, template, score(template, answers)))
         return out
 
-    def history(self, assessment_id: str) -> list[HistoryEntry]:
+    def history(self, assessment_id: str) -> builtins.list[HistoryEntry]:
         with self.store.read() as tx:
             self._require(tx, assessment_id, allow_deleted=True)
             return [HistoryEntry.of(e) for e in tx.events(assessment_id)]
@@ -163,7 +164,7 @@ class AssessmentService:
             self._event(tx, rec.id, "status", "", Status.DRAFT.value, Status.COMPLETE.value, now)
             return self._detail(tx, rec)
 
-    def completion_blockers(self, detail: AssessmentDetail) -> list[str]:
+    def completion_blockers(self, detail: AssessmentDetail) -> builtins.list[str]:
         """Everything that stops completion, as sentences a person can act on."""
         reasons = []
         for qid in detail.report.required_open:

@@ -184,4 +184,4 @@ def iso(value: dt.datetime | None) -> str | None:
     """UTC timestamps as ISO 8601 with a Z, to the second, for people and JSON alike."""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
