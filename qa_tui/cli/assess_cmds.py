@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from qa_tui.cli.context import CliContext, pass_cli
@@ -239,3 +241,53 @@ def restore_deleted(app: CliContext, assessment: str) -> int:
 
 COMMANDS = (new, answer, note, clear, action, complete, reopen, list_, show, history, undo,
             delete, restore_deleted)
+
+
+@click.command()
+@click.argument("assessment")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def scan(app: CliContext, assessment: str, as_json: bool) -> int:
+    """List probable patient identifiers in notes, text answers and actions (exit 1 if any)."""
+    from qa_tui.services.privacy import scan_detail
+
+    svc = app.services.assessments
+    hits = scan_detail(svc.get(svc.resolve_id(assessment, deleted=None)))
+    if as_json:
+        emit_json([h.to_json() for h in hits])
+    elif hits:
+        for hit in hits:
+            emit(hit.describe())
+    else:
+        emit("no probable patient identifiers found")
+    return ExitCode.INVALID if hits else ExitCode.OK
+
+
+COMMANDS = (*COMMANDS, scan)
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@pass_cli
+def backup_cmd(app: CliContext, path: Path | None) -> int:
+    """Take a consistent copy of the database (safe while the app is open); prints its path."""
+    from qa_tui.services.maintenance import backup
+
+    emit(str(backup(app.services.store, app.paths, path)))
+    return ExitCode.OK
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@pass_cli
+def restore_cmd(app: CliContext, path: Path) -> int:
+    """Replace the database with a backup, after checking it; the current one is kept aside."""
+    from qa_tui.services.maintenance import restore
+
+    store, safety = restore(app.services.store, app.paths, path)
+    store.close()
+    emit(f"restored from {path}; the previous database was saved as {safety}")
+    return ExitCode.OK
+
+
+COMMANDS = (*COMMANDS, backup_cmd, restore_cmd)

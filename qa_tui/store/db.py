@@ -145,6 +145,36 @@ class Store:
             raise
         return dest
 
+    def restore_from(self, source: Path) -> int:
+        """Replace this database's content with ``source``, after vetting it; return its version.
+
+        The source is checked exactly as ``open_store`` checks a file (ours, not newer, intact)
+        without being changed, then copied in with the backup API, which is atomic for other
+        readers. A source of an older schema needs the store reopened to migrate it.
+        """
+        self._check_open()
+        source = Path(source)
+        if not source.is_file():
+            raise precheck.refuse(source, "no such backup file")
+        version = precheck.check_header(source)
+        if version < 1:
+            raise precheck.refuse(source, "not a qa-tui database (it has no schema)")
+        precheck.check_integrity_readonly(source)
+        uri = source.resolve().as_uri() + "?mode=ro&immutable=1"
+        origin = sqlite3.connect(uri, uri=True)
+        try:
+            raw = self._engine.raw_connection()
+            try:
+                target = raw.driver_connection
+                assert isinstance(target, sqlite3.Connection)
+                origin.backup(target)
+            finally:
+                raw.close()
+        finally:
+            origin.close()
+        self._engine.dispose()
+        return version
+
     def close(self) -> None:
         """Close every pooled connection; the last one to close checkpoints the WAL."""
         self._closed = True
