@@ -239,8 +239,6 @@ def restore_deleted(app: CliContext, assessment: str) -> int:
     return ExitCode.OK
 
 
-COMMANDS = (new, answer, note, clear, action, complete, reopen, list_, show, history, undo,
-            delete, restore_deleted)
 
 
 @click.command()
@@ -262,8 +260,6 @@ def scan(app: CliContext, assessment: str, as_json: bool) -> int:
         emit("no probable patient identifiers found")
     return ExitCode.INVALID if hits else ExitCode.OK
 
-
-COMMANDS = (*COMMANDS, scan)
 
 
 @click.command("backup")
@@ -290,4 +286,8 @@ def restore_cmd(app: CliContext, path: Path) -> int:
     return ExitCode.OK
 
 
-COMMANDS = (*COMMANDS, backup_cmd, restore_cmd)
+
+COMMANDS: tuple[click.Command, ...] = (
+    new, answer, note, clear, action, complete, reopen, list_, show, history, undo, delete,
+    restore_deleted, scan, backup_cmd, restore_cmd,
+)

@@ -15,13 +15,13 @@ from qa_tui.store import Store, open_store
 
 
 def _stamp(now: dt.datetime) -> str:
-    return now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def backup(store: Store, paths: Paths, dest: Path | None = None, *,
            now: dt.datetime | None = None) -> Path:
     """Write a backup; ``dest`` may be a file name, a folder, or None for the backups folder."""
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     name = f"qa-tui-backup-{_stamp(moment)}.sqlite3"
     if dest is None:
         target = paths.backup_dir / name
@@ -35,7 +35,7 @@ def backup(store: Store, paths: Paths, dest: Path | None = None, *,
 def restore(store: Store, paths: Paths, source: Path, *,
             now: dt.datetime | None = None) -> tuple[Store, Path]:
     """Replace the database with ``source``; return the reopened store and the safety copy."""
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     safety = store.backup_to(paths.backup_dir / f"qa-tui-before-restore-{_stamp(moment)}.sqlite3")
     store.restore_from(source)
     store.close()
