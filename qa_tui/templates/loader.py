@@ -29,11 +29,13 @@ def read_template_document(path: Path) -> dict[str, object]:
     except OSError as exc:
         raise TemplateInvalid([Problem(name, "", f"cannot be read ({exc.strerror or exc})")]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as exc:
         raise TemplateInvalid([Problem(name, "", f"is not UTF-8 text (byte {exc.start})")]) from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise TemplateInvalid([Problem(name, "", "not valid TOML: nested too deeply")]) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", message)
