@@ -161,3 +161,8 @@ def test_refuses_foreign_database_untouched(cli, tmp_path: Path) -> None:  # typ
     assert_clean_failure(r, 1, "not a qa-tui database")
     assert other.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name != "home"] == ["other.sqlite3"]
+
+
+def test_no_command_without_a_terminal_says_so(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli(input="")
+    assert r.code == 2 and "the app needs a terminal" in r.err

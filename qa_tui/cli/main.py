@@ -30,6 +30,9 @@ def cli(ctx: click.Context, db: Path | None) -> int | None:
     """
     ctx.obj = CliContext(db)
     if ctx.invoked_subcommand is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.UsageError("the app needs a terminal; for scripts use a command "
+                                   "(qa-tui --help lists them)")
         from qa_tui.ui.launch import run_tui  # Textual loads only for the interactive app
 
         return run_tui(ctx.obj.paths)
