@@ -137,4 +137,4 @@ def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
 
 def utc_now() -> dt.datetime:
     """Aware UTC now, to the microsecond: SQLModel refuses naive datetimes."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

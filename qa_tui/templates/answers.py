@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from qa_tui.domain import JsonValue, QuestionType, clean_note, parse_date
 from qa_tui.errors import InvalidInput
 from qa_tui.templates.model import Option, Question, Scale
+
+_T = TypeVar("_T")
 
 NA_WORDS = frozenset({"n/a", "na", "not applicable"})
 
@@ -51,7 +54,10 @@ def match_option(scale: Scale, raw: str) -> Option | None:
 def parse_answer(question: Question, raw: str, *, na: bool = False) -> Parsed:
     """Parse typed text for ``question``; :class:`InvalidInput` names what would be accepted."""
     where = question.id
-    if na or raw.strip().casefold() in NA_WORDS and not _is_option(question, raw):
+    # Typed "n/a" means N/A, except as the text of a question that takes free text.
+    typed_na = raw.strip().casefold() in NA_WORDS and not _is_option(question, raw) \
+        and (question.allow_na or question.type is not QuestionType.TEXT)
+    if na or typed_na:
         if not question.allow_na:
             raise InvalidInput("N/A is not allowed for this question", where=where)
         return Parsed(None, na=True)
@@ -78,7 +84,7 @@ def parse_answer(question: Question, raw: str, *, na: bool = False) -> Parsed:
             raise InvalidInput(f"{raw.strip()!r} is not a number", where=where) from None
         return Parsed(check_value(question, int(number) if number.is_integer() else number))
     if qtype is QuestionType.DATE:
-        return Parsed(parse_date(raw, field="answer").isoformat())
+        return Parsed(_located(question, parse_date, raw).isoformat())
     return Parsed(check_value(question, raw))
 
 
@@ -121,13 +127,21 @@ def check_value(question: Question, value: JsonValue) -> JsonValue:
     if qtype is QuestionType.DATE:
         if not isinstance(value, str):
             raise InvalidInput(f"{value!r} is not a date", where=where)
-        return parse_date(value, field="answer").isoformat()
+        return _located(question, parse_date, value).isoformat()
     if not isinstance(value, str):
         raise InvalidInput(f"expects text, not {type(value).__name__}", where=where)
-    text = clean_note(value, field="answer")
+    text = _located(question, clean_note, value)
     if not text:
         raise InvalidInput("an empty answer: clear the question instead", where=where)
     return text
+
+
+def _located(question: Question, check: Callable[..., _T], value: Any) -> _T:
+    """Run a domain check on an answer, naming the question in any refusal."""
+    try:
+        return check(value, field="answer")
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, where=question.id) from None
 
 
 def answer_label(question: Question, value: JsonValue, na: bool = False) -> str:

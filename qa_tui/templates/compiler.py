@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -97,6 +98,10 @@ def _text(ctx: _Ctx, table: Mapping[str, Any], key: str, path: str, *, required:
         ctx.add(_join(path, key), "must not be empty", "empty")
     if len(value) > max_len:
         ctx.add(_join(path, key), f"is too long ({len(value)} characters; at most {max_len})")
+    bad = next((ch for ch in value if ch not in "\n\t" and unicodedata.category(ch) == "Cc"), None)
+    if bad is not None:
+        ctx.add(_join(path, key), f"contains a control character (U+{ord(bad):04X}); "
+                "terminals would act on it")
     return value.strip()
 
 
@@ -282,8 +287,10 @@ def _question(ctx: _Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str,
         qtype = QuestionType(type_raw)
     except ValueError:
         choices = ", ".join(t.value for t in QuestionType)
-        ctx.add(_join(path, "type"), f"{type_raw!r} is not a question type ({choices})",
-                "missing" if type_raw is None else "invalid")
+        if type_raw is None:
+            ctx.add(_join(path, "type"), f"is required ({choices}), or give a scale", "missing")
+        else:
+            ctx.add(_join(path, "type"), f"{type_raw!r} is not a question type ({choices})")
         return None
     scale: Scale | None = None
     if qtype is QuestionType.SCALE:
@@ -348,19 +355,22 @@ def _bands(ctx: _Ctx, raw: Any, path: str, floor_pct: int) -> tuple[Band, ...]:
     for i, item in enumerate(items):
         bpath = f"{path}[{i}]"
         _unknown_keys(ctx, item, BAND_KEYS, bpath)
-        low, high = item.get("low"), item.get("high")
-        ok = True
-        for key, value in (("low", low), ("high", high)):
+        ends: list[int] = []
+        for key in ("low", "high"):
+            value = item.get(key)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
                 ctx.add(_join(bpath, key), f"must be a whole percent from 0 to 100, not {value!r}")
-                ok = False
+            else:
+                ends.append(value)
         rating = _text(ctx, item, "rating", bpath, max_len=100)
-        if ok and low > high:  # type: ignore[operator]
+        if len(ends) != 2:
+            continue
+        low, high = ends
+        if low > high:
             ctx.add(bpath, f"low {low} is above high {high}", "bad-band")
-            ok = False
-        if ok:
-            bands.append(Band(low, high, rating, _text(ctx, item, "description", bpath,
-                                                        required=False)))
+            continue
+        bands.append(Band(low, high, rating, _text(ctx, item, "description", bpath,
+                                                    required=False)))
     ordered = sorted(bands, key=lambda b: b.low)
     if ordered != bands:
         ctx.add(path, "bands must be listed from the lowest to the highest", "bad-band")
@@ -408,7 +418,7 @@ def _rule(ctx: _Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, Sca
         ctx.add(_join(path, "bands"), f"bands apply to percent_bands only, not {method.value}")
     if method in (ScoringMethod.MEAN, ScoringMethod.WORST) or (
             method is ScoringMethod.CQC_AGGREGATE and (level == "section" or inner is None
-                                                       or not inner.ratings())):
+                                                       or not inner.ratings() or "scale" in raw)):
         name = raw.get("scale")
         used = {q.scale.id for q in scored if q.scale is not None}
         if name is None and len(used) == 1:
@@ -449,7 +459,10 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
     ctx = _Ctx(file)
     if not isinstance(data, Mapping):
         raise TemplateInvalid([Problem(file, "", "a template must be a table of keys")])
-    _check_json(ctx, data, "")
+    try:
+        _check_json(ctx, data, "")
+    except RecursionError:
+        raise TemplateInvalid([Problem(file, "", "values are nested too deeply")]) from None
     _unknown_keys(ctx, data, TOP_KEYS, "")
     tid = data.get("id")
     if tid is None:
@@ -462,10 +475,12 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
     if not isinstance(version, str) or not version.strip():
         ctx.add("version", "is required as text (e.g. \"1.0\")", "missing")
     try:
-        kind = Kind(data.get("kind"))
+        kind = Kind(str(data.get("kind")))
     except ValueError:
-        ctx.add("kind", f"{data.get('kind')!r} is not a kind (visit, self-assessment)",
-                "missing" if data.get("kind") is None else "invalid")
+        if data.get("kind") is None:
+            ctx.add("kind", "is required: visit or self-assessment", "missing")
+        else:
+            ctx.add("kind", f"{data.get('kind')!r} is not a kind (visit, self-assessment)")
         kind = Kind.SELF_ASSESSMENT
 
     scales: dict[str, Scale] = {}
@@ -488,7 +503,7 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
         ctx.add("sections", "is required: a template needs at least one section", "missing")
         raw_sections = []
     section_tables = _table_list(ctx, raw_sections, "sections", "sections")
-    if isinstance(raw_sections, list) and not raw_sections:
+    if isinstance(raw_sections, list) and not raw_sections and "sections" in data:
         ctx.add("sections", "must not be empty", "empty")
     for i, raw_section in enumerate(section_tables):
         spath = f"sections[{i}]"
@@ -543,6 +558,12 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
     else:
         _unknown_keys(ctx, raw_overall, RULE_KEYS, "scoring.overall")
         merged = {k: v for k, v in raw_scoring.items() if k in RULE_KEYS and k != "limiters"}
+        method = raw_overall.get("method", merged.get("method", "none"))
+        if method != ScoringMethod.PERCENT_BANDS.value:
+            merged.pop("bands", None)  # the section's bands mean nothing to another method
+        if method == ScoringMethod.CQC_AGGREGATE.value:
+            merged.pop("scale", None)  # overall cqc_aggregate combines section ratings unless
+            # [scoring.overall] itself names a scale (then it combines the answers)
         merged.update(raw_overall)
         overall_rule = _rule(ctx, merged, "scoring.overall", scales, scored, level="overall",
                              inner=section_rule)

@@ -137,10 +137,10 @@ def cqc_aggregate(ranks: Sequence[int]) -> tuple[int, str]:
 
 
 def _apply_limiters(rule: ScoringRule, rating: str | None, pairs: list[tuple[Question, float]],
-                    trace: str) -> tuple[str | None, str]:
+                    trace: str, names: Sequence[str] = ()) -> tuple[str | None, str]:
     if rating is None or not rule.limiters:
         return rating, trace
-    order = list(rule.ratings())
+    order = list(names or rule.ratings())
     for limiter in rule.limiters:
         hits = [q.id for q, v in pairs if any(_same(v, x) for x in limiter.values)]
         if hits and limiter.cap in order and rating in order \
@@ -229,9 +229,8 @@ def _score_sections(rule: ScoringRule, sections: Sequence[SectionScore],
         return Outcome(None, None, None, "no rated sections yet")
     ranks = [r for _, r in rated]
     rank, why = cqc_aggregate(ranks)
-    rating = order[rank]
-    trace = f"sections: {_count_text(order, ranks)} -> {rating} ({why})"
-    rating, trace = _apply_limiters(rule, rating, pairs, trace)
+    trace = f"sections: {_count_text(order, ranks)} -> {order[rank]} ({why})"
+    rating, trace = _apply_limiters(rule, order[rank], pairs, trace, order)
     return Outcome(round(pct, 1) if pairs else None, rating, None, trace,
                    points if pairs else None, maximum if pairs else None)
 
