@@ -14,6 +14,7 @@ from qa_tui.config import Paths, resolve_paths
 from qa_tui.domain import utc_now
 from qa_tui.services.assessments import UNSET, AssessmentService, Clock
 from qa_tui.services.catalog import CheckResult, TemplateInfo, check_template_files, template_infos
+from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
 from qa_tui.store import Store, open_store
 from qa_tui.templates import TemplateLibrary
@@ -37,6 +38,7 @@ class Services:
     library: TemplateLibrary
     assessments: AssessmentService
     actor: str
+    returns: ReturnService
     extras: dict[str, object] = field(default_factory=dict)
 
     def templates(self) -> list[TemplateInfo]:
@@ -56,13 +58,14 @@ def build_services(paths: Paths | None = None, *, actor: str | None = None,
     store = open_store(paths.db_path, backup_dir=paths.backup_dir)
     library = library or load_library(paths)
     who = actor or default_actor()
-    return Services(paths=paths, store=store, library=library,
-                    assessments=AssessmentService(store, library, actor=who, clock=clock),
-                    actor=who)
+    assessments = AssessmentService(store, library, actor=who, clock=clock)
+    return Services(paths=paths, store=store, library=library, assessments=assessments,
+                    actor=who,
+                    returns=ReturnService(store, assessments, paths, actor=who, clock=clock))
 
 
 __all__ = [
     "UNSET", "AssessmentDetail", "AssessmentService", "AssessmentSummary", "CheckResult",
-    "HistoryEntry", "Services", "TemplateInfo", "build_services", "check_template_files",
-    "default_actor", "load_library", "template_infos",
+    "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services", "TemplateInfo",
+    "build_services", "check_template_files", "default_actor", "load_library", "template_infos",
 ]

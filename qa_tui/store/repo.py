@@ -113,6 +113,18 @@ class UnitOfWork:
         """Insert or replace the answer to one question (an upsert, never a delete+insert)."""
         self._upsert("answer", convert.answer_values(rec), ("assessment_id", "question_id"))
 
+    def insert_answers(self, recs: list[AnswerRecord]) -> None:
+        """Insert many new answers in one statement (bulk loads: demo data, imports)."""
+        if recs:
+            self._session.connection().execute(insert(_table("answer")),
+                                              [convert.answer_values(r) for r in recs])
+
+    def insert_actions(self, recs: list[ActionRecord]) -> None:
+        """Insert many new actions in one statement."""
+        if recs:
+            self._session.connection().execute(insert(_table("action")),
+                                              [convert.action_values(r) for r in recs])
+
     def delete_answer(self, assessment_id: str, question_id: str) -> None:
         table = _table("answer")
         self._run(
@@ -137,6 +149,11 @@ class UnitOfWork:
 
     def put_action(self, rec: ActionRecord) -> None:
         self._upsert("action", convert.action_values(rec), ("id",))
+
+    def delete_action(self, action_id: str) -> None:
+        """Remove one action (an import mirroring a newer revision that no longer has it)."""
+        table = _table("action")
+        self._run(delete(table).where(table.c.id == action_id))
 
     # -- events ------------------------------------------------------------------------------
 

@@ -1,0 +1,153 @@
+"""Commands on returns: export, import, verify; and demo data to try them on.
+
+Each command handles many inputs and reports every one: a path or ``ok`` line on stdout for each
+success, one ``qa-tui: FILE: reason`` line on stderr for each failure, exit 1 if anything failed
+(the rest still processed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qa_tui.cli.context import CliContext, pass_cli
+from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
+from qa_tui.errors import QaError
+
+
+def _files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder stands for the ``.xlsx`` files directly inside it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.glob("*.xlsx")
+                              if p.is_file() and not p.name.startswith(("~$", "."))))
+        else:
+            out.append(path)
+    return out
+
+
+def _report_error(exc: QaError, path: Path | None = None) -> None:
+    """One line naming the file (once) and the reason."""
+    error(f"{path}: {exc}" if path is not None and not exc.where else str(exc))
+
+
+@click.command("export")
+@click.argument("assessments", nargs=-1)
+@click.option("--all", "export_all", is_flag=True, help="Export every assessment (not the bin).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for the files (default: the export folder).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx",
+              show_default=True, help="Excel return, or its canonical JSON.")
+@click.option("--force", is_flag=True, help="Replace a different file of the same name.")
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
+@pass_cli
+def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_dir: Path | None,
+           fmt: str, force: bool, as_json: bool) -> int:
+    """Write returns and print their paths. Give assessment ids (or prefixes), or --all."""
+    if export_all == bool(assessments):
+        raise click.UsageError("give assessment ids or --all (not both)")
+    svc = app.services
+    ids = [s.id for s in svc.assessments.list()] if export_all else list(assessments)
+    failed = False
+    results: list[dict[str, Any]] = []
+    for given in ids:
+        try:
+            result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
+                                        force=force)
+        except QaError as exc:
+            failed = True
+            _report_error(exc)
+            results.append({"id": given, "error": str(exc)})
+            continue
+        if result.outcome == "replaced":
+            warn(f"{result.path}: replaced the different file that was there")
+        results.append(result.to_json())
+        if not as_json:
+            emit(str(result.path))
+    if as_json:
+        emit_json(results)
+    elif export_all and not ids:
+        warn("no assessments to export")
+    return ExitCode.INVALID if failed else ExitCode.OK
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
+@pass_cli
+def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
+    """Load returns into the local database (a folder means the .xlsx files in it)."""
+    failed = False
+    report: list[dict[str, Any]] = []
+    for path in _files(files):
+        try:
+            result = app.services.returns.import_file(path)
+        except QaError as exc:
+            failed = True
+            _report_error(exc, path)
+            report.append({"file": str(path), "outcome": "refused", "reason": exc.message})
+            continue
+        report.append(result.to_json())
+        if not as_json:
+            emit(f"{path}: {result.message()}")
+    if as_json:
+        emit_json(report)
+    return ExitCode.INVALID if failed else ExitCode.OK
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
+@pass_cli
+def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
+    """Check returns without importing them: ok, or the reason each one cannot be trusted."""
+    from qa_tui.returns import read_return  # no database needed to verify
+
+    failed = False
+    report: list[dict[str, Any]] = []
+    for path in _files(files):
+        try:
+            checked = read_return(path)
+        except QaError as exc:
+            failed = True
+            _report_error(exc)
+            report.append({"file": str(path), "ok": False, "reason": exc.message})
+            continue
+        d = checked.data
+        report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
+                       "template": d.template_id, "organisation": d.org_name,
+                       "sha256": checked.sha256})
+        if not as_json:
+            emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
+                 f"{d.org_name})")
+    if as_json:
+        emit_json(report)
+    return ExitCode.INVALID if failed else ExitCode.OK
+
+
+@click.command()
+@click.option("--assessments", "count", type=click.IntRange(1, 100_000), default=20,
+              show_default=True, help="How many assessments to create.")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Same seed, same data.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new ids as JSON.")
+@pass_cli
+def demo(app: CliContext, count: int, seed: int, as_json: bool) -> int:
+    """Fill the database with plausible sample assessments (fictional organisations)."""
+    from qa_tui.services.demo import create_demo
+
+    result = create_demo(app.services, count=count, seed=seed)
+    if as_json:
+        emit_json({"created": list(result.created), "skipped": list(result.skipped),
+                   "seed": seed})
+    else:
+        emit(result.message())
+    return ExitCode.OK
+
+
+COMMANDS = (export, import_, verify, demo)

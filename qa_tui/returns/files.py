@@ -1,0 +1,105 @@
+"""Where a return goes: a portable file name, and a write that never leaves half a file.
+
+Names are plain ASCII letters, digits and ``-``/``_`` so they work on Windows, Linux, shared
+drives and in e-mail. Files are written to a private temporary name in the same folder, flushed
+to disk, then linked into place, so a reader sees either nothing or the whole return; a
+different file already at the name is never replaced unless asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import Literal
+
+from qa_tui.config import ensure_private_dir
+from qa_tui.errors import Refused
+
+Outcome = Literal["written", "unchanged", "replaced"]
+_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+
+def _slug(text: str, limit: int) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _UNSAFE.sub("-", ascii_text).strip("-")[:limit].strip("-")
+    return slug
+
+
+def return_filename(*, org_code: str | None, org_name: str, template_id: str,
+                    visit_date: dt.date, return_id: str, extension: str = "xlsx") -> str:
+    """``<org code or org>_<template id>_<visit date>_<id8>.<extension>``, sanitised."""
+    org = _slug(org_code or "", 20) or _slug(org_name, 40) or "organisation"
+    template = _slug(template_id, 60) or "template"
+    rid = _slug(return_id[:8], 8) or "return"
+    return f"{org}_{template}_{visit_date.isoformat()}_{rid}.{extension}"
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
+    """Write ``data`` at ``path`` (mode 0600). Identical bytes already there: ``unchanged``.
+    A different file there: :class:`Refused` unless ``force`` (then ``replaced``)."""
+    ensure_private_dir(path.parent)
+    existed = path.exists()
+    if existed and _same_bytes(path, data):
+        return "unchanged"
+    if existed and not force:
+        raise Refused("a different file already exists there (use --force to replace it)",
+                      where=str(path))
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_dir(path.parent)
+    return "replaced" if existed else "written"
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` only if nothing is there (no race with another writer)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        if _same_bytes(path, tmp.read_bytes()):
+            return
+        raise Refused("a different file appeared there while writing (use --force to "
+                      "replace it)", where=str(path)) from None
+    except OSError:  # a file system without hard links (some shared drives)
+        if path.exists():
+            raise Refused("a different file already exists there (use --force to replace "
+                          "it)", where=str(path)) from None
+        os.replace(tmp, path)
+
+
+def _sync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

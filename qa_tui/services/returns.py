@@ -1,0 +1,285 @@
+"""Returns as use cases: export an assessment, verify a file, import a file.
+
+Export maps an :class:`AssessmentDetail` to the return document and hands it to
+:mod:`qa_tui.returns`; import maps a verified return back to store records. openpyxl is loaded
+only when a workbook is actually written, so other commands start quickly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from qa_tui import __version__
+from qa_tui.config import Paths
+from qa_tui.errors import InvalidInput, NotFound, Refused, ReturnInvalid
+from qa_tui.returns import (
+    Outcome,
+    Result,
+    ReturnAction,
+    ReturnAnswer,
+    ReturnData,
+    Scores,
+    SectionResult,
+    VerifiedReturn,
+    read_return,
+    return_filename,
+    save_file,
+)
+from qa_tui.services.assessments import AssessmentService, Clock
+from qa_tui.services.views import AssessmentDetail
+from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
+from qa_tui.store.repo import UnitOfWork
+from qa_tui.templates import Outcome as ScoreOutcome
+from qa_tui.templates import canonical_json, sha256_hex
+
+FORMATS = ("xlsx", "json")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    assessment_id: str
+    path: Path
+    outcome: Outcome
+    """``written``, ``unchanged`` (identical file already there) or ``replaced`` (--force)."""
+    revision: int
+    sha256: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.assessment_id, "path": str(self.path), "outcome": self.outcome,
+                "revision": self.revision, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    assessment_id: str
+    outcome: Literal["added", "updated", "unchanged"]
+    revision: int
+    previous_revision: int | None = None
+
+    def message(self) -> str:
+        rid = self.assessment_id[:8]
+        if self.outcome == "added":
+            return f"added {rid} (revision {self.revision})"
+        if self.outcome == "updated":
+            return f"updated {rid} (revision {self.previous_revision} -> {self.revision})"
+        return f"already up to date: {rid} (revision {self.revision})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": str(self.path), "id": self.assessment_id, "outcome": self.outcome,
+                "revision": self.revision, "previous_revision": self.previous_revision}
+
+
+def _result(outcome: ScoreOutcome) -> Result:
+    return Result(outcome.score_pct, outcome.rating, outcome.band, outcome.trace)
+
+
+def return_data(detail: AssessmentDetail) -> ReturnData:
+    """The return of one assessment at its current revision (answers in template order)."""
+    rec, template, report = detail.record, detail.template, detail.report
+    answers = tuple(
+        ReturnAnswer(q.id, a.value, a.na, a.note, detail.answered_at[q.id])
+        for q in template.questions if (a := detail.answers.get(q.id)) is not None)
+    actions = tuple(
+        ReturnAction(a.id, a.question_id, a.description, a.owner, a.due_date, a.priority,
+                     a.status, a.created_at, a.updated_at, a.closed_at) for a in detail.actions)
+    scores = Scores(
+        sections=tuple(SectionResult(s.id, s.title, s.answered, s.total, s.required_open,
+                                     _result(s.outcome)) for s in report.sections),
+        overall=_result(report.overall), answered=report.answered, total=report.total,
+        progress_pct=report.progress_pct, required_open=report.required_open,
+        notes_owed=report.notes_owed, escalations=report.escalations)
+    return ReturnData(
+        id=rec.id, revision=rec.revision, status=rec.status, org_name=rec.org_name,
+        org_code=rec.org_code, site=rec.site, kind=rec.kind, assessors=rec.assessors,
+        visit_date=rec.visit_date, created_at=rec.created_at, updated_at=rec.updated_at,
+        completed_at=rec.completed_at, template_id=rec.template_id,
+        template_version=rec.template_version, template_title=template.title,
+        template_hash=rec.template_hash, template_snapshot=json.loads(rec.template_snapshot),
+        answers=answers, actions=actions, scores=scores, generator_version=__version__)
+
+
+def _content(document: dict[str, Any]) -> str:
+    """What two copies must share to be the same revision: all but the generator stamp."""
+    return canonical_json({k: v for k, v in document.items() if k != "generator"})
+
+
+class ReturnService:
+    """Export, verify and import returns; every database change is one short transaction."""
+
+    def __init__(self, store: Store, assessments: AssessmentService, paths: Paths, *,
+                 actor: str, clock: Clock) -> None:
+        self.store = store
+        self.assessments = assessments
+        self.paths = paths
+        self.actor = actor
+        self.clock = clock
+
+    # -- export ------------------------------------------------------------------------------
+
+    def document(self, assessment_id: str) -> dict[str, Any]:
+        """The canonical return document of an assessment (what ``--format json`` writes)."""
+        return return_data(self.assessments.get(assessment_id)).to_document()
+
+    def before_export(self, detail: AssessmentDetail) -> None:
+        """The one gate every export passes. Raise :class:`Refused` to stop it.
+
+        The patient-identifier guard (``--allow-identifiers``) belongs here.
+        """
+        if detail.record.deleted_at is not None:
+            raise Refused("this assessment is in the bin; restore it to export it",
+                          where=detail.id[:8])
+
+    def export(self, assessment_id: str, out_dir: Path | None = None, *, fmt: str = "xlsx",
+               force: bool = False) -> ExportResult:
+        """Write the return of ``assessment_id`` into ``out_dir`` (default: the export folder)
+        and record the exported revision. Same revision, same bytes."""
+        if fmt not in FORMATS:
+            raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+        detail = self.assessments.get(assessment_id)
+        self.before_export(detail)
+        data = return_data(detail)
+        document = data.to_document()
+        text = canonical_json(document)
+        if fmt == "json":
+            payload = text.encode("utf-8")
+        else:
+            from qa_tui.returns.writer import write_return
+
+            payload = write_return(document, detail.template)
+        rec = detail.record
+        path = Path(out_dir or self.paths.export_dir) / return_filename(
+            org_code=rec.org_code, org_name=rec.org_name, template_id=rec.template_id,
+            visit_date=rec.visit_date, return_id=rec.id, extension=fmt)
+        try:
+            outcome = save_file(path, payload, force=force)
+        except Refused as exc:
+            raise Refused(f"{exc.message}; it holds {_describe_file(path, rec.id, fmt)}",
+                          where=str(path)) from None
+        digest = sha256_hex(text)
+        self._mark_exported(rec, path, fmt, digest, outcome)
+        return ExportResult(rec.id, path, outcome, rec.revision, digest)
+
+    def _mark_exported(self, exported: AssessmentRecord, path: Path, fmt: str, digest: str,
+                       outcome: Outcome) -> None:
+        with self.store.write() as tx:
+            rec = tx.get_assessment(exported.id)
+            if rec is None or rec.revision != exported.revision:
+                return  # changed while writing: that revision is not the one on disk
+            if rec.synced_revision == rec.revision and outcome == "unchanged":
+                return
+            if rec.synced_revision != rec.revision:
+                tx.update_assessment(replace(rec, synced_revision=rec.revision))
+            tx.add_event(EventRecord(None, rec.id, self.clock(), self.actor, "export", path.name,
+                                     None, {"revision": rec.revision, "format": fmt,
+                                            "sha256": digest, "outcome": outcome}))
+
+    # -- verify and import -------------------------------------------------------------------
+
+    def verify(self, path: Path) -> VerifiedReturn:
+        """Check a return without importing it; :class:`ReturnInvalid` says why it fails."""
+        return read_return(path)
+
+    def import_file(self, path: Path) -> ImportResult:
+        """Add or update the assessment a return carries. Refused (with the reason) when the
+        return is older, forks the copy here, or would overwrite changes not yet exported."""
+        verified = read_return(path)
+        data = verified.data
+        try:
+            local: AssessmentDetail | None = self.assessments.get(data.id)
+        except NotFound:
+            local = None
+        if local is not None:
+            same = _content(return_data(local).to_document()) == _content(verified.document)
+            if _decide(local.record, data, same, where=str(path)) == "unchanged":
+                return ImportResult(Path(path), data.id, "unchanged", data.revision)
+        with self.store.write() as tx:
+            current = tx.get_assessment(data.id)
+            seen = local.record.revision if local else None
+            if (current.revision if current else None) != seen:
+                raise Refused("the assessment changed while importing; try again",
+                              where=str(path))
+            self._check_action_ids(tx, data, str(path))
+            self._store(tx, verified, current)
+        outcome: Literal["added", "updated"] = "updated" if current else "added"
+        return ImportResult(Path(path), data.id, outcome, data.revision,
+                            current.revision if current else None)
+
+    def _check_action_ids(self, tx: UnitOfWork, data: ReturnData, where: str) -> None:
+        for action in data.actions:
+            other = tx.get_action(action.id)
+            if other is not None and other.assessment_id != data.id:
+                raise Refused(f"action {action.id[:8]} belongs to another assessment here",
+                              where=where)
+
+    def _store(self, tx: UnitOfWork, verified: VerifiedReturn,
+               current: AssessmentRecord | None) -> None:
+        data = verified.data
+        rec = AssessmentRecord(
+            id=data.id, template_id=data.template_id, template_version=data.template_version,
+            template_hash=data.template_hash,
+            template_snapshot=canonical_json(data.template_snapshot), org_name=data.org_name,
+            org_code=data.org_code, site=data.site, kind=data.kind, assessors=data.assessors,
+            visit_date=data.visit_date, status=data.status, created_at=data.created_at,
+            updated_at=data.updated_at, completed_at=data.completed_at, revision=data.revision,
+            synced_revision=data.revision, origin=current.origin if current else "import",
+            deleted_at=None)
+        if current is None:
+            tx.insert_assessment(rec)
+        else:
+            tx.update_assessment(rec)
+            keep = {a.question_id for a in data.answers}
+            for qid in tx.get_answers(data.id):
+                if qid not in keep:
+                    tx.delete_answer(data.id, qid)
+            kept_actions = {a.id for a in data.actions}
+            for action in tx.get_actions(data.id):
+                if action.id not in kept_actions:
+                    tx.delete_action(action.id)
+        for a in data.answers:
+            tx.put_answer(AnswerRecord(data.id, a.question_id, a.value, a.na, a.note,
+                                       a.answered_at, self.actor))
+        for x in data.actions:
+            tx.put_action(ActionRecord(x.id, data.id, x.question_id, x.description, x.owner,
+                                       x.due_date, x.priority, x.status, x.created_at,
+                                       x.updated_at, x.closed_at))
+        tx.add_event(EventRecord(
+            None, data.id, self.clock(), self.actor, "import", verified.path.name,
+            {"revision": current.revision} if current else None,
+            {"revision": data.revision, "sha256": verified.sha256}))
+
+
+def _decide(local: AssessmentRecord, data: ReturnData, same: bool, *, where: str) -> str:
+    """``unchanged`` or ``update``; :class:`Refused` with the reason otherwise."""
+    if local.deleted_at is not None:
+        raise Refused(f"assessment {local.id[:8]} is in the bin here; restore it first "
+                      "(qa-tui restore-deleted)", where=where)
+    if data.revision < local.revision:
+        raise Refused(f"older than the copy here (return revision {data.revision}; this "
+                      f"database has revision {local.revision})", where=where)
+    if data.revision == local.revision:
+        if same:
+            return "unchanged"
+        raise Refused(f"differs from the copy here at the same revision {data.revision} "
+                      "(it was changed in two places)", where=where)
+    if local.synced_revision is None or local.revision > local.synced_revision:
+        synced = f"revision {local.synced_revision}" if local.synced_revision else "never"
+        raise Refused(f"the copy here has changes not yet exported (revision {local.revision}; "
+                      f"last exported or imported: {synced}); refused so they are not "
+                      "overwritten", where=where)
+    return "update"
+
+
+def _describe_file(path: Path, return_id: str, fmt: str) -> str:
+    if fmt != "xlsx":
+        return "other content"
+    try:
+        other = read_return(path).data
+    except ReturnInvalid:
+        return "a file that is not a valid return"
+    if other.id == return_id:
+        return f"revision {other.revision} of this return"
+    return f"another return ({other.id[:8]})"
