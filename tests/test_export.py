@@ -114,7 +114,7 @@ def test_the_bin_and_the_guard_stop_an_export(services: Services, tmp_path: Path
         services.returns.export(aid, tmp_path)
     services.assessments.restore(aid)
 
-    def guard(detail: object) -> None:
+    def guard(detail: object, **_: object) -> None:
         raise Refused("probable patient identifiers remain")
 
     monkeypatch.setattr(services.returns, "before_export", guard)

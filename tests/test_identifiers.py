@@ -97,3 +97,20 @@ def test_scan_cli_lists_places_and_kinds_without_values(cli) -> None:  # type: i
     assert "943 476 5919" not in r.out and "01/02/1950" not in r.out
     data = json.loads(cli("scan", aid, "--json").out)
     assert {d["kind"] for d in data} == {NHS_NUMBER, DATE_OF_BIRTH}
+
+
+def test_export_stops_on_a_valid_nhs_number_and_passes_an_invalid_one(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "out"
+    aid = cli("new", "--template", "cqc-saf-well-led", "--org", "Guard Trust").out.strip()
+    cli("answer", aid, "WL1", "3", "--note", "Audit ref 943 476 5918 (fails Modulus 11)")
+    passed = cli("export", aid, "-o", str(out))
+    assert passed.code == 0, passed.err
+    cli("answer", aid, "WL2", "2", "--note", "Spoke with patient 943 476 5919 on the ward")
+    stopped = cli("export", aid, "-o", str(tmp_path / "second"))
+    assert stopped.code == 1
+    assert "probable patient identifiers" in stopped.err
+    assert "WL2 note: probable NHS number" in stopped.err
+    assert "943 476 5919" not in stopped.err and "9434765919" not in stopped.err
+    assert not (tmp_path / "second").exists() or not any((tmp_path / "second").iterdir())
+    allowed = cli("export", aid, "-o", str(tmp_path / "second"), "--allow-identifiers")
+    assert allowed.code == 0 and allowed.out.strip().endswith(".xlsx")

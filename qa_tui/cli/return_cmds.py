@@ -43,10 +43,12 @@ def _report_error(exc: QaError, path: Path | None = None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx",
               show_default=True, help="Excel return, or its canonical JSON.")
 @click.option("--force", is_flag=True, help="Replace a different file of the same name.")
+@click.option("--allow-identifiers", is_flag=True,
+              help="Export even if notes seem to hold patient identifiers (see `qa-tui scan`).")
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
 def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_dir: Path | None,
-           fmt: str, force: bool, as_json: bool) -> int:
+           fmt: str, force: bool, allow_identifiers: bool, as_json: bool) -> int:
     """Write returns and print their paths. Give assessment ids (or prefixes), or --all."""
     if export_all == bool(assessments):
         raise click.UsageError("give assessment ids or --all (not both)")
@@ -57,7 +59,7 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
     for given in ids:
         try:
             result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
-                                        force=force)
+                                        force=force, allow_identifiers=allow_identifiers)
         except QaError as exc:
             failed = True
             _report_error(exc)

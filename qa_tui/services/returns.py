@@ -29,6 +29,7 @@ from qa_tui.returns import (
     save_file,
 )
 from qa_tui.services.assessments import AssessmentService, Clock
+from qa_tui.services.privacy import scan_detail
 from qa_tui.services.views import AssessmentDetail
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -124,23 +125,30 @@ class ReturnService:
         """The canonical return document of an assessment (what ``--format json`` writes)."""
         return return_data(self.assessments.get(assessment_id)).to_document()
 
-    def before_export(self, detail: AssessmentDetail) -> None:
+    def before_export(self, detail: AssessmentDetail, *, allow_identifiers: bool = False) -> None:
         """The one gate every export passes. Raise :class:`Refused` to stop it.
 
-        The patient-identifier guard (``--allow-identifiers``) belongs here.
+        A return travels by email: probable patient identifiers in its free text stop the
+        export (each named by place and kind, never by value) unless explicitly allowed.
         """
         if detail.record.deleted_at is not None:
             raise Refused("this assessment is in the bin; restore it to export it",
                           where=detail.id[:8])
+        if not allow_identifiers:
+            hits = scan_detail(detail)
+            if hits:
+                raise Refused("probable patient identifiers; remove them, or export with "
+                              "--allow-identifiers if they are not about patients",
+                              [hit.describe() for hit in hits], where=detail.id[:8])
 
     def export(self, assessment_id: str, out_dir: Path | None = None, *, fmt: str = "xlsx",
-               force: bool = False) -> ExportResult:
+               force: bool = False, allow_identifiers: bool = False) -> ExportResult:
         """Write the return of ``assessment_id`` into ``out_dir`` (default: the export folder)
         and record the exported revision. Same revision, same bytes."""
         if fmt not in FORMATS:
             raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
         detail = self.assessments.get(assessment_id)
-        self.before_export(detail)
+        self.before_export(detail, allow_identifiers=allow_identifiers)
         data = return_data(detail)
         document = data.to_document()
         text = canonical_json(document)
