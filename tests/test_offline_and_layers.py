@@ -71,6 +71,11 @@ def test_whole_cli_surface_runs_offline(home: Path, no_network: list[str], tmp_p
                  ("history", aid), ("reopen", aid), ("undo", aid)):
         assert call(*args) == 0, args
     assert call("answer", aid, "WL1", "9") == 1
+    out = tmp_path / "returns"
+    for args in (("demo", "--assessments", "3", "--seed", "7"), ("export", "--all", "-o", str(out)),
+                 ("verify", str(out)), ("scan", aid), ("backup",)):
+        assert call(*args) == 0, args
+    assert call("--db", str(tmp_path / "second.sqlite3"), "import", str(out)) == 0
     assert no_network == []
 
 
