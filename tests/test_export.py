@@ -146,3 +146,20 @@ def test_the_schema_checker_catches_problems(services: Services) -> None:
     del document["scores"]["overall"]
     problems = schema_errors(document, SCHEMA, SCHEMA)
     assert len(problems) == 3
+
+
+def test_stale_temporary_files_from_a_killed_export_are_swept(services: Services, tmp_path: Path) -> None:
+    import os
+    import time
+
+    aid = services.assessments.start("cqc-saf-well-led", org_name="Sweep Trust").id
+    first = services.returns.export(aid, tmp_path)
+    stale = tmp_path / f".{first.path.name}.abc123.tmp"
+    fresh = tmp_path / f".{first.path.name}.def456.tmp"
+    for leftover in (stale, fresh):
+        leftover.write_bytes(b"half a zip")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    services.assessments.answer(aid, "WL1", "3")
+    services.returns.export(aid, tmp_path, force=True)
+    assert not stale.exists() and fresh.exists()

@@ -9,9 +9,11 @@ different file already at the name is never replaced unless asked.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import secrets
+import time
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -55,6 +57,7 @@ def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
     if existed and not force:
         raise Refused("a different file already exists there (use --force to replace it)",
                       where=str(path))
+    _sweep_stale_temps(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -74,6 +77,21 @@ def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
         tmp.unlink(missing_ok=True)
     _sync_dir(path.parent)
     return "replaced" if existed else "written"
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def _sweep_stale_temps(path: Path) -> None:
+    """Remove temporary files an export killed mid-write left behind (never a recent one,
+    which may belong to an export still running in another window)."""
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            continue
 
 
 def _link_new(tmp: Path, path: Path) -> None:
