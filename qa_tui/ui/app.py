@@ -1,0 +1,248 @@
+"""The Textual application: owns the services, the settings and the app-wide keys.
+
+The first screen paints before the database opens: opening the store imports SQLModel (~0.7 s),
+so it runs in a thread worker after the first frame and the Home screen fills in when it is done.
+Screens reach the services through ``app.services``; widgets never do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from qa_tui.config import Paths, resolve_paths
+from qa_tui.ui.commands import AssessmentCommands
+from qa_tui.ui.dialogs.help import HelpScreen
+from qa_tui.ui.exporting import ExportUnavailable, export_return
+from qa_tui.ui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from qa_tui.services import Services
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+@dataclass
+class UiSettings:
+    """Preferences for this session of the app."""
+
+    auto_advance: bool = True
+    """Move to the next question after answering one by key (off: stay and review it)."""
+    dark: bool = True
+    """Start in the dark theme (the light one reads better in a bright ward)."""
+
+
+class QaApp(App[int]):
+    """qa-tui's assessor app: Home, New assessment, Assess, Review, Bin and Help screens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qa-tui"
+    COMMANDS = App.COMMANDS | {AssessmentCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
+    ]
+
+    class ServicesOpened(Message):
+        """The database and templates are ready (posted from the opening worker)."""
+
+        def __init__(self, services: Services) -> None:
+            super().__init__()
+            self.services = services
+
+    class ExportFinished(Message):
+        """An export worker is done: ``text`` says where the file went, or why not."""
+
+        def __init__(self, text: str, *, ok: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.ok = ok
+
+    class ServicesFailed(Message):
+        """The database could not be opened; ``reason`` is one plain line."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, *, paths: Paths | None = None, services: Services | None = None,
+                 settings: UiSettings | None = None, handle_signals: bool = False) -> None:
+        super().__init__()
+        self.paths = paths if paths is not None else (services.paths if services else None)
+        self.services: Services | None = services
+        self._owns_services = services is None
+        self.load_error: str | None = None
+        self.settings = settings or UiSettings()
+        self._handle_signals = handle_signals
+        self.theme = DARK if self.settings.dark else LIGHT
+
+    # -- start-up and shutdown ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self._handle_signals:
+            self._install_signal_handlers()
+        self.push_screen(HomeScreen())
+        if self.services is None:
+            self.call_after_refresh(self._start_opening)
+
+    def _start_opening(self) -> None:
+        self.run_worker(self._open_services, thread=True, exclusive=True, group="open")
+
+    def _open_services(self) -> None:
+        """Thread worker: import and open the store off the event loop, then report back."""
+        from qa_tui.errors import QaError
+        from qa_tui.services import build_services
+
+        try:
+            services = build_services(self.paths or resolve_paths())
+        except QaError as exc:
+            self.post_message(self.ServicesFailed(str(exc)))
+        except OSError as exc:
+            self.post_message(self.ServicesFailed(f"cannot open the database: {exc.strerror or exc}"))
+        else:
+            self.post_message(self.ServicesOpened(services))
+
+    def on_qa_app_services_opened(self, message: ServicesOpened) -> None:
+        self.services = message.services
+        self._owns_services = True
+        self._tell_home()
+
+    def on_qa_app_services_failed(self, message: ServicesFailed) -> None:
+        self.load_error = message.reason
+        self._tell_home()
+
+    def _tell_home(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.reload()
+
+    def _install_signal_handlers(self) -> None:
+        """Closing the terminal (SIGHUP) or a kill (SIGTERM) exits cleanly instead of dying."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._exit_now)  # not on every platform
+
+    def _exit_now(self) -> None:
+        self.save_pending()
+        self.exit()
+
+    def save_pending(self) -> None:
+        """Save anything typed but not yet saved (a note mid-pause) before leaving a screen
+        or the app: the debounce must never cost an assessor their words."""
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_pending_note", None)
+            if callable(save):
+                save()
+
+    async def action_quit(self) -> None:
+        self.save_pending()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        if self.services is not None and self._owns_services:
+            self.services.close()
+
+    def _fatal_error(self) -> None:
+        """Report a crash without local variables: they could put answer text in scrollback."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        trace = Traceback(show_locals=False, width=None, suppress=[])
+        self._exit_renderables.append(Segments(self.console.render(trace, self.console.options)))
+        self._close_messages_no_wait()
+
+    # -- app-wide actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Every key of the screen underneath, read from its live bindings."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+        self.settings.dark = self.current_theme.dark
+
+    def action_toggle_auto_advance(self) -> None:
+        self.settings.auto_advance = not self.settings.auto_advance
+        state = "on" if self.settings.auto_advance else "off"
+        self.notify(f"Auto-advance after an answer is {state}.")
+
+    def export(self, assessment_id: str) -> None:
+        """Write the Excel return of one assessment in a worker; the result arrives as a toast."""
+        if self.services is None:
+            return
+        self.run_worker(lambda: self._export_worker(assessment_id), thread=True, group="export")
+
+    def _export_worker(self, assessment_id: str) -> None:
+        """Thread worker: never touches widgets; the outcome comes back as a message."""
+        from qa_tui.errors import QaError
+
+        assert self.services is not None
+        try:
+            said = export_return(self.services, assessment_id)
+        except ExportUnavailable as exc:
+            self.post_message(self.ExportFinished(str(exc), ok=False))
+        except QaError as exc:
+            self.post_message(self.ExportFinished(f"Export refused: {exc}", ok=False))
+        except Exception as exc:  # a failed export must not take the assessor's app down
+            self.post_message(self.ExportFinished(
+                f"Export failed ({type(exc).__name__}): {exc}", ok=False))
+        else:
+            self.post_message(self.ExportFinished(said, ok=True))
+
+    def on_qa_app_export_finished(self, message: ExportFinished) -> None:
+        self.notify(message.text, title="Export" if message.ok else "Not exported",
+                    severity="information" if message.ok else "error", timeout=15,
+                    markup=False)
+        show = getattr(self.screen, "show_export", None)
+        if callable(show):
+            show(message.text, message.ok)
+
+    def open_assessment(self, assessment_id: str, question_id: str | None = None) -> None:
+        """Open an assessment on top of Home (from the palette or Home's table)."""
+        from qa_tui.ui.screens.assess import AssessScreen
+
+        self.save_pending()
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        self.push_screen(AssessScreen(assessment_id, question_id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Toggle light/dark theme", "Switch between the light and dark theme",
+                            self.action_toggle_theme)
+        state = "on" if self.settings.auto_advance else "off"
+        yield SystemCommand(f"Toggle auto-advance (now {state})",
+                            "After answering by key, move on to the next question",
+                            self.action_toggle_auto_advance)
+        yield SystemCommand("Help: keys of this screen", "Every key, from the bindings",
+                            self.action_help)
+        target = getattr(screen, "assessment_id", None) or getattr(screen, "selected_id", None)
+        if isinstance(target, str) and self.services is not None:
+            yield SystemCommand("Export this assessment (Excel return)",
+                                f"Write the return into {self.services.paths.export_dir}",
+                                lambda: self.export(target))
+        yield from (cmd for cmd in super().get_system_commands(screen)
+                    if cmd.title not in ("Theme", "Keys"))
+
+
+def build_app(paths: Paths | None = None, *, services: Services | None = None,
+              settings: UiSettings | None = None, handle_signals: bool = False) -> QaApp:
+    """The composition root of the TUI, used by ``run_tui`` and the tests alike.
+
+    Pass ``services`` to use ones already open (tests, with a fixed clock); otherwise the app
+    opens them for ``paths`` after its first frame.
+    """
+    return QaApp(paths=paths, services=services, settings=settings,
+                 handle_signals=handle_signals)

@@ -1,0 +1,82 @@
+"""Command palette providers (ctrl+p): open any assessment, jump to any question.
+
+App-wide commands such as the theme toggle are system commands on the app; these two search
+data, so they are providers. Each reads through the services the app already holds.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from qa_tui.ui.format import marker
+
+if TYPE_CHECKING:
+    from qa_tui.ui.app import QaApp
+
+
+class AssessmentCommands(Provider):
+    """"Open: <organisation> · <template> · <date>" for every assessment not in the bin."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        app: QaApp = self.app  # type: ignore[assignment]
+        if app.services is None:
+            return []
+        rows = []
+        for s in app.services.assessments.list():
+            title = f"Open: {s.org_name} · {s.template_id} · {s.visit_date.isoformat()}"
+            help_text = f"{s.status}, {s.progress_pct}% answered, id {s.id[:8]}"
+            rows.append((title, help_text, s.id))
+        return rows
+
+    def _open(self, assessment_id: str) -> None:
+        app: QaApp = self.app  # type: ignore[assignment]
+        app.open_assessment(assessment_id)
+
+    async def discover(self) -> Hits:
+        for title, help_text, aid in self._commands()[:5]:
+            yield DiscoveryHit(title, partial(self._open, aid), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, aid in self._commands():
+            score = matcher.match(f"{title} {aid}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._open, aid),
+                          help=help_text)
+
+
+class QuestionCommands(Provider):
+    """"Go to WL3: <text>" for each visible question of the assessment on screen."""
+
+    def _questions(self) -> list[tuple[str, str, str]]:
+        screen: Any = self.screen
+        detail = getattr(screen, "detail", None)
+        if detail is None:
+            return []
+        out = []
+        for q in detail.template.questions:
+            if q.id not in detail.report.visible:
+                continue
+            mark = marker(detail.answer(q.id))
+            text = q.text if len(q.text) <= 70 else q.text[:69] + "…"
+            out.append((f"{mark} {q.id}: {text}", q.text, q.id))
+        return out
+
+    def _go(self, question_id: str) -> None:
+        screen: Any = self.screen
+        screen.go_to(question_id)
+
+    async def discover(self) -> Hits:
+        for title, help_text, qid in self._questions():
+            yield DiscoveryHit(title, partial(self._go, qid), help=help_text[:120])
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, full_text, qid in self._questions():
+            score = max(matcher.match(f"{qid} {full_text}"), matcher.match(title))
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._go, qid),
+                          help=full_text[:120])

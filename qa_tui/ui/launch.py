@@ -1,0 +1,29 @@
+"""Start the TUI: the only entry the CLI calls, and the only place Textual is imported from it.
+
+The app paints Home first and opens the database in a worker, so the first frame does not wait
+for SQLModel. SIGTERM and SIGHUP (terminal closed) exit cleanly. An unexpected error is
+reported in one line plus a traceback without local variables (they could hold answer text).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from qa_tui.config import Paths
+
+
+def run_tui(paths: Paths) -> int:
+    """Run the assessor app against ``paths``; the process exit code."""
+    from qa_tui.ui.app import build_app
+
+    app = build_app(paths, handle_signals=True)
+    try:
+        result = app.run()
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: the terminal is restored by now
+        print(f"qa-tui: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return 1
+    if app.return_code not in (None, 0):
+        return int(app.return_code)
+    return int(result or 0)

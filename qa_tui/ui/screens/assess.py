@@ -1,0 +1,440 @@
+"""Assess: walk the questions by keyboard, answer, write evidence, raise actions.
+
+The screen owns the state (the latest ``AssessmentDetail`` and the current question) and is
+the only place that calls the services here. Every change is one service call that commits
+before it returns; only then does the indicator say "saved". Visibility of conditional
+questions comes from ``report.visible``, recomputed by the service on every change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from qa_tui.domain import QuestionType
+from qa_tui.errors import QaError
+from qa_tui.ui import navigation as nav
+from qa_tui.ui.commands import QuestionCommands
+from qa_tui.ui.dialogs.action import ActionDialog, ActionDraft
+from qa_tui.ui.format import option_key_text, rating_text
+from qa_tui.ui.widgets.answer_picker import NA_KEY, AnswerPicker
+from qa_tui.ui.widgets.note_editor import NoteEditor
+from qa_tui.ui.widgets.question_view import QuestionView
+from qa_tui.ui.widgets.save_status import SaveStatus
+from qa_tui.ui.widgets.section_nav import SectionNav
+
+if TYPE_CHECKING:
+    from qa_tui.services import AssessmentDetail, Services
+    from qa_tui.templates import Question
+    from qa_tui.ui.app import QaApp
+
+
+class AssessScreen(Screen[None]):
+    HELP_TITLE = "Assess"
+    AUTO_FOCUS = ""
+    COMMANDS = {QuestionCommands}
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("down,j", "move(1)", "Next question", show=False),
+        Binding("up,k", "move(-1)", "Previous question", show=False),
+        Binding("right,right_square_bracket", "section(1)", "Next section", show=False),
+        Binding("left,left_square_bracket", "section(-1)", "Previous section", show=False),
+        Binding("1", "pick('1')", "Answer", key_display="1-9",
+                tooltip="Answer with the option of that key"),
+        *[Binding(str(d), f"pick('{d}')", "Answer", key_display="1-9", show=False,
+                  tooltip="Answer with the option of that key") for d in range(2, 10)],
+        Binding("N", "pick('N')", "Not applicable (N/A)", show=False),
+        Binding("0,x", "clear", "Clear the answer (the note stays)", show=False),
+        Binding("enter", "type_answer", "Type the answer (text, number, date)", show=False),
+        Binding("n", "next_open", "Next open", tooltip="Next unanswered question"),
+        Binding("e", "note", "Note", tooltip="Write the evidence note (esc when done)"),
+        Binding("a", "add_action", "Action", tooltip="Add an action on this question"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change (again: the one before)"),
+        Binding("g", "guidance", "Show or hide guidance", show=False),
+        Binding("pagedown", "scroll(1)", "Scroll the question down", show=False),
+        Binding("pageup", "scroll(-1)", "Scroll the question up", show=False),
+        Binding("r", "review", "Review", tooltip="Review scores and gaps; complete"),
+        Binding("q,escape", "back", "Back", tooltip="Back to the list of assessments"),
+    ]
+
+    def __init__(self, assessment_id: str, question_id: str | None = None) -> None:
+        super().__init__()
+        self.assessment_id = assessment_id
+        self._start_at = question_id
+        self.detail: AssessmentDetail | None = None
+        self.question_id = ""
+
+    @property
+    def qa(self) -> QaApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def services(self) -> Services:
+        assert self.qa.services is not None
+        return self.qa.services
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title-bar", markup=False)
+        with Horizontal(id="assess-body"):
+            yield SectionNav(id="nav")
+            yield QuestionView(id="question")
+        yield SaveStatus(id="save-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        try:
+            self.detail = self.services.assessments.get(self.assessment_id)
+        except QaError as exc:  # e.g. deleted in another window since the list was read
+            self.notify(str(exc), severity="error", markup=False)
+            self.dismiss(None)
+            return
+        self.question_id = nav.start_at(self.detail, self._start_at)
+        self._refresh_view(reload_note=True)
+        if self.detail.is_complete:
+            self.status.info("This assessment is complete: r to review, then o to reopen it.")
+        elif nav.first_open(self.detail) is None:
+            self.status.info("Every question is answered: r to review and complete.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim the answer keys where they do nothing (a text or date question)."""
+        if action == "pick" and self.detail is not None and self.question_id:
+            q = self.question
+            if q.scale is None and q.type is not QuestionType.NUMBER and parameters != ("N",):
+                return None
+        return True
+
+    # -- state helpers ----------------------------------------------------------------------------
+
+    @property
+    def status(self) -> SaveStatus:
+        return self.query_one(SaveStatus)
+
+    @property
+    def view(self) -> QuestionView:
+        return self.query_one(QuestionView)
+
+    @property
+    def question(self) -> Question:
+        assert self.detail is not None
+        q = self.detail.template.question(self.question_id)
+        assert q is not None
+        return q
+
+    def _visible(self) -> list[str]:
+        assert self.detail is not None
+        return nav.visible_ids(self.detail)
+
+    def _refresh_view(self, *, reload_note: bool) -> None:
+        detail = self.detail
+        if detail is None or not self.question_id:
+            return
+        rec = detail.record
+        code = f" ({rec.org_code})" if rec.org_code else ""
+        site = f" · {rec.site}" if rec.site else ""
+        self.query_one("#title-bar", Static).update(
+            f"{rec.org_name}{code}{site} · {detail.template.title} · {rec.visit_date}")
+        self.query_one(SectionNav).show(detail, self.question_id)
+        self.view.show(detail, self.question, position=nav.position(detail, self.question_id),
+                       detailed=self.app.size.height >= 32, reload_note=reload_note)
+        self.refresh_bindings()
+        report = detail.report
+        self.status.progress(f"{report.answered}/{report.total} answered · "
+                             f"{rating_text(report.overall)} · {rec.status}")
+
+    def go_to(self, question_id: str) -> None:
+        """Show another question (from keys, the palette, the nav or the review)."""
+        self._flush_note()
+        if self.detail is None or question_id not in self._visible():
+            return
+        self.question_id = question_id
+        self._refresh_view(reload_note=True)
+        self.view.scroll_home(animate=False)
+
+    # -- moving -----------------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        assert self.detail is not None
+        target = nav.step(self.detail, self.question_id, delta)
+        if target:
+            self.go_to(target)
+
+    def action_section(self, delta: int) -> None:
+        assert self.detail is not None
+        target = nav.section_step(self.detail, self.question_id, delta)
+        if target:
+            self.go_to(target)
+
+    def action_next_open(self) -> None:
+        assert self.detail is not None
+        target, owes_note = nav.next_open(self.detail, self.question_id)
+        if target is None:
+            self.status.info("Every question is answered: r to review and complete.")
+            return
+        self.go_to(target)
+        if owes_note:
+            self.status.info(f"{target} needs an evidence note for its answer: press e.")
+
+    @on(SectionNav.Jump)
+    def _jump(self, event: SectionNav.Jump) -> None:
+        if event.question_id:
+            self.go_to(event.question_id)
+        elif event.section_id and self.detail is not None:
+            target = nav.section_entry(self.detail, event.section_id)
+            if target:
+                self.go_to(target)
+
+    # -- answering --------------------------------------------------------------------------------
+
+    def _apply(self, what: str, call: Any, *, advance: bool = False) -> bool:
+        """Run one service call; on success take its detail, say saved, maybe move on."""
+        try:
+            detail = call()
+        except QaError as exc:
+            self.status.error(str(exc))
+            return False
+        except Exception as exc:  # e.g. a full disk: say so, keep the app (and earlier answers)
+            self.status.error(f"{type(exc).__name__}: {exc}")
+            return False
+        self.detail = detail
+        if self.question_id not in self._visible():  # undo can hide the current question
+            self.question_id = self._visible()[0]
+        self.status.saved(what)
+        self._refresh_view(reload_note=False)
+        if self.question_id in detail.report.notes_owed and not self.view.note.has_focus:
+            # stay: this answer needs its evidence written before moving on
+            self.status.saved(f"{what}; this answer needs an evidence note: press e")
+        elif advance and self.qa.settings.auto_advance:
+            self._advance()
+        return True
+
+    def _advance(self) -> None:
+        assert self.detail is not None
+        target = nav.step(self.detail, self.question_id, 1)
+        if target:
+            self.go_to(target)
+        elif self.detail.report.answered == self.detail.report.total:
+            self.status.info("✓ saved. Every question is answered: r to review and complete.")
+
+    def _refuse_if_complete(self) -> bool:
+        """Say plainly why keys do nothing on a completed assessment (the service agrees)."""
+        if self.detail is not None and self.detail.is_complete:
+            self.status.error("this assessment is complete; reopen it to make changes "
+                              "(r, then o)")
+            return True
+        return False
+
+    def action_pick(self, key: str) -> None:
+        if self._refuse_if_complete():
+            return
+        question = self.question
+        if question.scale is None:
+            if key == NA_KEY:
+                self._pick_na(question)
+            elif question.type is QuestionType.NUMBER:
+                self.action_type_answer(initial=key)
+            return
+        self._pick(key)
+
+    def _pick(self, key: str) -> None:
+        assert self.detail is not None
+        question = self.question
+        services, aid, qid = self.services, self.assessment_id, question.id
+        if key == NA_KEY:
+            self._pick_na(question)
+            return
+        option = next((o for o in question.scale.options if o.key == key), None) \
+            if question.scale else None
+        if option is None:
+            self.status.error(f"{key!r} is not an answer to {qid}; use {option_key_text(question)}")
+            return
+        if question.type is QuestionType.MULTI:
+            current = self.detail.answer(qid).value
+            chosen = list(current) if isinstance(current, list) else []
+            chosen = [v for v in chosen if v != option.value] if option.value in chosen \
+                else chosen + [option.value]
+            if not chosen:
+                self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
+                return
+            self._apply(f"{qid} = {len(chosen)} chosen",
+                        lambda: services.assessments.answer(aid, qid, value=chosen))
+            return
+        self._apply(f"{qid} = {option.label}",
+                    lambda: services.assessments.answer(aid, qid, value=option.value),
+                    advance=True)
+
+    def _pick_na(self, question: Question) -> None:
+        if not question.allow_na:
+            self.status.error(f"N/A is not allowed for {question.id}")
+            return
+        services, aid, qid = self.services, self.assessment_id, question.id
+        self._apply(f"{qid} = N/A", lambda: services.assessments.answer(aid, qid, na=True),
+                    advance=True)
+
+    def on_key(self, event: events.Key) -> None:
+        """Letter keys of the current question's options (digits are bindings)."""
+        if self.focused is not None or self.detail is None or not event.character:
+            return
+        scale = self.question.scale
+        if scale is not None and any(o.key == event.character and not o.key.isdigit()
+                                     for o in scale.options):
+            event.stop()
+            event.prevent_default()
+            self._pick(event.character)
+
+    @on(AnswerPicker.Picked)
+    def _clicked_option(self, event: AnswerPicker.Picked) -> None:
+        if not self._refuse_if_complete():
+            self._pick(event.key)
+
+    def action_clear(self) -> None:
+        services, aid, qid = self.services, self.assessment_id, self.question_id
+        self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
+        self.view.answer_box.value = ""
+
+    def action_type_answer(self, initial: str = "") -> None:
+        if self.question.scale is not None or self._refuse_if_complete():
+            return
+        box = self.view.answer_box
+        self.set_focus(box)
+        if initial:
+            box.value = initial
+        box.cursor_position = len(box.value)
+
+    @on(Input.Submitted, "#answer-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        services, aid, qid = self.services, self.assessment_id, self.question_id
+        raw = event.value
+        if not raw.strip():
+            ok = self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
+        else:
+            ok = self._apply(f"{qid} = {raw.strip()[:40]}",
+                             lambda: services.assessments.answer(aid, qid, raw))
+        if ok:
+            self.set_focus(None)
+            if raw.strip() and self.qa.settings.auto_advance:
+                self._advance()
+
+    def action_guidance(self) -> None:
+        self.view.toggle_guidance()
+
+    def action_scroll(self, direction: int) -> None:
+        """A long question with many options can pass the bottom at 80x24."""
+        if direction > 0:
+            self.view.scroll_page_down()
+        else:
+            self.view.scroll_page_up()
+
+    # -- the evidence note ------------------------------------------------------------------------
+
+    def action_note(self) -> None:
+        note = self.view.note
+        self.set_focus(note)
+        note.move_cursor(note.document.end)
+        self.status.info("Writing the note: it saves when you pause; esc when done.")
+
+    @on(NoteEditor.Typing)
+    def _note_typed(self, event: NoteEditor.Typing) -> None:
+        self.status.pending(f"note on {event.question_id}")
+
+    def save_pending_note(self) -> None:
+        """Called by the app before it leaves this screen or quits."""
+        self._flush_note()
+
+    @on(NoteEditor.SaveNow)
+    def _flush_note(self) -> None:
+        """Save the note being written, if it differs from the stored one."""
+        pending = self.view.note.take()
+        if pending is None or self.detail is None:
+            return
+        qid, text = pending
+        services, aid = self.services, self.assessment_id
+        if self._apply(f"note on {qid}", lambda: services.assessments.set_note(aid, qid, text)):
+            assert self.detail is not None
+            self.view.note.saved(qid, self.detail.answer(qid).note)
+
+    # -- actions, undo, review, back -----------------------------------------------------------
+
+    def action_add_action(self) -> None:
+        qid = self.question_id
+
+        def made(draft: ActionDraft | None) -> None:
+            if draft is None:
+                return
+            try:
+                self.services.assessments.add_action(
+                    self.assessment_id, draft.description, owner=draft.owner,
+                    due=draft.due or None, priority=draft.priority, question_id=qid)
+            except QaError as exc:
+                self.status.error(str(exc))
+                return
+            self.detail = self.services.assessments.get(self.assessment_id)
+            self.status.saved(f"action on {qid}")
+            self._refresh_view(reload_note=False)
+
+        self.app.push_screen(ActionDialog(qid), made)
+
+    def action_undo(self) -> None:
+        self._flush_note()
+        try:
+            what = self.services.assessments.undo(self.assessment_id)
+        except QaError as exc:
+            self.status.error(str(exc))
+            return
+        if what is None:
+            self.status.info("Nothing to undo.")
+            return
+        self.detail = self.services.assessments.get(self.assessment_id)
+        target = what.split(":", 1)[0]
+        if target in self._visible():
+            self.question_id = target
+        elif self.question_id not in self._visible():
+            self.question_id = self._visible()[0]
+        self._refresh_view(reload_note=True)
+        self.status.saved(f"undone, {what}")
+
+    def action_review(self) -> None:
+        from qa_tui.ui.screens.review import ReviewScreen
+
+        self._flush_note()
+
+        def back(question_id: str | None) -> None:
+            self.detail = self.services.assessments.get(self.assessment_id)
+            if not question_id:
+                self._refresh_view(reload_note=True)
+                return
+            self.go_to(question_id)
+            if question_id in self.detail.report.notes_owed:
+                self.status.info(f"{question_id} needs an evidence note for its answer: press e.")
+            elif not self.detail.answer(question_id).answered:
+                self.status.info(f"{question_id} is required: answer it.")
+
+        self.app.push_screen(ReviewScreen(self.assessment_id), back)
+
+    def action_back(self) -> None:
+        self._flush_note()
+        self.dismiss(None)
+
+    def show_export(self, text: str, ok: bool) -> None:
+        self.status.info(("✓ " if ok else "✗ ") + text)  # answers are saved either way
+
+    def help_extra(self) -> list[tuple[str, str]]:
+        """The current question's answer keys, and what the list's glyphs mean."""
+        if self.detail is None:
+            return []
+        q = self.question
+        if q.scale is None:
+            rows = [("enter", f"type the answer to {q.id} ({q.type.value})")]
+        else:
+            rows = [(o.key, f"answer {q.id}: {o.label}") for o in q.scale.options]
+        if q.allow_na:
+            rows.append(("N", f"{q.id}: not applicable"))
+        return rows + [("", ""), ("✓ ○ –", "in the list: answered, open, N/A"),
+                       ("✎ !", "in the list: has a note, needs a note"),
+                       ("▸", "in the list: where you are")]

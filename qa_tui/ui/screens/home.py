@@ -1,0 +1,239 @@
+"""Home: every assessment on this laptop, newest change first, with a type-to-filter box.
+
+Enter opens the highlighted one at its first unanswered question. The screen shows a loading
+line until the app's services are open, and a refused database as a message, never a crash.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from qa_tui.errors import QaError
+from qa_tui.ui.dialogs.confirm import ConfirmDialog
+from qa_tui.ui.format import filter_words, matches
+from qa_tui.ui.widgets.assessment_table import AssessmentTable
+
+if TYPE_CHECKING:
+    from qa_tui.services import AssessmentSummary
+    from qa_tui.ui.app import QaApp
+
+EMPTY = (
+    "No assessments yet.\n\n"
+    "Press n to start one from a template: choose the template, type the organisation, "
+    "and press enter through the form.\n"
+    "Press ? for every key, ctrl+p for commands, q to quit."
+)
+
+
+class HomeScreen(Screen[None]):
+    HELP_TITLE = "Home (assessments)"
+    AUTO_FOCUS = "#assessments"
+    BINDINGS = [
+        Binding("enter", "open", "Open", priority=True,
+                tooltip="Open the highlighted assessment at its first unanswered question"),
+        Binding("n", "new", "New", tooltip="Start a new assessment from a template"),
+        Binding("e", "export", "Export",
+                tooltip="Write the Excel return of the highlighted assessment"),
+        Binding("d", "delete", "Delete",
+                tooltip="Move the highlighted assessment to the bin (it can be restored)"),
+        Binding("b", "bin", "Bin", tooltip="Deleted assessments: restore or erase for good"),
+        Binding("slash", "filter", "Filter", tooltip="Filter the list by any words"),
+        Binding("escape", "clear_filter", "Clear the filter", show=False),
+        Binding("down", "to_table", "From the filter to the list", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._all: list[AssessmentSummary] = []
+
+    @property
+    def qa(self) -> QaApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("qa-tui · Assessments", id="title-bar", markup=False)
+        yield Input(placeholder="Type to filter (/): organisation, template, status, date",
+                    id="filter", compact=True, select_on_focus=False)
+        yield AssessmentTable(id="assessments")
+        yield Static("Opening the database…", id="home-message", markup=False)
+        yield Static("", id="status-line", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        """Read the list again (after the services open, or coming back from another screen)."""
+        services = self.qa.services
+        if services is None:
+            self._message(self.qa.load_error, error=self.qa.load_error is not None)
+            return
+        try:
+            rows = services.assessments.list()
+        except QaError as exc:
+            self._message(str(exc), error=True)
+            return
+        self._all = sorted(rows, key=lambda s: s.updated_at, reverse=True)
+        self._apply_filter(select)
+
+    def _message(self, text: str | None, *, error: bool = False) -> None:
+        message = self.query_one("#home-message", Static)
+        if error:
+            message.update(f"The database could not be opened.\n\n{text}\n\n"
+                           "Nothing was changed. Check the path (QA_TUI_DB or --db), "
+                           "then press q to quit.")
+        else:
+            message.update(text or "Opening the database…")
+        message.set_class(error, "-error")
+        message.display = True
+        self.query_one(AssessmentTable).display = False
+        self.call_after_refresh(self._settle_focus)
+
+    def _apply_filter(self, select: str | None = None) -> None:
+        words = filter_words(self.query_one("#filter", Input).value)
+        shown = [s for s in self._all if matches(words, (
+            s.org_name, s.org_code or "", s.site, s.template_id, s.template_title, s.status,
+            s.visit_date.isoformat()))]
+        table = self.query_one(AssessmentTable)
+        table.show(shown)
+        if select:
+            table.select(select)
+        message = self.query_one("#home-message", Static)
+        message.remove_class("-error")
+        if not self._all:
+            message.update(EMPTY)
+        elif not shown:
+            message.update("No assessment matches the filter. Press escape to clear it.")
+        message.display = not shown
+        table.display = bool(shown)
+        if not self._all:
+            self.call_after_refresh(self._settle_focus)
+        count = f"{len(shown)} of {len(self._all)}" if words else f"{len(self._all)}"
+        self.query_one("#title-bar", Static).update(f"qa-tui · Assessments ({count})")
+        self.refresh_bindings()
+
+    def _settle_focus(self) -> None:
+        """With no list to show, focus nothing rather than the empty filter box, so letters
+        stay commands (n, b, q); Textual would otherwise move focus there."""
+        table = self.query_one(AssessmentTable)
+        if not table.display and not self.query_one("#filter", Input).value:
+            self.set_focus(None)
+
+    @property
+    def selected_id(self) -> str | None:
+        table = self.query_one(AssessmentTable)
+        return table.selected_id if table.display else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "export", "delete"):
+            return self.selected_id is not None
+        if action in ("new", "bin"):
+            return self.qa.services is not None
+        return True
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._apply_filter()
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the list starts filtering, except keys that are commands here."""
+        table = self.query_one(AssessmentTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if event.key in self.active_bindings or event.character == " ":
+            return
+        box = self.query_one("#filter", Input)
+        self.set_focus(box)
+        box.insert_text_at_cursor(event.character)
+        event.stop()
+        event.prevent_default()
+
+    def action_filter(self) -> None:
+        self.set_focus(self.query_one("#filter", Input))
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        self.set_focus(self.query_one(AssessmentTable))
+
+    def action_to_table(self) -> None:
+        self.set_focus(self.query_one(AssessmentTable))
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        if self.selected_id:
+            self.qa.open_assessment(self.selected_id)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_new(self) -> None:
+        from qa_tui.ui.screens.new import NewAssessmentScreen
+
+        def started(assessment_id: str | None) -> None:
+            if assessment_id:
+                self.qa.open_assessment(assessment_id)
+
+        self.app.push_screen(NewAssessmentScreen(), started)
+
+    def action_export(self) -> None:
+        if self.selected_id:
+            self.qa.export(self.selected_id)
+
+    def show_export(self, text: str, ok: bool) -> None:
+        self.query_one("#status-line", Static).update(("✓ " if ok else "✗ ") + text)
+
+    def action_bin(self) -> None:
+        from qa_tui.ui.screens.bin import BinScreen
+
+        self.app.push_screen(BinScreen())
+
+    def action_delete(self) -> None:
+        row = self.query_one(AssessmentTable).selected
+        if row is None:
+            return
+        body = (f"{row.org_name} · {row.template_id} · {row.visit_date.isoformat()} "
+                f"({row.status}, {row.progress_pct}% answered) goes to the bin. "
+                "Nothing is erased: press b to see the bin and restore it.")
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._delete(row.id)
+
+        self.app.push_screen(ConfirmDialog("Move this assessment to the bin?", body,
+                                           yes="move to the bin"), decided)
+
+    def _delete(self, assessment_id: str) -> None:
+        services = self.qa.services
+        if services is None:
+            return
+        try:
+            services.assessments.delete(assessment_id)
+        except QaError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload()
+        self.query_one("#status-line", Static).update(
+            "Moved to the bin. Press b to see the bin and restore it.")
+
+    def action_quit(self) -> None:
+        self.app.exit(0)
+
+    def help_extra(self) -> list[tuple[str, str]]:
+        return [("a-z", "typing on the list filters it"), ("↑ ↓", "move in the list")]

@@ -1,0 +1,172 @@
+"""Review: scores, ratings and how they were reached; what is left before completion.
+
+Enter on a listed gap returns to Assess at that question. Completion is the service's decision:
+its refusal comes back as reasons, shown as a list, never as a crash.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qa_tui.errors import QaError, Refused
+from qa_tui.ui.format import rating_text
+
+if TYPE_CHECKING:
+    from qa_tui.services import AssessmentDetail, Services
+    from qa_tui.ui.app import QaApp
+
+
+class ReviewScreen(Screen[str | None]):
+    """Dismisses with a question id to jump to, or None to go back where Assess was."""
+
+    HELP_TITLE = "Review"
+    AUTO_FOCUS = "#todo"
+    BINDINGS = [
+        Binding("enter", "go", "Go to the highlighted gap", show=False),
+        Binding("c", "complete", "Complete",
+                tooltip="Mark complete (refused, with the reasons, while gaps remain)"),
+        Binding("o", "reopen", "Reopen", tooltip="Reopen a completed assessment for changes"),
+        Binding("e", "export", "Export", tooltip="Write the Excel return"),
+        Binding("q,escape", "back", "Back", tooltip="Back to the questions"),
+    ]
+
+    def __init__(self, assessment_id: str) -> None:
+        super().__init__()
+        self.assessment_id = assessment_id
+        self.detail: AssessmentDetail | None = None
+
+    @property
+    def qa(self) -> QaApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def services(self) -> Services:
+        assert self.qa.services is not None
+        return self.qa.services
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title-bar", markup=False)
+        with VerticalScroll(id="review-body"):
+            yield Static("", id="overall", markup=False)
+            yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="traces", markup=False)
+            yield Static("", id="escalations", markup=False)
+            yield Label("", id="todo-heading")
+            yield OptionList(id="todo")
+            yield Static("", id="outcome", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sections", DataTable)
+        table.can_focus = False
+        table.add_column("Section", key="section")
+        table.add_column("Answered", key="answered")
+        table.add_column("Required open", key="open")
+        table.add_column("Rating (score)", key="rating")
+        self.reload()
+
+    def reload(self) -> None:
+        self.detail = detail = self.services.assessments.get(self.assessment_id)
+        rec, report = detail.record, detail.report
+        self.query_one("#title-bar", Static).update(
+            f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}")
+        self.query_one("#overall", Static).update(
+            f"Overall rating: {rating_text(report.overall)}\n"
+            f"  {report.overall.trace}\n"
+            f"  {report.answered} of {report.total} questions answered ({report.progress_pct}%); "
+            f"status {rec.status}")
+        table = self.query_one("#sections", DataTable)
+        table.clear()
+        for s in report.sections:
+            table.add_row(s.title, f"{s.answered}/{s.total}", str(len(s.required_open)),
+                          rating_text(s.outcome), key=s.id)
+        traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
+        self.query_one("#traces", Static).update("How each rating was reached:\n  "
+                                                 + "\n  ".join(traces))
+        flags = ", ".join(f"{q} ({detail.label(q)})" for q in report.escalations)
+        self.query_one("#escalations", Static).update(
+            f"⚠ Escalation flags: {flags}" if flags else "Escalation flags: none")
+        todo = self.query_one("#todo", OptionList)
+        todo.clear_options()
+        for qid in report.required_open:
+            todo.add_option(Option(f"{qid}: required, not answered", id=qid))
+        for qid in report.notes_owed:
+            todo.add_option(Option(f"{qid}: needs an evidence note for {detail.label(qid)!r}",
+                                   id=f"{qid}"))
+        heading = self.query_one("#todo-heading", Label)
+        if todo.option_count:
+            heading.update(f"Still to do before completing ({todo.option_count}); "
+                           "enter goes to it:")
+            todo.highlighted = 0
+        elif detail.is_complete:
+            heading.update("✓ Complete. e exports the return; o reopens it for changes.")
+        else:
+            heading.update("Nothing left to do: press c to complete.")
+        todo.display = bool(todo.option_count)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.detail is None:
+            return True
+        if action == "complete":
+            return not self.detail.is_complete
+        if action == "reopen":
+            return self.detail.is_complete
+        return True
+
+    @on(OptionList.OptionSelected, "#todo")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_go(self) -> None:
+        todo = self.query_one("#todo", OptionList)
+        if todo.highlighted is not None:
+            self.dismiss(todo.get_option_at_index(todo.highlighted).id)
+
+    def action_complete(self) -> None:
+        outcome = self.query_one("#outcome", Static)
+        try:
+            self.services.assessments.complete(self.assessment_id)
+        except Refused as exc:
+            reasons = "\n".join(f"  • {r}" for r in exc.reasons) or f"  • {exc}"
+            outcome.update(f"✗ Not completed: {exc.message}.\n{reasons}")
+            outcome.set_class(True, "-error")
+            self.reload()
+            return
+        except QaError as exc:
+            outcome.update(f"✗ Not completed: {exc}")
+            outcome.set_class(True, "-error")
+            return
+        outcome.set_class(False, "-error")
+        outcome.update("✓ Completed and saved.")
+        self.reload()
+
+    def action_reopen(self) -> None:
+        outcome = self.query_one("#outcome", Static)
+        try:
+            self.services.assessments.reopen(self.assessment_id)
+        except QaError as exc:
+            outcome.update(f"✗ Not reopened: {exc}")
+            return
+        outcome.set_class(False, "-error")
+        outcome.update("✓ Reopened as a draft: answers can be changed again.")
+        self.reload()
+
+    def show_export(self, text: str, ok: bool) -> None:
+        outcome = self.query_one("#outcome", Static)
+        outcome.update(("✓ " if ok else "✗ ") + text)
+        outcome.set_class(not ok, "-error")
+
+    def action_export(self) -> None:
+        self.qa.export(self.assessment_id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

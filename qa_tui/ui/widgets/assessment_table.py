@@ -1,0 +1,81 @@
+"""A table of assessment summaries, sized to the terminal; used by Home and the bin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.widgets import DataTable
+
+from qa_tui.ui.format import local_time
+
+if TYPE_CHECKING:
+    from qa_tui.services import AssessmentSummary
+
+# (key, label, fixed width or None for "whatever is left"). Rows are two lines high, so the
+# organisation and the template both fit whole at 80 columns.
+COLUMNS = (
+    ("org", "Organisation / template · site", None),
+    ("visit", "Visit date", 10),
+    ("status", "Status", 8),
+    ("progress", "Done", 4),
+    ("updated", "Updated", 10),
+)
+PADDING = 2  # DataTable's cell padding, both sides
+
+
+class AssessmentTable(DataTable[str]):
+    """Rows keyed by assessment id; ``show(rows)`` replaces them and keeps the cursor's row."""
+
+    def __init__(self, *, id: str | None = None, deleted: bool = False) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._rows: list[AssessmentSummary] = []
+        self._deleted = deleted
+        """In the bin, the last column says when it was deleted rather than updated."""
+
+    def on_mount(self) -> None:
+        self._layout()
+
+    def on_resize(self) -> None:
+        self.show(self._rows)
+
+    def _layout(self) -> None:
+        width = self.size.width or self.app.size.width
+        fixed = sum(w + PADDING for _, _, w in COLUMNS if w) + PADDING + 2  # + scrollbar
+        org = max(12, width - fixed)
+        for key, label, w in COLUMNS:
+            if key == "updated" and self._deleted:
+                label = "Deleted"
+            self.add_column(label, width=w or org, key=key)
+
+    def show(self, rows: Sequence[AssessmentSummary]) -> None:
+        current = self.selected_id
+        self._rows = list(rows)
+        self.clear(columns=True)
+        self._layout()
+        for s in self._rows:
+            org = s.org_name + (f" ({s.org_code})" if s.org_code else "")
+            second = s.template_id + (f" · {s.site}" if s.site else "")
+            when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
+            updated = local_time(when).replace(" ", "\n")
+            self.add_row(f"{org}\n{second}", s.visit_date.isoformat(), s.status,
+                         f"{s.progress_pct}%", updated, key=s.id, height=2)
+        if current is not None:
+            self.select(current)
+
+    def select(self, assessment_id: str) -> None:
+        for index, s in enumerate(self._rows):
+            if s.id == assessment_id:
+                self.move_cursor(row=index)
+                return
+
+    @property
+    def selected_id(self) -> str | None:
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= len(self._rows):
+            return None
+        return self._rows[self.cursor_row].id
+
+    @property
+    def selected(self) -> AssessmentSummary | None:
+        sid = self.selected_id
+        return next((s for s in self._rows if s.id == sid), None)

@@ -1,0 +1,121 @@
+"""Right panel of Assess: one question with its guidance, answer control, note and actions.
+
+Attributes down: the screen calls :meth:`QuestionView.show` with the latest detail; the widgets
+inside post messages up (picked, typed, note done) and the screen saves through the services.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Collapsible, Label, Static
+
+from qa_tui.domain import QuestionType
+from qa_tui.ui.format import input_hint, is_choice, option_key_text, reflow
+from qa_tui.ui.widgets.answer_input import AnswerInput
+from qa_tui.ui.widgets.answer_picker import AnswerPicker
+from qa_tui.ui.widgets.note_editor import NoteEditor
+
+if TYPE_CHECKING:
+    from qa_tui.services import AssessmentDetail
+    from qa_tui.templates import Question
+
+
+class QuestionView(VerticalScroll, can_focus=False):
+    _hint_text = ""
+    guidance_open: bool | None = None
+    """The assessor's choice (g); None until they choose: open when the terminal is tall."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="q-head", markup=False)
+        yield Static("", id="q-text", markup=False)
+        with Collapsible(title="Guidance (g)", id="guidance", collapsed=True):
+            yield Static("", id="guidance-text", markup=False)
+        yield Static("", id="answer-hint", markup=False)
+        yield AnswerPicker(id="picker")
+        yield AnswerInput(id="answer-input")
+        yield Label("Evidence note (e to write, esc when done)", id="note-label")
+        yield NoteEditor(id="note")
+        yield Static("", id="q-actions", markup=False)
+
+    def show(self, detail: AssessmentDetail, question: Question, *, position: str,
+             detailed: bool, reload_note: bool) -> None:
+        """Show ``question`` as it stands in ``detail``; ``reload_note`` replaces the note text
+        (False while the assessor is typing it, so a save never moves their cursor)."""
+        answer = detail.answer(question.id)
+        flags = ["required" if question.required else "optional"]
+        if question.critical:
+            flags.append("critical")
+        if question.id in detail.report.notes_owed:
+            flags.append("needs an evidence note")
+        self.query_one("#q-head", Static).update(
+            f"{question.id} · {position} · {' · '.join(flags)}")
+        self.query_one("#q-text", Static).update(question.text)
+        guidance = self.query_one("#guidance", Collapsible)
+        guidance.display = bool(question.guidance)
+        guidance.collapsed = not (detailed if self.guidance_open is None else self.guidance_open)
+        self.query_one("#guidance-text", Static).update(reflow(question.guidance))
+        picker = self.query_one(AnswerPicker)
+        picker.show(question, answer, detailed=detailed)
+        box = self.query_one(AnswerInput)
+        typed = question.scale is None
+        box.display = typed
+        if typed:
+            box.placeholder = f"enter, then type {input_hint(question)}; enter saves"
+            if not box.has_focus:
+                box.value = detail.label(question.id) if not answer.na else ""
+        self._hint_text = self._hint(question, detail)
+        if not box.has_focus:
+            self.query_one("#answer-hint", Static).update(self._hint_text)
+        note = self.query_one(NoteEditor)
+        note.placeholder = reflow(question.evidence_prompt) or "What did you see, hear or read?"
+        if reload_note:
+            note.load(question.id, answer.note)
+        actions = [a for a in detail.actions if a.question_id == question.id]
+        lines = [f"Actions on {question.id} ({len(actions)}), a to add:" if actions
+                 else f"No actions on {question.id}; a to add one."]
+        for a in actions:
+            bits = [a.priority]
+            if a.owner:
+                bits.append(a.owner)
+            if a.due_date:
+                bits.append(f"due {a.due_date.isoformat()}")
+            lines.append(f" • [{a.status}] {a.description} ({', '.join(bits)})")
+        self.query_one("#q-actions", Static).update("\n".join(lines))
+
+    @staticmethod
+    def _hint(question: Question, detail: AssessmentDetail) -> str:
+        keys = option_key_text(question)
+        if question.type is QuestionType.MULTI:
+            return f"Pick all that apply: {keys} toggle · 0 or x clears"
+        if is_choice(question):
+            return f"Answer: {keys} · 0 or x clears"
+        answered = detail.answer(question.id)
+        na = " · N: N/A" if question.allow_na else ""
+        state = "answered" if answered.answered else "not answered"
+        return f"Answer ({state}): enter to type{na} · 0 or x clears"
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, AnswerInput):
+            self.query_one("#answer-hint", Static).update(
+                "Typing the answer: enter saves · esc leaves without saving")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, AnswerInput):
+            self.query_one("#answer-hint", Static).update(self._hint_text)
+
+    def toggle_guidance(self) -> None:
+        guidance = self.query_one("#guidance", Collapsible)
+        guidance.collapsed = not guidance.collapsed
+        self.guidance_open = not guidance.collapsed
+
+    @property
+    def note(self) -> NoteEditor:
+        return self.query_one(NoteEditor)
+
+    @property
+    def answer_box(self) -> AnswerInput:
+        return self.query_one(AnswerInput)
