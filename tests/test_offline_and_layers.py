@@ -138,3 +138,19 @@ def test_wheel_ships_templates_and_runs_from_anywhere(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert "cqc-saf-well-led" in {t["id"] for t in json.loads(listed.stdout)}
+
+
+def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path) -> None:
+    code = (
+        "import sys\n"
+        "import qa_tui.cli.main as m\n"
+        "assert 'sqlmodel' not in sys.modules, 'importing the CLI loaded sqlmodel'\n"
+        "try:\n"
+        "    m.main(['templates', '--json'])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code\n"
+        "print('sqlmodel' in sys.modules, 'textual' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "False False"

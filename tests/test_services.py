@@ -122,12 +122,15 @@ def test_undo_walks_back_through_the_log(services: Services) -> None:
     svc.answer(d.id, "WL1", "3")
     svc.answer(d.id, "WL1", "1", note="gaps")
     action = svc.add_action(d.id, "Fix it")
-    assert "withdrawn" in (svc.undo(d.id) or "")
+    withdrawn = svc.undo(d.id)
+    assert withdrawn is not None and "withdrawn" in str(withdrawn)
+    assert withdrawn.action_id == action.id
     assert svc.get(d.id).actions[0].status == "closed"
-    assert svc.undo(d.id) == "WL1: back to 3"
+    back = svc.undo(d.id)
+    assert back is not None and str(back) == "WL1: back to 3" and back.question_id == "WL1"
     got = svc.get(d.id).answers["WL1"]
     assert (got.value, got.note) == (3, "")
-    assert svc.undo(d.id) == "WL1: back to unanswered"
+    assert str(svc.undo(d.id)) == "WL1: back to unanswered"
     assert "WL1" not in svc.get(d.id).answers
     assert svc.undo(d.id) is None
     assert events(services, d.id).count("undo") == 3

@@ -9,7 +9,6 @@ import click
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json
 from qa_tui.cli.render import detail_text, history_rows, summary_rows
-from qa_tui.services.views import action_json
 
 
 @click.command()
@@ -120,6 +119,8 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
     kwargs: dict[str, object] = {}
     if due is not None:
         kwargs["due"] = due or None
+    from qa_tui.services.views import action_json
+
     rec = svc.edit_action(svc.resolve_id(assessment), action_id, description=description,
                           owner=owner, priority=priority, status=status, **kwargs)  # type: ignore[arg-type]
     emit_json(action_json(rec))

@@ -1,17 +1,22 @@
 """What every command shares: resolved paths, and services opened only when a command needs them.
 
-Listing templates must not create a database, so the store opens lazily on first use.
+Listing templates must not create a database, so the store opens lazily on first use; and the
+services package (SQLModel's engine is most of qa-tui's start-up time) is imported only then,
+so ``qa-tui`` alone paints the app's first screen before the database code loads.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qa_tui.config import Paths, resolve_paths
-from qa_tui.services import Services, build_services, load_library
-from qa_tui.templates import TemplateLibrary
+
+if TYPE_CHECKING:
+    from qa_tui.services import Services
+    from qa_tui.templates import TemplateLibrary
 
 
 class CliContext:
@@ -23,12 +28,19 @@ class CliContext:
     @property
     def library(self) -> TemplateLibrary:
         if self._library is None:
-            self._library = self._services.library if self._services else load_library(self.paths)
+            if self._services is not None:
+                self._library = self._services.library
+            else:
+                from qa_tui.templates import TemplateLibrary
+
+                self._library = TemplateLibrary.load(user_dir=self.paths.templates_dir)
         return self._library
 
     @property
     def services(self) -> Services:
         if self._services is None:
+            from qa_tui.services import build_services
+
             self._services = build_services(self.paths, library=self._library)
             click.get_current_context().call_on_close(self._services.close)
         return self._services

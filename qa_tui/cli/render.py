@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from qa_tui.services import AssessmentDetail, AssessmentSummary, HistoryEntry
-from qa_tui.templates import Template
+if TYPE_CHECKING:
+    from qa_tui.services import AssessmentDetail, AssessmentSummary, HistoryEntry
+    from qa_tui.templates import Template
 
 
 def _pct(value: float | None) -> str:

@@ -9,7 +9,7 @@ import click
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
 from qa_tui.cli.render import template_outline
-from qa_tui.services import check_template_files, template_infos
+from qa_tui.services.catalog import check_template_files, template_infos
 
 
 @click.group(invoke_without_command=True)

@@ -1,71 +1,48 @@
 """The one API the TUI and the CLI call: use cases over the store, templates and returns.
 
-:func:`build_services` is the composition root: it resolves paths, opens the database and loads
-the template library, and is used alike by the CLI, the TUI and the tests.
+Names are loaded on first use (PEP 562), so importing one light module of this package (the
+template catalogue, say) does not pay for SQLModel's engine, which is most of start-up time.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
-from dataclasses import dataclass, field
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from qa_tui.config import Paths, resolve_paths
-from qa_tui.domain import utc_now
-from qa_tui.services.assessments import UNSET, AssessmentService, Clock
-from qa_tui.services.catalog import CheckResult, TemplateInfo, check_template_files, template_infos
-from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
-from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
-from qa_tui.store import Store, open_store
-from qa_tui.templates import TemplateLibrary
+if TYPE_CHECKING:
+    from qa_tui.services.assessments import UNSET, AssessmentService, Clock, Undone
+    from qa_tui.services.catalog import (
+        CheckResult,
+        TemplateInfo,
+        check_template_files,
+        template_infos,
+    )
+    from qa_tui.services.container import Services, build_services, default_actor, load_library
+    from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
+    from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
 
-
-def default_actor() -> str:
-    """Who the audit log names: ``QA_TUI_ACTOR`` if set, else the operating-system user."""
-    name = os.environ.get("QA_TUI_ACTOR", "").strip()
-    if name:
-        return name[:100]
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name on some locked-down machines
-        return "unknown"
-
-
-@dataclass
-class Services:
-    paths: Paths
-    store: Store
-    library: TemplateLibrary
-    assessments: AssessmentService
-    actor: str
-    returns: ReturnService
-    extras: dict[str, object] = field(default_factory=dict)
-
-    def templates(self) -> list[TemplateInfo]:
-        return template_infos(self.library)
-
-    def close(self) -> None:
-        self.store.close()
+_WHERE = {
+    "UNSET": "assessments", "AssessmentService": "assessments", "Clock": "assessments",
+    "Undone": "assessments",
+    "CheckResult": "catalog", "TemplateInfo": "catalog", "check_template_files": "catalog",
+    "template_infos": "catalog",
+    "Services": "container", "build_services": "container", "default_actor": "container",
+    "load_library": "container",
+    "ExportResult": "returns", "ImportResult": "returns", "ReturnService": "returns",
+    "AssessmentDetail": "views", "AssessmentSummary": "views", "HistoryEntry": "views",
+}
 
 
-def load_library(paths: Paths) -> TemplateLibrary:
-    return TemplateLibrary.load(user_dir=paths.templates_dir)
-
-
-def build_services(paths: Paths | None = None, *, actor: str | None = None,
-                   clock: Clock = utc_now, library: TemplateLibrary | None = None) -> Services:
-    paths = paths or resolve_paths()
-    store = open_store(paths.db_path, backup_dir=paths.backup_dir)
-    library = library or load_library(paths)
-    who = actor or default_actor()
-    assessments = AssessmentService(store, library, actor=who, clock=clock)
-    return Services(paths=paths, store=store, library=library, assessments=assessments,
-                    actor=who,
-                    returns=ReturnService(store, assessments, paths, actor=who, clock=clock))
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qa_tui.services' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"qa_tui.services.{module}"), name)
 
 
 __all__ = [
     "UNSET", "AssessmentDetail", "AssessmentService", "AssessmentSummary", "CheckResult",
-    "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services", "TemplateInfo",
-    "build_services", "check_template_files", "default_actor", "load_library", "template_infos",
+    "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
+    "TemplateInfo", "Undone", "build_services", "check_template_files", "default_actor",
+    "load_library", "template_infos",
 ]

@@ -57,6 +57,18 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
+@dataclass(frozen=True)
+class Undone:
+    """What an undo reversed: a sentence for people, and the question or action it touched."""
+
+    description: str
+    question_id: str | None = None
+    action_id: str | None = None
+
+    def __str__(self) -> str:
+        return self.description
+
+
 class AssessmentService:
     def __init__(self, store: Store, library: TemplateLibrary, *, actor: str,
                  clock: Clock = utc_now) -> None:
@@ -293,7 +305,7 @@ class AssessmentService:
 
     # -- undo ------------------------------------------------------------------------------
 
-    def undo(self, assessment_id: str) -> str | None:
+    def undo(self, assessment_id: str) -> Undone | None:
         """Undo the latest change not yet undone; say what was undone (None: nothing to undo).
 
         Driven by the event log: each undo is itself an event naming the event it reverses, so
@@ -307,7 +319,8 @@ class AssessmentService:
                 current = self._current(tx, rec.id, target.target)
                 restored = _state_from(target.old)
                 self._write_answer(tx, rec.id, target.target, restored, now)
-                what = f"{target.target}: back to {_describe(restored)}"
+                what = Undone(f"{target.target}: back to {_describe(restored)}",
+                              question_id=target.target)
                 old, new = _answer_json(current), _answer_json(restored)
             else:
                 current_action = tx.get_action(target.target)
@@ -316,12 +329,14 @@ class AssessmentService:
                         return None
                     restored_action = replace(current_action, status=ActionStatus.CLOSED.value,
                                               closed_at=now, updated_at=now)
-                    what = f"action {target.target[:8]} withdrawn"
+                    what = Undone(f"action {target.target[:8]} withdrawn",
+                                  question_id=current_action.question_id, action_id=target.target)
                 else:
                     if current_action is None:
                         return None
                     restored_action = _action_from(current_action, target.old, now)
-                    what = f"action {target.target[:8]} restored"
+                    what = Undone(f"action {target.target[:8]} restored",
+                                  question_id=current_action.question_id, action_id=target.target)
                 tx.put_action(restored_action)
                 old, new = _action_state(current_action), _action_state(restored_action)
             self._save(tx, rec, now)

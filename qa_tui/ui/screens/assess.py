@@ -391,8 +391,8 @@ class AssessScreen(Screen[None]):
             self.status.info("Nothing to undo.")
             return
         self.detail = self.services.assessments.get(self.assessment_id)
-        target = what.split(":", 1)[0]
-        if target in self._visible():
+        target = what.question_id
+        if target is not None and target in self._visible():
             self.question_id = target
         elif self.question_id not in self._visible():
             self.question_id = self._visible()[0]

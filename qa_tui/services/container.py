@@ -1,0 +1,61 @@
+"""The composition root: :func:`build_services` resolves paths, opens the database and loads the
+template library; the CLI, the TUI and the tests all build their services here.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, field
+
+from qa_tui.config import Paths, resolve_paths
+from qa_tui.domain import utc_now
+from qa_tui.services.assessments import AssessmentService, Clock
+from qa_tui.services.catalog import TemplateInfo, template_infos
+from qa_tui.services.returns import ReturnService
+from qa_tui.store import Store, open_store
+from qa_tui.templates import TemplateLibrary
+
+
+def default_actor() -> str:
+    """Who the audit log names: ``QA_TUI_ACTOR`` if set, else the operating-system user."""
+    name = os.environ.get("QA_TUI_ACTOR", "").strip()
+    if name:
+        return name[:100]
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some locked-down machines
+        return "unknown"
+
+
+@dataclass
+class Services:
+    paths: Paths
+    store: Store
+    library: TemplateLibrary
+    assessments: AssessmentService
+    actor: str
+    returns: ReturnService
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def templates(self) -> list[TemplateInfo]:
+        return template_infos(self.library)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def load_library(paths: Paths) -> TemplateLibrary:
+    return TemplateLibrary.load(user_dir=paths.templates_dir)
+
+
+def build_services(paths: Paths | None = None, *, actor: str | None = None,
+                   clock: Clock = utc_now, library: TemplateLibrary | None = None) -> Services:
+    paths = paths or resolve_paths()
+    store = open_store(paths.db_path, backup_dir=paths.backup_dir)
+    library = library or load_library(paths)
+    who = actor or default_actor()
+    assessments = AssessmentService(store, library, actor=who, clock=clock)
+    return Services(paths=paths, store=store, library=library, assessments=assessments,
+                    actor=who,
+                    returns=ReturnService(store, assessments, paths, actor=who, clock=clock))
