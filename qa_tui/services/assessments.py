@@ -30,6 +30,18 @@ from qa_tui.domain import (
     utc_now,
 )
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
+from qa_tui.services.changes import (
+    action_from,
+    action_state,
+    answer_json,
+    clean_description,
+    clean_priority,
+    describe_state,
+    iso_or_none,
+    last_undoable,
+    state_from,
+    state_of,
+)
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -46,7 +58,6 @@ from qa_tui.templates import (
 )
 
 Clock = Callable[[], dt.datetime]
-UNDOABLE = frozenset({"answer", "action.add", "action.edit"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +128,7 @@ class AssessmentService:
             out = []
             for rec in records:
                 template = self.template_of(rec)
-                answers = {k: _state(v) for k, v in tx.get_answers(rec.id).items()}
+                answers = {k: state_of(v) for k, v in tx.get_answers(rec.id).items()}
                 out.append(summarise(rec, template, score(template, answers)))
         return out
 
@@ -258,14 +269,14 @@ class AssessmentService:
             qid = self._question(rec, question_id).id if question_id else None
             action = ActionRecord(
                 id=str(uuid.uuid4()), assessment_id=rec.id, question_id=qid,
-                description=_description(description),
+                description=clean_description(description),
                 owner=clean_line(owner, field="owner", max_len=100, required=False),
                 due_date=parse_date(due, field="due date") if due else None,
-                priority=_priority(priority), status=ActionStatus.OPEN.value,
+                priority=clean_priority(priority), status=ActionStatus.OPEN.value,
                 created_at=now, updated_at=now, closed_at=None)
             tx.put_action(action)
             self._save(tx, rec, now)
-            self._event(tx, rec.id, "action.add", action.id, None, _action_state(action), now)
+            self._event(tx, rec.id, "action.add", action.id, None, action_state(action), now)
             return action
 
     def edit_action(self, assessment_id: str, action_id: str, *,
@@ -276,14 +287,14 @@ class AssessmentService:
             old = self._action(tx, rec.id, action_id)
             new = old
             if description is not None:
-                new = replace(new, description=_description(description))
+                new = replace(new, description=clean_description(description))
             if owner is not None:
                 new = replace(new, owner=clean_line(owner, field="owner", max_len=100,
                                                     required=False))
             if not isinstance(due, _Unset):
                 new = replace(new, due_date=parse_date(due, field="due date") if due else None)
             if priority is not None:
-                new = replace(new, priority=_priority(priority))
+                new = replace(new, priority=clean_priority(priority))
             if status is not None:
                 try:
                     state = ActionStatus(status.strip().lower())
@@ -296,8 +307,8 @@ class AssessmentService:
             new = replace(new, updated_at=now)
             tx.put_action(new)
             self._save(tx, rec, now)
-            self._event(tx, rec.id, "action.edit", new.id, _action_state(old),
-                        _action_state(new), now)
+            self._event(tx, rec.id, "action.edit", new.id, action_state(old),
+                        action_state(new), now)
             return new
 
     def close_action(self, assessment_id: str, action_id: str) -> ActionRecord:
@@ -312,16 +323,16 @@ class AssessmentService:
         repeated undo walks further back and the audit trail keeps everything.
         """
         with self._edit(assessment_id) as (tx, rec, now):
-            target = _last_undoable(tx.events(rec.id))
+            target = last_undoable(tx.events(rec.id))
             if target is None:
                 return None
             if target.kind == "answer":
                 current = self._current(tx, rec.id, target.target)
-                restored = _state_from(target.old)
+                restored = state_from(target.old)
                 self._write_answer(tx, rec.id, target.target, restored, now)
-                what = Undone(f"{target.target}: back to {_describe(restored)}",
+                what = Undone(f"{target.target}: back to {describe_state(restored)}",
                               question_id=target.target)
-                old, new = _answer_json(current), _answer_json(restored)
+                old, new = answer_json(current), answer_json(restored)
             else:
                 current_action = tx.get_action(target.target)
                 if target.kind == "action.add":
@@ -334,11 +345,11 @@ class AssessmentService:
                 else:
                     if current_action is None:
                         return None
-                    restored_action = _action_from(current_action, target.old, now)
+                    restored_action = action_from(current_action, target.old, now)
                     what = Undone(f"action {target.target[:8]} restored",
                                   question_id=current_action.question_id, action_id=target.target)
                 tx.put_action(restored_action)
-                old, new = _action_state(current_action), _action_state(restored_action)
+                old, new = action_state(current_action), action_state(restored_action)
             self._save(tx, rec, now)
             self._event(tx, rec.id, "undo", target.target, old,
                         {"undone_event": target.id, "state": new}, now)
@@ -381,7 +392,7 @@ class AssessmentService:
 
     def _current(self, tx: UnitOfWork, assessment_id: str, question_id: str) -> AnswerState:
         row = tx.get_answer(assessment_id, question_id)
-        return _state(row) if row is not None else AnswerState()
+        return state_of(row) if row is not None else AnswerState()
 
     def _put(self, tx: UnitOfWork, rec: AssessmentRecord, question_id: str, old: AnswerState,
              new: AnswerState, now: dt.datetime) -> AssessmentDetail:
@@ -389,7 +400,7 @@ class AssessmentService:
             return self._detail(tx, rec)
         self._write_answer(tx, rec.id, question_id, new, now)
         rec = self._save(tx, rec, now)
-        self._event(tx, rec.id, "answer", question_id, _answer_json(old), _answer_json(new), now)
+        self._event(tx, rec.id, "answer", question_id, answer_json(old), answer_json(new), now)
         return self._detail(tx, rec)
 
     def _write_answer(self, tx: UnitOfWork, assessment_id: str, question_id: str,
@@ -413,82 +424,8 @@ class AssessmentService:
     def _detail(self, tx: UnitOfWork, rec: AssessmentRecord) -> AssessmentDetail:
         template = self.template_of(rec)
         rows = tx.get_answers(rec.id)
-        answers = {qid: _state(row) for qid, row in rows.items()}
+        answers = {qid: state_of(row) for qid, row in rows.items()}
         return AssessmentDetail(
             record=rec, template=template, answers=answers,
             answered_at={qid: row.updated_at for qid, row in rows.items()},
             actions=tuple(tx.get_actions(rec.id)), report=score(template, answers))
-
-
-def _state(row: AnswerRecord) -> AnswerState:
-    return AnswerState(row.value, row.na, row.note)
-
-
-def _answer_json(state: AnswerState) -> dict[str, Any] | None:
-    if state == AnswerState():
-        return None
-    return {"value": state.value, "na": state.na, "note": state.note}
-
-
-def _state_from(data: Any) -> AnswerState:
-    if not isinstance(data, dict):
-        return AnswerState()
-    return AnswerState(data.get("value"), bool(data.get("na")), str(data.get("note") or ""))
-
-
-def _describe(state: AnswerState) -> str:
-    if state == AnswerState():
-        return "unanswered"
-    if state.na:
-        return "N/A"
-    return "no answer" if state.value is None else repr(state.value)
-
-
-def _action_state(action: ActionRecord) -> dict[str, Any]:
-    return {"description": action.description, "owner": action.owner,
-            "due_date": action.due_date.isoformat() if action.due_date else None,
-            "priority": action.priority, "status": action.status,
-            "question_id": action.question_id}
-
-
-def _action_from(current: ActionRecord, data: Any, now: dt.datetime) -> ActionRecord:
-    data = data if isinstance(data, dict) else {}
-    status = str(data.get("status", current.status))
-    return replace(
-        current, description=str(data.get("description", current.description)),
-        owner=str(data.get("owner", current.owner)),
-        due_date=parse_date(data["due_date"]) if data.get("due_date") else None,
-        priority=str(data.get("priority", current.priority)), status=status,
-        closed_at=(current.closed_at or now) if status == ActionStatus.CLOSED.value else None,
-        updated_at=now)
-
-
-def _last_undoable(events: Sequence[EventRecord]) -> EventRecord | None:
-    undone: set[int] = set()
-    for event in reversed(events):
-        if event.kind == "undo" and isinstance(event.new, dict):
-            undone.add(int(event.new.get("undone_event", -1)))
-            continue
-        if event.kind in ("status", "start"):
-            return None  # never undo across completion or the start of the assessment
-        if event.kind in UNDOABLE and event.id not in undone:
-            return event
-    return None
-
-
-def _description(text: str) -> str:
-    value = clean_note(text, field="action description", max_len=2_000)
-    if not value:
-        raise InvalidInput("an action needs a description")
-    return value
-
-
-def _priority(text: str) -> str:
-    try:
-        return Priority(text.strip().lower()).value
-    except ValueError:
-        raise InvalidInput(f"priority {text!r} is not low, medium or high") from None
-
-
-def iso_or_none(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
