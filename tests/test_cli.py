@@ -89,6 +89,7 @@ def test_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("new", "--org", "X").code == 2
     aid = new_assessment(cli)
     assert_clean_failure(cli("answer", aid, "WL1"), 2, "give a VALUE")
+    assert_clean_failure(cli("answer", aid, "WL1", "3", "--na"), 2, "not both")
 
 
 def test_unknown_and_ambiguous_ids(cli) -> None:  # type: ignore[no-untyped-def]
@@ -148,6 +149,14 @@ def test_db_option_and_env(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
     assert r.code == 0 and db.exists()
     assert (db.stat().st_mode & 0o777) == 0o600
     assert len(json.loads(run_cli("list", "--json", env={"QA_TUI_DB": str(db)}).out)) == 1
+
+
+def test_unusable_database_path_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    r = cli("--db", str(blocker / "inside" / "db.sqlite3"), "list")
+    assert_clean_failure(r, 1, "cannot be created or opened")
+    assert "internal error" not in r.err
 
 
 def test_refuses_foreign_database_untouched(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,8 @@ def answer(app: CliContext, assessment: str, question: str, value: str | None,
     """Record one answer. VALUE: an option's label, key or value; text; a number; a date."""
     if value is None and not na and note is None:
         raise click.UsageError("give a VALUE, --na, or --note")
+    if value is not None and na:
+        raise click.UsageError("give a VALUE or --na, not both")
     svc = app.services.assessments
     aid = svc.resolve_id(assessment)
     detail = svc.answer(aid, question, value, na=na, note=note)

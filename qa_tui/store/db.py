@@ -205,8 +205,11 @@ def open_store(
     before SQLite writes anything to it or next to it.
     """
     path = Path(path).absolute()
-    ensure_private_dir(path.parent)
-    old_version, check_after_open = _prepare_file(path)
+    try:
+        ensure_private_dir(path.parent)
+        old_version, check_after_open = _prepare_file(path)
+    except OSError as exc:
+        raise precheck.refuse(path, f"cannot be created or opened ({exc.strerror or exc})") from None
     engine = _make_engine(path, busy_timeout)
     try:
         _initialise(engine, path, old_version, check_after_open, backup_dir)
