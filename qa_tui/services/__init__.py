@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         check_template_files,
         template_infos,
     )
+    from qa_tui.services.consolidation import ConsolidationReport, ConsolidationService
     from qa_tui.services.container import Services, build_services, default_actor, load_library
     from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
     from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
@@ -26,6 +27,7 @@ _WHERE = {
     "Undone": "assessments",
     "CheckResult": "catalog", "TemplateInfo": "catalog", "check_template_files": "catalog",
     "template_infos": "catalog",
+    "ConsolidationReport": "consolidation", "ConsolidationService": "consolidation",
     "Services": "container", "build_services": "container", "default_actor": "container",
     "load_library": "container",
     "ExportResult": "returns", "ImportResult": "returns", "ReturnService": "returns",
@@ -42,6 +44,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "UNSET", "AssessmentDetail", "AssessmentService", "AssessmentSummary", "CheckResult",
+    "ConsolidationReport", "ConsolidationService",
     "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
     "TemplateInfo", "Undone", "build_services", "check_template_files", "default_actor",
     "load_library", "template_infos",

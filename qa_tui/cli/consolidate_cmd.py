@@ -1,0 +1,106 @@
+"""``qa-tui consolidate``: many returns into one workbook (and optionally a database).
+
+Stdout gets the result (one summary line per output, or the JSON of ``--json``); stderr one
+line per rejected file, and a progress bar only when stderr is a terminal and the output is not
+JSON (a script reading stderr never sees bar frames).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from qa_tui.cli.context import CliContext, pass_cli
+from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
+
+STAGES = {"checking": "Checking returns", "writing": "Writing the workbook",
+          "database": "Loading the database"}
+ProgressFn = Callable[[str, int, int], None]
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[ProgressFn | None]:
+    """A rich progress bar on stderr, one task a stage; ``None`` when not enabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(STAGES.get(stage, stage), total=total)
+        bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+    with bar:
+        yield update
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date YYYY-MM-DD",
+                                 param_hint="--as-of") from None
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The consolidated workbook (.xlsx) to write.")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also load the accepted returns into this SQLite database (created if "
+                   "missing; re-runs add and update, never duplicate).")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
+              help="Judge overdue actions as of this day (default: today).")
+@click.option("--workers", type=click.IntRange(1, 32), default=None,
+              help="Processes that check returns (default: the cores, up to 4).")
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
+@pass_cli
+def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Path | None,
+                as_of: str | None, workers: int | None, as_json: bool) -> int:
+    """Check returns (files, or folders searched for .xlsx) and write one workbook: ratings
+    matrix, actions register, returns, responses, exceptions and rejected files.
+
+    Every file is accepted, superseded (an older revision or a copy) or rejected with its
+    reason. Exit status 1 if any file was rejected; the workbook is still written.
+    """
+    from qa_tui.services import default_actor
+    from qa_tui.services.consolidation import ConsolidationService
+
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the workbook name must end in .xlsx", param_hint="-o")
+    day = _date(as_of)
+    service = ConsolidationService(app.paths, actor=default_actor())
+    with progress_bar(not as_json and sys.stderr.isatty()) as progress:
+        report = service.run(list(inputs), output, db=db, as_of=day, workers=workers,
+                             progress=progress)
+    if not report.result.files:
+        warn("no .xlsx files found in the paths given; the workbook is empty")
+    for item in report.result.rejected:
+        error(f"{item.file}: {item.reason}")
+    if report.database is not None:
+        for file, reason in report.database.refused:
+            error(f"{file}: not loaded into {report.database.path}: {reason}")
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        emit(report.message())
+        if report.database is not None:
+            emit(report.database.message())
+    return ExitCode.INVALID if report.failed else ExitCode.OK
+
+
+COMMANDS = (consolidate,)

@@ -1,0 +1,175 @@
+"""Many returns into one workbook: collect, verify in parallel, decide, write, rename.
+
+The parent holds one small key per file; rows wait in a private spool on disk; the workbook is
+streamed. Every input ends in exactly one outcome (accepted, superseded or rejected) and the
+result lists them all, so nothing is dropped or counted twice without a line saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from qa_tui.consolidate import sheets as long_sheets
+from qa_tui.consolidate.decide import decide
+from qa_tui.consolidate.inputs import collect
+from qa_tui.consolidate.plan import Entry, Plan
+from qa_tui.consolidate.pool import Rejection, check_files
+from qa_tui.consolidate.ratings import write_chart, write_ratings
+from qa_tui.consolidate.rows import SHEETS, ReturnKey, Shape
+from qa_tui.consolidate.spool import Spool
+from qa_tui.consolidate.workbook import Book
+
+Progress = Callable[[str, int, int], None]
+"""``(stage, done, total)``: stage ``checking`` (files) then ``writing`` (sheets)."""
+WRITING_STEPS = 7
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: str
+    outcome: Literal["accepted", "superseded", "rejected"]
+    reason: str | None = None
+    return_id: str | None = None
+    revision: int | None = None
+    by: str | None = None
+    """For a superseded file: the accepted file that replaces it, if there is one."""
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    output: Path
+    files: tuple[FileOutcome, ...]
+    """Every input file, sorted by path, each with its one outcome."""
+
+    def of(self, outcome: str) -> list[FileOutcome]:
+        return [f for f in self.files if f.outcome == outcome]
+
+    @property
+    def accepted(self) -> list[FileOutcome]:
+        return self.of("accepted")
+
+    @property
+    def superseded(self) -> list[FileOutcome]:
+        return self.of("superseded")
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return self.of("rejected")
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable ``consolidate --json`` shape (more keys may be added, none removed)."""
+        return {
+            "accepted": len(self.accepted),
+            "rejected": [{"file": f.file, "reason": f.reason} for f in self.rejected],
+            "superseded": len(self.superseded),
+            "output": str(self.output),
+            "superseded_files": [{"file": f.file, "reason": f.reason, "by": f.by}
+                                 for f in self.superseded],
+        }
+
+
+def consolidate(paths: Sequence[Path], output: Path, *, as_of: dt.date | None = None,
+                now: dt.datetime | None = None, workers: int | None = None,
+                progress: Progress | None = None) -> Consolidation:
+    """Verify every return under ``paths`` and write the consolidated workbook to ``output``.
+
+    ``as_of`` is the day overdue actions are judged against (default: today); ``workers``
+    the number of processes (default: the cores, up to 4). Raises :class:`Refused` before any
+    work if ``output`` is one of the inputs.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    as_of = as_of or dt.date.today()
+    report = progress or (lambda stage, done, total: None)
+    inputs = collect(paths, output)
+    rejected: list[tuple[str, str]] = [(str(p), reason) for p, reason in inputs.rejected]
+    with tempfile.TemporaryDirectory(prefix="qa-tui-consolidate-") as scratch:
+        spool = Spool(Path(scratch) / "rows.spool")
+        try:
+            entries, shapes = _check(inputs.files, spool, rejected, as_of, workers, report)
+            rank = {str(p): i for i, p in enumerate(inputs.files)}
+            decisions = decide((e.key for e in entries), rank)
+            by_path = {e.key.path: e for e in entries}
+            winners = sorted((by_path[k.path] for k in decisions.accepted),
+                             key=lambda e: e.key.sort_key)
+            rejected += [(f.key.path, f.reason) for f in decisions.forked]
+            plan = Plan(winners, shapes, decisions.superseded, decisions.forked,
+                        sorted(rejected), spool, as_of, now.astimezone(dt.UTC))
+            _write(plan, output, Path(scratch), report)
+        finally:
+            spool.close()
+    outcomes = [FileOutcome(p, "rejected", reason) for p, reason in plan.rejected]
+    outcomes += [FileOutcome(e.key.path, "accepted", None, e.key.return_id, e.key.revision)
+                 for e in plan.winners]
+    outcomes += [FileOutcome(s.key.path, "superseded", s.reason, s.key.return_id,
+                             s.key.revision, s.by) for s in plan.superseded]
+    return Consolidation(output, tuple(sorted(outcomes, key=lambda f: f.file)))
+
+
+def _check(files: Sequence[Path], spool: Spool, rejected: list[tuple[str, str]],
+           as_of: dt.date, workers: int | None,
+           report: Progress) -> tuple[list[Entry], dict[str, Shape]]:
+    entries: list[Entry] = []
+    shapes: dict[str, Shape] = {}
+    total = len(files)
+    done = 0
+    report("checking", 0, total)
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        report("checking", done, total)
+
+    for result in check_files(files, as_of=as_of, workers=workers, on_done=tick):
+        if isinstance(result, Rejection):
+            rejected.append((result.path, result.reason))
+            continue
+        shapes.setdefault(result.key.template_hash, result.shape)
+        blobs = [result.blobs[name] for name in SHEETS]
+        start, _ = spool.add(b"".join(blobs))
+        entries.append(Entry(_interned(result.key), start, tuple(len(b) for b in blobs),
+                             tuple(result.counts[name] for name in SHEETS)))
+    return entries, shapes
+
+
+def _interned(key: ReturnKey) -> ReturnKey:
+    """The same key with its repeated strings shared: thousands of returns name the same few
+    organisations and templates, and this index is what grows with the batch."""
+    return replace(key, template_id=sys.intern(key.template_id),
+                   template_version=sys.intern(key.template_version),
+                   template_hash=sys.intern(key.template_hash),
+                   org_name=sys.intern(key.org_name), site=sys.intern(key.site),
+                   status=sys.intern(key.status))
+
+
+def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> None:
+    book = Book(output, scratch)
+    step = 0
+
+    def tick() -> None:
+        nonlocal step
+        step += 1
+        report("writing", step, WRITING_STEPS)
+
+    try:
+        report("writing", 0, WRITING_STEPS)
+        ratings = book.sheet("Ratings")
+        actions = long_sheets.make_actions(book, plan)
+        chart = book.sheet("Chart")
+        exceptions = long_sheets.plan_exceptions(plan)
+        tail = long_sheets.make_tail_sheets(book, plan, exceptions)
+        long_sheets.fill_long_sheets({"actions": actions, **tail}, plan, exceptions, tick)
+        tallies = write_ratings(book, ratings, plan)
+        tick()
+        write_chart(book, chart, tallies)
+        tick()
+        ratings.ws.activate()
+        book.commit()
+    except BaseException:
+        book.abandon()
+        raise

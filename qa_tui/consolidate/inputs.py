@@ -1,0 +1,96 @@
+"""Which files a consolidation reads: folders searched recursively, noise named, no file twice.
+
+A shared drive of returns also holds Excel lock files (``~$name.xlsx`` while someone has a
+return open) and macOS metadata files (``._name.xlsx``): they are reported as rejected with a
+plain reason instead of a confusing "not a zip". The same file reached twice (named and inside
+a named folder, or through a link) is read once. The output workbook is never an input: naming
+it as one is refused before any work, and a previous consolidation found in a searched folder
+is passed over (it is this run's own output, not a return).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa_tui.errors import Refused
+
+MARKER = "qa-tui consolidation"
+"""Written as the output workbook's document category, so a later run recognises it."""
+
+
+@dataclass
+class Inputs:
+    files: list[Path] = field(default_factory=list)
+    """Files to verify, in a stable order."""
+    rejected: list[tuple[Path, str]] = field(default_factory=list)
+    """Files refused without opening them, with the reason."""
+
+
+def _is_xlsx(name: str) -> bool:
+    return name.lower().endswith(".xlsx")
+
+
+def _noise(name: str) -> str | None:
+    if name.startswith("~$"):
+        return "an Excel lock file, not a return"
+    if name.startswith("._"):
+        return "a macOS metadata file, not a return"
+    return None
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    """``.xlsx`` files under ``folder`` (any case), sorted, without following folder links."""
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for name in sorted(names):
+            if _is_xlsx(name):
+                yield Path(root) / name
+
+
+def is_consolidation(path: Path) -> bool:
+    """True for a workbook this command wrote (its core properties carry :data:`MARKER`)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/core.xml")
+            if info.file_size > 64_000:
+                return False
+            return MARKER.encode() in z.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+
+
+def collect(paths: Sequence[Path], output: Path) -> Inputs:
+    """The files named and found; :class:`Refused` if ``output`` is one of the inputs."""
+    target = os.path.realpath(output)
+    seen: set[str] = set()
+    out = Inputs()
+    for given in paths:
+        if given.is_dir():
+            candidates = [(p, False) for p in _walk(given)]
+        elif given.exists() or given.is_symlink():
+            candidates = [(given, True)]
+        else:
+            out.rejected.append((given, "no such file or folder"))
+            continue
+        for path, named in candidates:
+            real = os.path.realpath(path)
+            if real == target:
+                if named or not is_consolidation(path):
+                    raise Refused(f"the output {output} is one of the input files; "
+                                  "choose another output name", where=str(output))
+                continue
+            if real in seen:
+                continue
+            seen.add(real)
+            reason = _noise(path.name)
+            if reason:
+                out.rejected.append((path, reason))
+            elif not path.is_file():
+                out.rejected.append((path, "not a regular file"))
+            else:
+                out.files.append(path)
+    return out

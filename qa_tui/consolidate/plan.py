@@ -1,0 +1,112 @@
+"""What the parent process keeps while files are checked, and what the writer is handed.
+
+Per accepted file only its :class:`ReturnKey`, where its row blocks start in the spool and their
+sizes; per template one :class:`Shape`. That is about a kilobyte a file (its paths and hashes),
+however big the returns are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from qa_tui.consolidate.decide import Forked, Superseded
+from qa_tui.consolidate.rows import SHEETS, ReturnKey, Row, Shape
+from qa_tui.consolidate.spool import Ref, Spool
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file's place in the spool: its blocks lie end to end from ``start``."""
+
+    key: ReturnKey
+    start: int
+    sizes: tuple[int, ...]
+    """Bytes of each row block, in :data:`SHEETS` order."""
+    counts: tuple[int, ...]
+    """Rows in each block, in :data:`SHEETS` order."""
+
+    def ref(self, sheet: str) -> Ref:
+        i = SHEETS.index(sheet)
+        return self.start + sum(self.sizes[:i]), self.sizes[i]
+
+    def count(self, sheet: str) -> int:
+        return self.counts[SHEETS.index(sheet)] if self.counts else 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """One template (id, version and exact content) on the Ratings sheet and the chart."""
+
+    template_id: str
+    version: str
+    template_hash: str
+    shape: Shape
+    entries: list[Entry]
+
+    @property
+    def heading(self) -> str:
+        n = len(self.entries)
+        return (f"{self.shape.title} - {self.template_id} version {self.version} - "
+                f"{n} return{'s' if n != 1 else ''}")
+
+
+@dataclass
+class Plan:
+    """Everything the sheets are written from, winners already sorted for reading."""
+
+    winners: list[Entry]
+    shapes: dict[str, Shape]
+    superseded: list[Superseded]
+    forked: list[Forked]
+    rejected: list[tuple[str, str]]
+    spool: Spool
+    as_of: dt.date
+    generated: dt.datetime
+    stats: dict[str, int] = field(default_factory=dict)
+    """Filled while writing (open and overdue actions) for the summary on the Ratings sheet."""
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        """Every row of one per-return block, return by return in sorted order."""
+        for entry in self.winners:
+            if entry.count(sheet):
+                yield from self.spool.load(entry.ref(sheet))
+
+    def count(self, sheet: str) -> int:
+        return sum(e.count(sheet) for e in self.winners)
+
+    def blocks(self) -> list[Block]:
+        groups: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
+        for e in self.winners:
+            groups[(e.key.template_id, e.key.template_version, e.key.template_hash)].append(e)
+        blocks = [Block(tid, ver, h, self.shapes[h], entries)
+                  for (tid, ver, h), entries in groups.items()]
+        return sorted(blocks, key=lambda b: (b.shape.title.casefold(), b.template_id,
+                                             b.version, b.template_hash))
+
+    def template_exceptions(self) -> list[Row]:
+        """Mixed versions of one template id, and one version with different contents."""
+        versions: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for e in self.winners:
+            k = e.key
+            versions[k.template_id][k.template_version].add(k.template_hash)
+            counts[(k.template_id, k.template_version)] += 1
+        rows: list[Row] = []
+        for tid in sorted(versions):
+            seen = versions[tid]
+            if len(seen) > 1:
+                listed = ", ".join(f"version {v} ({counts[(tid, v)]} returns)"
+                                   for v in sorted(seen))
+                rows.append(("Mixed template versions", None, tid, None, None, None,
+                             f"{listed}: scores from different versions may not compare; "
+                             "each version has its own block on Ratings", None, None))
+            for version in sorted(seen):
+                if len(seen[version]) > 1:
+                    rows.append(("Template content differs", None, tid, None, None, None,
+                                 f"version {version} exists with {len(seen[version])} "
+                                 "different contents (edited without a version bump)",
+                                 None, None))
+        return rows

@@ -1,0 +1,215 @@
+"""One verified return reduced to the compact rows the consolidated sheets need.
+
+This runs in the worker processes: the full return (template snapshot, JSON, every answer) stays
+there, and only a small :class:`ReturnKey` (for deciding which copy of a return wins) and the
+rows themselves (pickled, per sheet) travel back. So the parent's memory does not grow with the
+size of the returns, and the rows can be spooled to disk untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+from dataclasses import dataclass
+from typing import Any
+
+from qa_tui.consolidate.columns import Rated
+from qa_tui.domain import AnswerState, JsonValue
+from qa_tui.returns import ReturnData, VerifiedReturn
+from qa_tui.returns.layout import rating_fill
+from qa_tui.templates import Question, Template, answer_label, canonical_json, sha256_hex
+from qa_tui.templates import visible_questions as shown_questions
+
+Row = tuple[Any, ...]
+SHEETS = ("returns", "ratings", "responses", "actions", "exceptions")
+"""The per-return row blocks each accepted file contributes (in this order)."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a template block of the Ratings sheet needs: its sections and rating orders."""
+
+    title: str
+    sections: tuple[tuple[str, str], ...]
+    """(id, title) of each section, in template order."""
+    ratings: tuple[str, ...]
+    """Section rating names, worst to best (empty when the template does not rate)."""
+    overall: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnKey:
+    """Everything the parent keeps about one accepted file: enough to decide and to sort."""
+
+    path: str
+    return_id: str
+    revision: int
+    sha256: str
+    content: str
+    """SHA-256 of the document without the generator stamp: equal contents are copies, even
+    when exported by different qa-tui versions."""
+    template_id: str
+    template_version: str
+    template_hash: str
+    org_name: str
+    site: str
+    visit_date: dt.date
+    status: str
+
+    @property
+    def sort_key(self) -> tuple[str, str, dt.date, str, str]:
+        return (self.org_name.casefold(), self.site.casefold(), self.visit_date,
+                self.template_id, self.return_id)
+
+
+@dataclass(frozen=True)
+class Reduced:
+    """An accepted file: its key, its template's shape, and its rows pickled per sheet."""
+
+    key: ReturnKey
+    shape: Shape
+    blobs: dict[str, bytes]
+    counts: dict[str, int]
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    """The hash two copies of one revision share, whatever app version exported them."""
+    return sha256_hex(canonical_json({k: v for k, v in document.items() if k != "generator"}))
+
+
+def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
+    """The key, shape and rows of one verified return (``as_of`` judges overdue actions)."""
+    data, template = verified.data, verified.template
+    key = ReturnKey(str(verified.path), data.id, data.revision, verified.sha256,
+                    content_hash(verified.document), data.template_id, data.template_version,
+                    data.template_hash, data.org_name, data.site, data.visit_date, data.status)
+    shape = Shape(data.template_title,
+                  tuple((s.id, s.title) for s in data.scores.sections),
+                  template.scoring.section.ratings(),
+                  template.scoring.overall.ratings() or template.scoring.section.ratings())
+    blocks: dict[str, list[Row]] = {
+        "returns": [_returns_row(verified)],
+        "ratings": [_ratings_row(data, shape)],
+        "responses": _responses(data, template),
+        "actions": _actions(data, template, as_of),
+        "exceptions": _exceptions(verified, template),
+    }
+    return Reduced(key, shape,
+                   {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in blocks.items()},
+                   {k: len(v) for k, v in blocks.items()})
+
+
+def rated(names: tuple[str, ...], rating: str | None) -> Rated | None:
+    """A rating cell coloured like the return's own sheets (worst red .. best blue)."""
+    if rating is None:
+        return None
+    fill = rating_fill(names.index(rating), len(names)) if rating in names else None
+    return Rated(rating, fill)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Excel has no time zones: naive UTC to the second (headers say UTC)."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _returns_row(verified: VerifiedReturn) -> Row:
+    d, s = verified.data, verified.data.scores
+    return (d.org_name, d.org_code, d.site or None, d.template_title, d.template_id,
+            d.template_version, d.visit_date, "; ".join(d.assessors) or None, d.status,
+            d.revision, s.answered, s.total, s.overall.score_pct,
+            rated(_overall_names(verified.template), s.overall.rating), len(s.required_open),
+            ", ".join(s.escalations) or None, _utc(d.completed_at), d.id, str(verified.path),
+            verified.sha256)
+
+
+def _overall_names(template: Template) -> tuple[str, ...]:
+    return template.scoring.overall.ratings() or template.scoring.section.ratings()
+
+
+def _ratings_row(data: ReturnData, shape: Shape) -> Row:
+    by_id = {s.id: s.result.rating for s in data.scores.sections}
+    cells = tuple(rated(shape.ratings, by_id.get(sid)) for sid, _ in shape.sections)
+    overall = data.scores.overall
+    return (data.org_name, data.org_code, data.site or None, data.visit_date, data.status,
+            *cells, rated(shape.overall, overall.rating), overall.score_pct, data.id[:8])
+
+
+def _value_cell(question: Question, value: JsonValue) -> Any:
+    """The value as Excel should hold it: numbers as numbers, dates as dates, lists joined."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        if question.type.value == "date":
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
+    if isinstance(value, list):
+        return "; ".join(v if isinstance(v, str) else json.dumps(v) for v in value)
+    return json.dumps(value)
+
+
+def _responses(data: ReturnData, template: Template) -> list[Row]:
+    states = {a.question_id: AnswerState(a.value, a.na, a.note) for a in data.answers}
+    shown = shown_questions(template, states)
+    site = data.site or None
+    rows: list[Row] = []
+    for a in data.answers:
+        q = template.question(a.question_id)
+        if q is None:  # the reader refuses these; kept safe for a hand-made ReturnData
+            continue
+        scored = (q.scored and q.id in shown and not a.na and isinstance(a.value, int | float)
+                  and q.scale is not None and q.scale.option(a.value) is not None)
+        points = float(a.value) * q.weight if scored and isinstance(a.value, int | float) \
+            else None
+        rows.append((data.org_name, site, data.template_id, template.section_of(q.id).title,
+                     q.id, q.text, answer_label(q, a.value, a.na) or None,
+                     _value_cell(q, a.value), "Yes" if a.na else None, points, a.note or None,
+                     data.id))
+    return rows
+
+
+def _actions(data: ReturnData, template: Template, as_of: dt.date) -> list[Row]:
+    rows: list[Row] = []
+    for x in data.actions:
+        q = template.question(x.question_id) if x.question_id else None
+        late = x.status != "closed" and x.due_date is not None and x.due_date < as_of
+        days = (as_of - x.due_date).days if late and x.due_date else None
+        rows.append((data.org_name, data.site or None, data.template_id, x.question_id,
+                     q.text if q else None, x.description, x.owner or None, x.due_date,
+                     x.priority, x.status, "Overdue" if late else None, days, data.id))
+    return rows
+
+
+def _exceptions(verified: VerifiedReturn, template: Template) -> list[Row]:
+    """Rows a quality lead should look at in this return: blanks, escalations, notes owed."""
+    d, s = verified.data, verified.data.scores
+    head = (d.org_name, d.template_id, d.id, d.revision, d.status)
+    path = str(verified.path)
+    rows: list[Row] = []
+    if s.required_open:
+        marked = "the return is marked complete" if d.status == "complete" else \
+            "the return is a draft"
+        rows.append(("Required unanswered", *head,
+                     f"{len(s.required_open)} required question(s) left blank ({marked}): "
+                     f"{', '.join(s.required_open)}", path, None))
+    answers = {a.question_id: a for a in d.answers}
+    for qid in s.escalations:
+        q, a = template.question(qid), answers.get(qid)
+        label = answer_label(q, a.value, a.na) if q and a else ""
+        rows.append(("Escalation", *head,
+                     f'critical question {qid} answered "{label}"' + (f": {q.text}" if q else ""),
+                     path, None))
+    if s.notes_owed:
+        rows.append(("Evidence note owed", *head,
+                     f"answers that need an evidence note have none: {', '.join(s.notes_owed)}",
+                     path, None))
+    return rows
