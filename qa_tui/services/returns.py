@@ -194,7 +194,11 @@ class ReturnService:
     def import_file(self, path: Path) -> ImportResult:
         """Add or update the assessment a return carries. Refused (with the reason) when the
         return is older, forks the copy here, or would overwrite changes not yet exported."""
-        verified = read_return(path)
+        return self.import_verified(read_return(path))
+
+    def import_verified(self, verified: VerifiedReturn) -> ImportResult:
+        """:meth:`import_file` for a return already read and verified."""
+        path = verified.path
         data = verified.data
         try:
             local: AssessmentDetail | None = self.assessments.get(data.id)
@@ -247,13 +251,19 @@ class ReturnService:
             for action in tx.get_actions(data.id):
                 if action.id not in kept_actions:
                     tx.delete_action(action.id)
-        for a in data.answers:
-            tx.put_answer(AnswerRecord(data.id, a.question_id, a.value, a.na, a.note,
-                                       a.answered_at, self.actor))
-        for x in data.actions:
-            tx.put_action(ActionRecord(x.id, data.id, x.question_id, x.description, x.owner,
-                                       x.due_date, x.priority, x.status, x.created_at,
-                                       x.updated_at, x.closed_at))
+        answers = [AnswerRecord(data.id, a.question_id, a.value, a.na, a.note, a.answered_at,
+                                self.actor) for a in data.answers]
+        actions = [ActionRecord(x.id, data.id, x.question_id, x.description, x.owner,
+                                x.due_date, x.priority, x.status, x.created_at, x.updated_at,
+                                x.closed_at) for x in data.actions]
+        if current is None:  # a new assessment: one statement per table
+            tx.insert_answers(answers)
+            tx.insert_actions(actions)
+        else:
+            for answer in answers:
+                tx.put_answer(answer)
+            for act in actions:
+                tx.put_action(act)
         tx.add_event(EventRecord(
             None, data.id, self.clock(), self.actor, "import", verified.path.name,
             {"revision": current.revision} if current else None,
