@@ -34,6 +34,7 @@ _FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "pct": "0.0",
             "int": "0", "number": "General"}
 _TOP = Alignment(vertical="top")
 _WRAP = Alignment(vertical="top", wrap_text=True)
+_LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _TABLE_STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -102,17 +103,20 @@ def _render(ws: Worksheet, model: SheetModel) -> None:
     for c, column in enumerate(model.columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = column.width
     last = get_column_letter(len(model.columns))
-    if model.name == "Cover":
-        ws["A1"].font = _TITLE
-        for r in range(model.first_data_row, len(model.rows) + 1):
-            ws.cell(row=r, column=1).font = _BOLD
-        return
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+    # Printed, every sheet is landscape and one page wide, so no column ends up on a page of
+    # its own (the Cover's values once printed apart from their labels).
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if model.name == "Cover":
+        ws["A1"].font = _TITLE
+        for r in range(model.first_data_row, len(model.rows) + 1):
+            ws.cell(row=r, column=1).font = _BOLD
+            ws.cell(row=r, column=2).alignment = _LEFT_WRAP  # numbers beside their labels
+        return
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
     if model.table is None:
         for c in range(1, len(model.columns) + 1):
             ws.cell(row=1, column=c).font = _BOLD
