@@ -15,11 +15,13 @@ from qa_tui.config import Paths
 from qa_tui.services import Services, build_services
 from qa_tui.ui.app import UiSettings, build_app
 from qa_tui.ui.dialogs.help import HelpScreen
+from qa_tui.ui.screens.actions import ActionsScreen
 from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.bin import BinScreen
 from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.screens.new import NewAssessmentScreen
 from qa_tui.ui.screens.review import ReviewScreen
+from qa_tui.ui.widgets.action_list import ActionList
 
 from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
 
@@ -338,7 +340,7 @@ async def test_help_lists_the_keys_of_the_screen(svc: Services) -> None:
     async with app.run_test(size=LARGE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "Move this" not in screen_text(app) and "Bin" in screen_text(app)
+        assert "Move this" not in screen_text(app) and "Deleted assessments" in screen_text(app)
         await pilot.press("escape")
         app.open_assessment(aid, "S3")
         await pilot.pause()
@@ -446,9 +448,13 @@ def test_readme_lists_every_key_of_every_screen() -> None:
     section = readme.split("\n## Keys", 1)[1]
     shown = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
              "escape": "esc", "down": "↓", "up": "↑", "right": "→", "left": "←",
-             "question_mark": "?", "X": "shift+x", "pagedown": "pgdn", "pageup": "pgup"}
+             "question_mark": "?", "X": "shift+x", "A": "shift+a", "pagedown": "pgdn",
+             "pageup": "pgup"}
     missing = []
-    for screen in (HomeScreen, NewAssessmentScreen, AssessScreen, ReviewScreen, BinScreen):
+    from qa_tui.ui.screens.consolidate import ConsolidateScreen
+
+    for screen in (HomeScreen, NewAssessmentScreen, AssessScreen, ReviewScreen, BinScreen,
+                   ActionsScreen, ActionList, ConsolidateScreen):
         for binding in screen.BINDINGS:
             assert isinstance(binding, Binding)
             for key in binding.key.split(","):

@@ -144,7 +144,7 @@ def start_ward_check(services: Services, org: str = "St Elsewhere NHS Trust",
     return detail.id
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """What the terminal shows, as plain text (for asserting words on screen)."""
     console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(),
                       record=True, force_terminal=True, color_system=None,

@@ -2,7 +2,8 @@
 
 The first screen paints before the database opens: opening the store imports SQLModel (~0.7 s),
 so it runs in a thread worker after the first frame and the Home screen fills in when it is done.
-Screens reach the services through ``app.services``; widgets never do.
+Screens reach the services through ``app.services``; widgets never do. The settings (theme,
+auto-advance) are read once at start and written back whenever the assessor changes one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
-from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -20,9 +21,11 @@ from textual.message import Message
 from textual.screen import Screen
 
 from qa_tui.config import Paths, resolve_paths
+from qa_tui.services.settings import UiSettings, load_settings, save_settings
 from qa_tui.ui.commands import AssessmentCommands
+from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
 from qa_tui.ui.dialogs.help import HelpScreen
-from qa_tui.ui.exporting import ExportUnavailable, export_return
+from qa_tui.ui.exporting import ExportOutcome, export_return
 from qa_tui.ui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -30,15 +33,7 @@ if TYPE_CHECKING:
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
-
-@dataclass
-class UiSettings:
-    """Preferences for this session of the app."""
-
-    auto_advance: bool = True
-    """Move to the next question after answering one by key (off: stay and review it)."""
-    dark: bool = True
-    """Start in the dark theme (the light one reads better in a bright ward)."""
+__all__ = ["DARK", "LIGHT", "QaApp", "UiSettings", "build_app"]
 
 
 class QaApp(App[int]):
@@ -60,12 +55,11 @@ class QaApp(App[int]):
             self.services = services
 
     class ExportFinished(Message):
-        """An export worker is done: ``text`` says where the file went, or why not."""
+        """An export worker is done: where the file went, or why not (every reason)."""
 
-        def __init__(self, text: str, *, ok: bool) -> None:
+        def __init__(self, outcome: ExportOutcome) -> None:
             super().__init__()
-            self.text = text
-            self.ok = ok
+            self.outcome = outcome
 
     class ServicesFailed(Message):
         """The database could not be opened; ``reason`` is one plain line."""
@@ -75,13 +69,18 @@ class QaApp(App[int]):
             self.reason = reason
 
     def __init__(self, *, paths: Paths | None = None, services: Services | None = None,
-                 settings: UiSettings | None = None, handle_signals: bool = False) -> None:
+                 settings: UiSettings | None = None, handle_signals: bool = False,
+                 settings_dir: Path | None = None, settings_notice: str | None = None) -> None:
+        """``settings_dir``: where changed settings are saved (None: not saved);
+        ``settings_notice``: why the saved ones could not be used, shown once at start."""
         super().__init__()
         self.paths = paths if paths is not None else (services.paths if services else None)
         self.services: Services | None = services
         self._owns_services = services is None
         self.load_error: str | None = None
         self.settings = settings or UiSettings()
+        self._settings_dir = settings_dir
+        self._settings_notice = settings_notice
         self._handle_signals = handle_signals
         self.theme = DARK if self.settings.dark else LIGHT
 
@@ -93,6 +92,9 @@ class QaApp(App[int]):
         self.push_screen(HomeScreen())
         if self.services is None:
             self.call_after_refresh(self._start_opening)
+        if self._settings_notice:
+            self.notify(self._settings_notice, title="Settings", severity="warning",
+                        timeout=15, markup=False)
 
     def _start_opening(self) -> None:
         self.run_worker(self._open_services, thread=True, exclusive=True, group="open")
@@ -173,42 +175,70 @@ class QaApp(App[int]):
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
         self.settings.dark = self.current_theme.dark
+        self._save_settings()
 
     def action_toggle_auto_advance(self) -> None:
         self.settings.auto_advance = not self.settings.auto_advance
         state = "on" if self.settings.auto_advance else "off"
         self.notify(f"Auto-advance after an answer is {state}.")
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        """Keep the change for the next start; if the file cannot be written, say so and
+        carry on with the change for this session."""
+        if self._settings_dir is None:
+            return
+        try:
+            save_settings(self._settings_dir, self.settings)
+        except OSError as exc:
+            self.notify(f"The setting applies now but could not be saved: "
+                        f"{exc.strerror or exc}", title="Settings", severity="warning",
+                        markup=False)
+
+    def on_app_focus(self) -> None:
+        """The terminal is back in front: the CLI or another window may have saved changes."""
+        refresh = getattr(self.screen, "refresh_from_store", None)
+        if callable(refresh):
+            refresh()
 
     def export(self, assessment_id: str) -> None:
-        """Write the Excel return of one assessment in a worker; the result arrives as a toast."""
+        """Write the Excel return of one assessment in a worker; the result arrives as a
+        message: a toast when written, the list of reasons when refused."""
         if self.services is None:
             return
         self.run_worker(lambda: self._export_worker(assessment_id), thread=True, group="export")
 
     def _export_worker(self, assessment_id: str) -> None:
         """Thread worker: never touches widgets; the outcome comes back as a message."""
-        from qa_tui.errors import QaError
-
         assert self.services is not None
         try:
-            said = export_return(self.services, assessment_id)
-        except ExportUnavailable as exc:
-            self.post_message(self.ExportFinished(str(exc), ok=False))
-        except QaError as exc:
-            self.post_message(self.ExportFinished(f"Export refused: {exc}", ok=False))
+            outcome = export_return(self.services, assessment_id)
         except Exception as exc:  # a failed export must not take the assessor's app down
-            self.post_message(self.ExportFinished(
-                f"Export failed ({type(exc).__name__}): {exc}", ok=False))
-        else:
-            self.post_message(self.ExportFinished(said, ok=True))
+            outcome = ExportOutcome(assessment_id, False,
+                                    f"Export failed ({type(exc).__name__}): {exc}")
+        self.post_message(self.ExportFinished(outcome))
 
     def on_qa_app_export_finished(self, message: ExportFinished) -> None:
-        self.notify(message.text, title="Export" if message.ok else "Not exported",
-                    severity="information" if message.ok else "error", timeout=15,
-                    markup=False)
+        outcome = message.outcome
         show = getattr(self.screen, "show_export", None)
         if callable(show):
-            show(message.text, message.ok)
+            show(outcome.text, outcome.ok)
+        if outcome.reasons:
+            def chosen(question_id: str | None) -> None:
+                if not question_id:
+                    return
+                go_to = getattr(self.screen, "go_to", None)
+                if getattr(self.screen, "assessment_id", None) == outcome.assessment_id \
+                        and callable(go_to):
+                    go_to(question_id)  # already open: just move there
+                else:
+                    self.open_assessment(outcome.assessment_id, question_id)
+
+            self.push_screen(ExportRefusedDialog(outcome), chosen)
+            return
+        self.notify(outcome.text, title="Export" if outcome.ok else "Not exported",
+                    severity="information" if outcome.ok else "error", timeout=15,
+                    markup=False)
 
     def open_assessment(self, assessment_id: str, question_id: str | None = None) -> None:
         """Open an assessment on top of Home (from the palette or Home's table)."""
@@ -233,6 +263,10 @@ class QaApp(App[int]):
             yield SystemCommand("Export this assessment (Excel return)",
                                 f"Write the return into {self.services.paths.export_dir}",
                                 lambda: self.export(target))
+        all_actions = getattr(screen, "action_all_actions", None)
+        if callable(all_actions):
+            yield SystemCommand("Actions: every action of this assessment",
+                                "List them all to edit, close or reopen", all_actions)
         yield from (cmd for cmd in super().get_system_commands(screen)
                     if cmd.title not in ("Theme", "Keys"))
 
@@ -242,7 +276,14 @@ def build_app(paths: Paths | None = None, *, services: Services | None = None,
     """The composition root of the TUI, used by ``run_tui`` and the tests alike.
 
     Pass ``services`` to use ones already open (tests, with a fixed clock); otherwise the app
-    opens them for ``paths`` after its first frame.
+    opens them for ``paths`` after its first frame. Without ``settings``, the saved ones are
+    read from the config folder; either way, changes are saved there.
     """
+    where = paths or (services.paths if services is not None else resolve_paths())
+    notice = None
+    if settings is None:
+        loaded = load_settings(where.config_dir)
+        settings, notice = loaded.settings, loaded.notice
     return QaApp(paths=paths, services=services, settings=settings,
-                 handle_signals=handle_signals)
+                 handle_signals=handle_signals, settings_dir=where.config_dir,
+                 settings_notice=notice)

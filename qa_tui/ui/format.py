@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from qa_tui.domain import AnswerState, QuestionType
 from qa_tui.templates import Option, Outcome, Question
+
+if TYPE_CHECKING:
+    from qa_tui.store import ActionRecord
 
 ANSWERED = "✓"
 OPEN = "○"
@@ -107,3 +111,40 @@ def matches(words: Sequence[str], haystack: Iterable[str]) -> bool:
 
 def filter_words(text: str) -> list[str]:
     return text.casefold().split()
+
+
+def joined(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c': lists as a sentence reads them."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def identifier_warning(kinds: Sequence[str], where: str) -> str:
+    """The warning under a box of free text: the kinds found, never the values themselves."""
+    if not kinds:
+        return ""
+    return (f"⚠ Probable {joined(list(kinds))} in this {where} — patient identifiers must not "
+            "go in a return")
+
+
+def action_line(action: ActionRecord) -> str:
+    """One action as a line: open or closed (a glyph and a word), what, priority, who, when."""
+    bits = [action.priority]
+    if action.owner:
+        bits.append(action.owner)
+    if action.due_date:
+        bits.append(f"due {short_date(action.due_date)}")
+    mark = "✓ closed" if action.status == "closed" else "○ open"
+    return f"{mark}: {action.description} ({', '.join(bits)})"
+
+
+def answer_key_rows(question: Question) -> list[tuple[str, str]]:
+    """Help rows for the keys answering ``question`` (they are not bindings: they vary)."""
+    if question.scale is None:
+        rows = [("enter", f"type the answer to {question.id} ({question.type.value})")]
+    else:
+        rows = [(o.key, f"answer {question.id}: {o.label}") for o in question.scale.options]
+    if question.allow_na:
+        rows.append(("N", f"{question.id}: not applicable"))
+    return rows

@@ -1,7 +1,7 @@
-"""Raise an action against a question: what, who, by when, how urgent.
+"""Raise an action against a question, or change one: what, who, by when, how urgent.
 
 The dialog only collects text; the service validates it (the same rules as the CLI) and the
-screen shows its refusal, so there is one set of rules.
+screen shows its refusal, so there is one set of rules. Editing opens it prefilled.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from textual.widgets import Input, Label, Static
 
 from qa_tui.domain import Priority, parse_date
 from qa_tui.errors import InvalidInput
+from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 
 
 @dataclass(frozen=True)
 class ActionDraft:
+    """The fields as typed (``due`` as YYYY-MM-DD or empty)."""
+
     description: str
     owner: str
     due: str
@@ -41,6 +44,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
     ActionDialog Label { width: 13; }
     ActionDialog Input { width: 1fr; }
     ActionDialog #action-error { color: $error; height: auto; }
+    ActionDialog #action-warning { margin-bottom: 1; }
     ActionDialog #action-keys { color: $text-muted; }
     """
     BINDINGS = [
@@ -49,28 +53,42 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
     ]
     FIELDS = ("description", "owner", "due", "priority")
 
-    def __init__(self, question_id: str | None, default_due: str = "") -> None:
+    def __init__(self, question_id: str | None, default_due: str = "", *,
+                 draft: ActionDraft | None = None) -> None:
+        """A new action, or with ``draft`` the action being edited, its fields filled in."""
         super().__init__()
         self._question_id = question_id
-        self._default_due = default_due
+        self._draft = draft or ActionDraft("", "", default_due, Priority.MEDIUM.value)
+        self._editing = draft is not None
 
     def compose(self) -> ComposeResult:
         about = f" on {self._question_id}" if self._question_id else ""
+        draft = self._draft
         with Vertical():
-            yield Static(f"New action{about}", id="action-title", markup=False)
+            yield Static(f"{'Edit' if self._editing else 'New'} action{about}",
+                         id="action-title", markup=False)
             for name, label, placeholder, value in (
-                ("description", "What", "what must be done (required)", ""),
-                ("owner", "Owner", "who will do it", ""),
-                ("due", "Due date", "YYYY-MM-DD (optional)", self._default_due),
-                ("priority", "Priority", "low, medium or high", "medium"),
+                ("description", "What", "what must be done (required)", draft.description),
+                ("owner", "Owner", "who will do it", draft.owner),
+                ("due", "Due date", "YYYY-MM-DD (optional)", draft.due),
+                ("priority", "Priority", "low, medium or high", draft.priority),
             ):
                 with Horizontal():
                     yield Label(label)
                     yield Input(value, placeholder=placeholder, id=f"action-{name}",
-                                compact=True)
+                                compact=True, select_on_focus=name in ("due", "priority"))
+                if name == "description":
+                    yield IdentifierWarning("action", id="action-warning")
             yield Static("", id="action-error", markup=False)
             yield Static("enter: next field / save   ctrl+s: save   esc: cancel",
                          id="action-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(IdentifierWarning).check(self._draft.description)
+
+    @on(Input.Changed, "#action-description")
+    def _description_changed(self, event: Input.Changed) -> None:
+        self.query_one(IdentifierWarning).check_later(event.value)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#action-{name}", Input).value

@@ -1,29 +1,34 @@
-"""Assess: walk the questions by keyboard, answer, write evidence, raise actions.
+"""Assess: walk the questions by keyboard, answer, write evidence, raise and change actions.
 
 The screen owns the state (the latest ``AssessmentDetail`` and the current question) and is
 the only place that calls the services here. Every change is one service call that commits
 before it returns; only then does the indicator say "saved". Visibility of conditional
 questions comes from ``report.visible``, recomputed by the service on every change.
+
+The CLI or another window may change the same assessment while this screen is open: every
+save returns the whole, fresh detail, and ctrl+r (or the terminal regaining focus) reads it
+again, so what is shown never stays behind what is stored for long.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from qa_tui.domain import QuestionType
 from qa_tui.errors import QaError
 from qa_tui.ui import navigation as nav
+from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
-from qa_tui.ui.dialogs.action import ActionDialog, ActionDraft
-from qa_tui.ui.format import option_key_text, rating_text
-from qa_tui.ui.widgets.answer_picker import NA_KEY, AnswerPicker
+from qa_tui.ui.format import answer_key_rows, rating_text
+from qa_tui.ui.screens.answering import AnswerKeys
+from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.note_editor import NoteEditor
 from qa_tui.ui.widgets.question_view import QuestionView
 from qa_tui.ui.widgets.save_status import SaveStatus
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
     from qa_tui.ui.app import QaApp
 
 
-class AssessScreen(Screen[None]):
+class AssessScreen(AnswerKeys, ActionEditing, Screen[None]):
     HELP_TITLE = "Assess"
     AUTO_FOCUS = ""
     COMMANDS = {QuestionCommands}
@@ -56,11 +61,15 @@ class AssessScreen(Screen[None]):
         Binding("n", "next_open", "Next open", tooltip="Next unanswered question"),
         Binding("e", "note", "Note", tooltip="Write the evidence note (esc when done)"),
         Binding("a", "add_action", "Action", tooltip="Add an action on this question"),
+        Binding("A", "choose_action", "Choose an action", key_display="shift+a", show=False,
+                tooltip="Edit, close or reopen one of this question's actions"),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (again: the one before)"),
         Binding("g", "guidance", "Show or hide guidance", show=False),
         Binding("pagedown", "scroll(1)", "Scroll the question down", show=False),
         Binding("pageup", "scroll(-1)", "Scroll the question up", show=False),
         Binding("r", "review", "Review", tooltip="Review scores and gaps; complete"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False,
+                tooltip="Show changes saved elsewhere (the CLI, another window)"),
         Binding("q,escape", "back", "Back", tooltip="Back to the list of assessments"),
     ]
 
@@ -108,6 +117,8 @@ class AssessScreen(Screen[None]):
             q = self.question
             if q.scale is None and q.type is not QuestionType.NUMBER and parameters != ("N",):
                 return None
+        if action == "choose_action":
+            return (self.detail is not None and bool(self.view.action_list.actions)) or None
         return True
 
     # -- state helpers ----------------------------------------------------------------------------
@@ -151,6 +162,8 @@ class AssessScreen(Screen[None]):
     def go_to(self, question_id: str) -> None:
         """Show another question (from keys, the palette, the nav or the review)."""
         self._flush_note()
+        if self.view.action_list.has_focus:  # its actions are about to be another question's
+            self.set_focus(None)
         if self.detail is None or question_id not in self._visible():
             return
         self.question_id = question_id
@@ -222,105 +235,6 @@ class AssessScreen(Screen[None]):
         elif self.detail.report.answered == self.detail.report.total:
             self.status.info("✓ saved. Every question is answered: r to review and complete.")
 
-    def _refuse_if_complete(self) -> bool:
-        """Say plainly why keys do nothing on a completed assessment (the service agrees)."""
-        if self.detail is not None and self.detail.is_complete:
-            self.status.error("this assessment is complete; reopen it to make changes "
-                              "(r, then o)")
-            return True
-        return False
-
-    def action_pick(self, key: str) -> None:
-        if self._refuse_if_complete():
-            return
-        question = self.question
-        if question.scale is None:
-            if key == NA_KEY:
-                self._pick_na(question)
-            elif question.type is QuestionType.NUMBER:
-                self.action_type_answer(initial=key)
-            return
-        self._pick(key)
-
-    def _pick(self, key: str) -> None:
-        assert self.detail is not None
-        question = self.question
-        services, aid, qid = self.services, self.assessment_id, question.id
-        if key == NA_KEY:
-            self._pick_na(question)
-            return
-        option = next((o for o in question.scale.options if o.key == key), None) \
-            if question.scale else None
-        if option is None:
-            self.status.error(f"{key!r} is not an answer to {qid}; use {option_key_text(question)}")
-            return
-        if question.type is QuestionType.MULTI:
-            current = self.detail.answer(qid).value
-            chosen = list(current) if isinstance(current, list) else []
-            chosen = [v for v in chosen if v != option.value] if option.value in chosen \
-                else chosen + [option.value]
-            if not chosen:
-                self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
-                return
-            self._apply(f"{qid} = {len(chosen)} chosen",
-                        lambda: services.assessments.answer(aid, qid, value=chosen))
-            return
-        self._apply(f"{qid} = {option.label}",
-                    lambda: services.assessments.answer(aid, qid, value=option.value),
-                    advance=True)
-
-    def _pick_na(self, question: Question) -> None:
-        if not question.allow_na:
-            self.status.error(f"N/A is not allowed for {question.id}")
-            return
-        services, aid, qid = self.services, self.assessment_id, question.id
-        self._apply(f"{qid} = N/A", lambda: services.assessments.answer(aid, qid, na=True),
-                    advance=True)
-
-    def on_key(self, event: events.Key) -> None:
-        """Letter keys of the current question's options (digits are bindings)."""
-        if self.focused is not None or self.detail is None or not event.character:
-            return
-        scale = self.question.scale
-        if scale is not None and any(o.key == event.character and not o.key.isdigit()
-                                     for o in scale.options):
-            event.stop()
-            event.prevent_default()
-            self._pick(event.character)
-
-    @on(AnswerPicker.Picked)
-    def _clicked_option(self, event: AnswerPicker.Picked) -> None:
-        if not self._refuse_if_complete():
-            self._pick(event.key)
-
-    def action_clear(self) -> None:
-        services, aid, qid = self.services, self.assessment_id, self.question_id
-        self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
-        self.view.answer_box.value = ""
-
-    def action_type_answer(self, initial: str = "") -> None:
-        if self.question.scale is not None or self._refuse_if_complete():
-            return
-        box = self.view.answer_box
-        self.set_focus(box)
-        if initial:
-            box.value = initial
-        box.cursor_position = len(box.value)
-
-    @on(Input.Submitted, "#answer-input")
-    def _typed(self, event: Input.Submitted) -> None:
-        services, aid, qid = self.services, self.assessment_id, self.question_id
-        raw = event.value
-        if not raw.strip():
-            ok = self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
-        else:
-            ok = self._apply(f"{qid} = {raw.strip()[:40]}",
-                             lambda: services.assessments.answer(aid, qid, raw))
-        if ok:
-            self.set_focus(None)
-            if raw.strip() and self.qa.settings.auto_advance:
-                self._advance()
-
     def action_guidance(self) -> None:
         self.view.toggle_guidance()
 
@@ -362,23 +276,67 @@ class AssessScreen(Screen[None]):
     # -- actions, undo, review, back -----------------------------------------------------------
 
     def action_add_action(self) -> None:
-        qid = self.question_id
+        self.add_action_on(self.question_id)
 
-        def made(draft: ActionDraft | None) -> None:
-            if draft is None:
-                return
-            try:
-                self.services.assessments.add_action(
-                    self.assessment_id, draft.description, owner=draft.owner,
-                    due=draft.due or None, priority=draft.priority, question_id=qid)
-            except QaError as exc:
-                self.status.error(str(exc))
-                return
+    def action_choose_action(self) -> None:
+        self.set_focus(self.view.action_list)
+        self.status.info("Actions: ↑ ↓ choose · enter edit · c close · o reopen · esc done")
+
+    @on(ActionList.Chosen)
+    def _action_chosen(self, event: ActionList.Chosen) -> None:
+        assert self.detail is not None
+        action = next((a for a in self.detail.actions if a.id == event.action_id), None)
+        if action is not None:
+            self.change_action(action, event.what)
+
+    def actions_changed(self, what: str) -> None:
+        self.detail = self.services.assessments.get(self.assessment_id)
+        self.status.saved(what)
+        self._refresh_view(reload_note=False)
+
+    def actions_refused(self, why: str) -> None:
+        self.status.error(why)
+
+    def action_all_actions(self) -> None:
+        """Every action of this assessment (from the palette); g there comes back here."""
+        from qa_tui.ui.screens.actions import ActionsScreen
+
+        self._flush_note()
+
+        def back(question_id: str | None) -> None:
             self.detail = self.services.assessments.get(self.assessment_id)
-            self.status.saved(f"action on {qid}")
-            self._refresh_view(reload_note=False)
+            self._refresh_view(reload_note=True)
+            if question_id:
+                self.go_to(question_id)
 
-        self.app.push_screen(ActionDialog(qid), made)
+        self.app.push_screen(ActionsScreen(self.assessment_id), back)
+
+    def refresh_from_store(self) -> None:
+        """Called by the app when the terminal regains focus."""
+        self.action_refresh(quiet=True)
+
+    def action_refresh(self, quiet: bool = False) -> None:
+        """Read the assessment again: answers saved elsewhere (the CLI) appear. ``quiet``
+        (the terminal regained focus) says nothing unless something had changed."""
+        self._flush_note()
+        before = self.detail.record if self.detail is not None else None
+        try:
+            detail = self.services.assessments.get(self.assessment_id)
+        except QaError as exc:
+            self.status.error(str(exc))
+            return
+        changed = before is None or (detail.record.revision, detail.record.updated_at) != (
+            before.revision, before.updated_at)
+        if quiet and not changed:
+            return
+        self.detail = detail
+        if self.question_id not in self._visible():
+            self.question_id = nav.start_at(detail, None)
+        typing = self.view.note.has_focus or self.view.answer_box.has_focus
+        self._refresh_view(reload_note=not typing)
+        self.status.info(f"Refreshed: changes saved elsewhere are shown (revision "
+                         f"{detail.record.revision})." if changed
+                         else "Refreshed: nothing changed elsewhere.")
 
     def action_undo(self) -> None:
         self._flush_note()
@@ -428,13 +386,7 @@ class AssessScreen(Screen[None]):
         """The current question's answer keys, and what the list's glyphs mean."""
         if self.detail is None:
             return []
-        q = self.question
-        if q.scale is None:
-            rows = [("enter", f"type the answer to {q.id} ({q.type.value})")]
-        else:
-            rows = [(o.key, f"answer {q.id}: {o.label}") for o in q.scale.options]
-        if q.allow_na:
-            rows.append(("N", f"{q.id}: not applicable"))
-        return rows + [("", ""), ("✓ ○ –", "in the list: answered, open, N/A"),
-                       ("✎ !", "in the list: has a note, needs a note"),
-                       ("▸", "in the list: where you are")]
+        return answer_key_rows(self.question) + [
+            ("", ""), ("✓ ○ –", "in the list: answered, open, N/A"),
+            ("✎ !", "in the list: has a note, needs a note"),
+            ("▸", "in the list: where you are")]

@@ -81,13 +81,6 @@ class ReasonDialog(ModalScreen[None]):
 class ConsolidateScreen(Screen[None]):
     HELP_TITLE = "Consolidate returns"
     AUTO_FOCUS = "#source"
-    DEFAULT_CSS = """
-    ConsolidateScreen .field-label { height: 1; padding: 0 1; color: $text-muted; }
-    ConsolidateScreen Input { margin: 0 1; }
-    ConsolidateScreen #run-message { height: auto; max-height: 4; padding: 0 1; }
-    ConsolidateScreen #run-message.-error { color: $text-error; }
-    ConsolidateScreen #results { height: 1fr; }
-    """
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", priority=True,
                 tooltip="Check every return and write the workbook"),

@@ -40,10 +40,16 @@ class HomeScreen(Screen[None]):
         Binding("n", "new", "New", tooltip="Start a new assessment from a template"),
         Binding("e", "export", "Export",
                 tooltip="Write the Excel return of the highlighted assessment"),
+        Binding("i", "import", "Import",
+                tooltip="Import returns (.xlsx) from a file or a folder"),
         Binding("d", "delete", "Delete",
                 tooltip="Move the highlighted assessment to the bin (it can be restored)"),
-        Binding("b", "bin", "Bin", tooltip="Deleted assessments: restore or erase for good"),
-        Binding("slash", "filter", "Filter", tooltip="Filter the list by any words"),
+        Binding("b", "bin", "Bin", show=False,
+                tooltip="Deleted assessments: restore or erase for good"),
+        Binding("c", "consolidate", "Consolidate",
+                tooltip="Consolidate a folder of returns into one workbook"),
+        # Shown on screen above the list ("Type to filter (/)"), so the footer keeps its room.
+        Binding("slash", "filter", "Filter", show=False, tooltip="Filter the list by any words"),
         Binding("escape", "clear_filter", "Clear the filter", show=False),
         Binding("down", "to_table", "From the filter to the list", show=False),
         Binding("q", "quit", "Quit"),
@@ -87,6 +93,10 @@ class HomeScreen(Screen[None]):
             return
         self._all = sorted(rows, key=lambda s: s.updated_at, reverse=True)
         self._apply_filter(select)
+
+    def refresh_from_store(self) -> None:
+        """Called by the app when the terminal regains focus: the CLI may have changed things."""
+        self.reload(select=self.selected_id)
 
     def _message(self, text: str | None, *, error: bool = False) -> None:
         message = self.query_one("#home-message", Static)
@@ -139,7 +149,7 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "export", "delete"):
             return self.selected_id is not None
-        if action in ("new", "bin"):
+        if action in ("new", "bin", "import"):
             return self.qa.services is not None
         return True
 
@@ -196,8 +206,29 @@ class HomeScreen(Screen[None]):
         if self.selected_id:
             self.qa.export(self.selected_id)
 
+    def action_import(self) -> None:
+        from qa_tui.ui.dialogs.import_returns import ImportDialog
+
+        services = self.qa.services
+        if services is None:
+            return
+
+        def done(changed: int | None) -> None:
+            self.reload()
+            if changed:
+                self.query_one("#status-line", Static).update(
+                    f"✓ Imported: {changed} assessment{'s' if changed != 1 else ''} added or "
+                    "updated.")
+
+        self.app.push_screen(ImportDialog(services), done)
+
     def show_export(self, text: str, ok: bool) -> None:
         self.query_one("#status-line", Static).update(("✓ " if ok else "✗ ") + text)
+
+    def action_consolidate(self) -> None:
+        from qa_tui.ui.screens.consolidate import ConsolidateScreen
+
+        self.app.push_screen(ConsolidateScreen())
 
     def action_bin(self) -> None:
         from qa_tui.ui.screens.bin import BinScreen

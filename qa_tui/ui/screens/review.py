@@ -35,6 +35,8 @@ class ReviewScreen(Screen[str | None]):
                 tooltip="Mark complete (refused, with the reasons, while gaps remain)"),
         Binding("o", "reopen", "Reopen", tooltip="Reopen a completed assessment for changes"),
         Binding("e", "export", "Export", tooltip="Write the Excel return"),
+        Binding("a", "all_actions", "Actions",
+                tooltip="Every action of this assessment: edit, close or reopen them"),
         Binding("q,escape", "back", "Back", tooltip="Back to the questions"),
     ]
 
@@ -92,8 +94,10 @@ class ReviewScreen(Screen[str | None]):
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
                                                  + "\n  ".join(traces))
         flags = ", ".join(f"{q} ({detail.label(q)})" for q in report.escalations)
+        opened = sum(a.status != "closed" for a in detail.actions)
         self.query_one("#escalations", Static).update(
-            f"⚠ Escalation flags: {flags}" if flags else "Escalation flags: none")
+            (f"⚠ Escalation flags: {flags}" if flags else "Escalation flags: none")
+            + f"\nActions: {opened} open, {len(detail.actions) - opened} closed (a lists them)")
         todo = self.query_one("#todo", OptionList)
         todo.clear_options()
         for qid in report.required_open:
@@ -167,6 +171,17 @@ class ReviewScreen(Screen[str | None]):
 
     def action_export(self) -> None:
         self.qa.export(self.assessment_id)
+
+    def action_all_actions(self) -> None:
+        from qa_tui.ui.screens.actions import ActionsScreen
+
+        def back(question_id: str | None) -> None:
+            if question_id:
+                self.dismiss(question_id)
+            else:
+                self.reload()
+
+        self.app.push_screen(ActionsScreen(self.assessment_id), back)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, Label, Static
+from textual.widgets import Collapsible, Input, Label, Static, TextArea
 
 from qa_tui.domain import QuestionType
 from qa_tui.ui.format import input_hint, is_choice, option_key_text, reflow
+from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.answer_input import AnswerInput
 from qa_tui.ui.widgets.answer_picker import AnswerPicker
+from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 from qa_tui.ui.widgets.note_editor import NoteEditor
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 class QuestionView(VerticalScroll, can_focus=False):
     _hint_text = ""
+    _free_text = False
     guidance_open: bool | None = None
     """The assessor's choice (g); None until they choose: open when the terminal is tall."""
 
@@ -37,9 +40,12 @@ class QuestionView(VerticalScroll, can_focus=False):
         yield Static("", id="answer-hint", markup=False)
         yield AnswerPicker(id="picker")
         yield AnswerInput(id="answer-input")
+        yield IdentifierWarning("answer", id="answer-warning")
         yield Label("Evidence note (e to write, esc when done)", id="note-label")
         yield NoteEditor(id="note")
+        yield IdentifierWarning("note", id="note-warning")
         yield Static("", id="q-actions", markup=False)
+        yield ActionList(id="action-list")
 
     def show(self, detail: AssessmentDetail, question: Question, *, position: str,
              detailed: bool, reload_note: bool) -> None:
@@ -63,10 +69,13 @@ class QuestionView(VerticalScroll, can_focus=False):
         box = self.query_one(AnswerInput)
         typed = question.scale is None
         box.display = typed
+        self._free_text = question.type is QuestionType.TEXT
         if typed:
             box.placeholder = f"enter, then type {input_hint(question)}; enter saves"
             if not box.has_focus:
                 box.value = detail.label(question.id) if not answer.na else ""
+        if not box.has_focus:
+            self.answer_warning.check(box.value if self._free_text and typed else "")
         self._hint_text = self._hint(question, detail)
         if not box.has_focus:
             self.query_one("#answer-hint", Static).update(self._hint_text)
@@ -74,17 +83,12 @@ class QuestionView(VerticalScroll, can_focus=False):
         note.placeholder = reflow(question.evidence_prompt) or "What did you see, hear or read?"
         if reload_note:
             note.load(question.id, answer.note)
-        actions = [a for a in detail.actions if a.question_id == question.id]
-        lines = [f"Actions on {question.id} ({len(actions)}), a to add:" if actions
-                 else f"No actions on {question.id}; a to add one."]
-        for a in actions:
-            bits = [a.priority]
-            if a.owner:
-                bits.append(a.owner)
-            if a.due_date:
-                bits.append(f"due {a.due_date.isoformat()}")
-            lines.append(f" • [{a.status}] {a.description} ({', '.join(bits)})")
-        self.query_one("#q-actions", Static).update("\n".join(lines))
+            self.note_warning.check(answer.note)
+        actions = tuple(a for a in detail.actions if a.question_id == question.id)
+        self.query_one("#q-actions", Static).update(
+            f"Actions on {question.id} ({len(actions)}): a to add, A to edit or close one"
+            if actions else f"No actions on {question.id}; a to add one.")
+        self.action_list.show(actions)
 
     @staticmethod
     def _hint(question: Question, detail: AssessmentDetail) -> str:
@@ -97,6 +101,14 @@ class QuestionView(VerticalScroll, can_focus=False):
         na = " · N: N/A" if question.allow_na else ""
         state = "answered" if answered.answered else "not answered"
         return f"Answer ({state}): enter to type{na} · 0 or x clears"
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self.note:
+            self.note_warning.check_later(event.text_area.text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.answer_box and self._free_text:
+            self.answer_warning.check_later(event.value)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, AnswerInput):
@@ -119,3 +131,15 @@ class QuestionView(VerticalScroll, can_focus=False):
     @property
     def answer_box(self) -> AnswerInput:
         return self.query_one(AnswerInput)
+
+    @property
+    def action_list(self) -> ActionList:
+        return self.query_one(ActionList)
+
+    @property
+    def note_warning(self) -> IdentifierWarning:
+        return self.query_one("#note-warning", IdentifierWarning)
+
+    @property
+    def answer_warning(self) -> IdentifierWarning:
+        return self.query_one("#answer-warning", IdentifierWarning)

@@ -1,0 +1,100 @@
+"""Adding, editing, closing and reopening actions: shared by Assess and the Actions screen.
+
+Both screens show actions and let the assessor change them the same way, with the same dialog
+and the same service calls, so the wording and the rules cannot differ between them. The
+screen mixing this in supplies ``assessment_id``, ``services`` and two hooks saying what
+happened: :meth:`actions_changed` (saved) and :meth:`actions_refused` (not saved, and why).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from qa_tui.errors import QaError
+from qa_tui.ui.dialogs.action import ActionDialog, ActionDraft
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from qa_tui.services import Services
+    from qa_tui.store import ActionRecord
+
+    _Base = Screen[Any]
+else:
+    _Base = object
+
+
+class ActionEditing(_Base):
+    """Mixin for a Screen: every change is one service call that commits before it returns."""
+
+    assessment_id: str
+
+    if TYPE_CHECKING:
+        @property
+        def services(self) -> Services: ...
+
+    def actions_changed(self, what: str) -> None:
+        """Saved: reload what is shown and say ``what`` was saved."""
+        raise NotImplementedError
+
+    def actions_refused(self, why: str) -> None:
+        """Not saved: say ``why`` (the service's own sentence)."""
+        raise NotImplementedError
+
+    def _try(self, what: str, call: Any) -> None:
+        try:
+            call()
+        except QaError as exc:
+            self.actions_refused(str(exc))
+        except OSError as exc:  # a full disk, say: keep the app, say so
+            self.actions_refused(f"{type(exc).__name__}: {exc}")
+        else:
+            self.actions_changed(what)
+
+    def add_action_on(self, question_id: str | None) -> None:
+        """Open the dialog for a new action (on ``question_id``, or on the whole assessment)."""
+        services, aid = self.services, self.assessment_id
+
+        def made(draft: ActionDraft | None) -> None:
+            if draft is None:
+                return
+            where = f"on {question_id}" if question_id else "on the assessment"
+            self._try(f"new action {where}", lambda: services.assessments.add_action(
+                aid, draft.description, owner=draft.owner, due=draft.due or None,
+                priority=draft.priority, question_id=question_id))
+
+        self.app.push_screen(ActionDialog(question_id), made)
+
+    def edit_action(self, action: ActionRecord) -> None:
+        """Open the dialog filled in with ``action``; saving changes only what was changed."""
+        services, aid = self.services, self.assessment_id
+        current = ActionDraft(action.description, action.owner,
+                              action.due_date.isoformat() if action.due_date else "",
+                              action.priority)
+
+        def edited(draft: ActionDraft | None) -> None:
+            if draft is None or draft == current:
+                return
+            self._try("action edited", lambda: services.assessments.edit_action(
+                aid, action.id, description=draft.description, owner=draft.owner,
+                due=draft.due or None, priority=draft.priority))
+
+        self.app.push_screen(ActionDialog(action.question_id, draft=current), edited)
+
+    def close_action(self, action: ActionRecord) -> None:
+        services, aid = self.services, self.assessment_id
+        self._try("action closed", lambda: services.assessments.close_action(aid, action.id))
+
+    def reopen_action(self, action: ActionRecord) -> None:
+        services, aid = self.services, self.assessment_id
+        self._try("action reopened",
+                  lambda: services.assessments.edit_action(aid, action.id, status="open"))
+
+    def change_action(self, action: ActionRecord, what: str) -> None:
+        """``what`` is edit, close or reopen (from a key or a click)."""
+        if what == "edit":
+            self.edit_action(action)
+        elif what == "close":
+            self.close_action(action)
+        elif what == "reopen":
+            self.reopen_action(action)
