@@ -56,3 +56,17 @@ def ensure_private_dir(path: Path) -> Path:
         path.mkdir(parents=True, mode=0o700, exist_ok=True)
         os.chmod(path, 0o700)
     return path
+
+
+def sync_dir(folder: Path) -> None:
+    """fsync a folder so a rename into it survives a power cut (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -34,7 +34,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from qa_tui.config import ensure_private_dir
+from qa_tui.config import ensure_private_dir, sync_dir
 from qa_tui.consolidate.columns import Col, Rated
 from qa_tui.consolidate.inputs import MARKER
 from qa_tui.returns.textsafe import needs_quote_prefix
@@ -205,7 +205,7 @@ class Book:
         os.fsync(self._file.fileno())
         self._file.close()
         os.replace(self._tmp, self.target)
-        _sync_dir(self.target.parent)
+        sync_dir(self.target.parent)
 
     def abandon(self) -> None:
         """Drop the half-written file (an error or an interrupt): the target is untouched."""
@@ -214,15 +214,3 @@ class Book:
         finally:
             self._tmp.unlink(missing_ok=True)
 
-
-def _sync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

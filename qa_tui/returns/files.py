@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import Literal
 
-from qa_tui.config import ensure_private_dir
+from qa_tui.config import ensure_private_dir, sync_dir
 from qa_tui.errors import Refused
 
 Outcome = Literal["written", "unchanged", "replaced"]
@@ -75,7 +75,7 @@ def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
             _link_new(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    _sync_dir(path.parent)
+    sync_dir(path.parent)
     return "replaced" if existed else "written"
 
 
@@ -109,15 +109,3 @@ def _link_new(tmp: Path, path: Path) -> None:
                           "it)", where=str(path)) from None
         os.replace(tmp, path)
 
-
-def _sync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

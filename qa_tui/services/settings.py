@@ -15,7 +15,7 @@ import secrets
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from qa_tui.config import ensure_private_dir
+from qa_tui.config import ensure_private_dir, sync_dir
 
 FILENAME = "settings.json"
 MAX_BYTES = 64 * 1024
@@ -95,23 +95,10 @@ def save_settings(config_dir: Path, settings: UiSettings) -> Path:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    _sync_dir(config_dir)
+    sync_dir(config_dir)
     return path
 
 
 def _ignored(path: Path, reason: str) -> str:
     return f"Settings file {path} ignored: {reason}. The defaults are used until you change one."
 
-
-def _sync_dir(folder: Path) -> None:
-    """Make the rename durable too (not every platform can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

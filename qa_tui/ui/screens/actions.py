@@ -11,19 +11,18 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from qa_tui.errors import QaError
 from qa_tui.ui.action_edits import ActionEditing
+from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
-    from qa_tui.services import AssessmentDetail, Services
+    from qa_tui.services import AssessmentDetail
     from qa_tui.store import ActionRecord
-    from qa_tui.ui.app import QaApp
 
 
-class ActionsScreen(ActionEditing, Screen[str | None]):
+class ActionsScreen(ActionEditing, QaScreen[str | None]):
     HELP_TITLE = "Actions (every action of this assessment)"
     AUTO_FOCUS = "#all-actions"
     BINDINGS = [
@@ -39,15 +38,6 @@ class ActionsScreen(ActionEditing, Screen[str | None]):
         super().__init__()
         self.assessment_id = assessment_id
         self.detail: AssessmentDetail | None = None
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def services(self) -> Services:
-        assert self.qa.services is not None
-        return self.qa.services
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar", markup=False)

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qa_tui.domain import QuestionType
@@ -28,6 +27,7 @@ from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
 from qa_tui.ui.format import answer_key_rows, rating_text
 from qa_tui.ui.screens.answering import AnswerKeys
+from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.note_editor import NoteEditor
 from qa_tui.ui.widgets.question_view import QuestionView
@@ -35,12 +35,11 @@ from qa_tui.ui.widgets.save_status import SaveStatus
 from qa_tui.ui.widgets.section_nav import SectionNav
 
 if TYPE_CHECKING:
-    from qa_tui.services import AssessmentDetail, Services
+    from qa_tui.services import AssessmentDetail
     from qa_tui.templates import Question
-    from qa_tui.ui.app import QaApp
 
 
-class AssessScreen(AnswerKeys, ActionEditing, Screen[None]):
+class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
     HELP_TITLE = "Assess"
     AUTO_FOCUS = ""
     COMMANDS = {QuestionCommands}
@@ -79,15 +78,6 @@ class AssessScreen(AnswerKeys, ActionEditing, Screen[None]):
         self._start_at = question_id
         self.detail: AssessmentDetail | None = None
         self.question_id = ""
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def services(self) -> Services:
-        assert self.qa.services is not None
-        return self.qa.services
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar", markup=False)

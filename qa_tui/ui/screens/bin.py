@@ -6,18 +6,18 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
+from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
-    from qa_tui.ui.app import QaApp
+    pass
 
 
-class BinScreen(Screen[None]):
+class BinScreen(QaScreen[None]):
     HELP_TITLE = "Bin (deleted assessments)"
     AUTO_FOCUS = "#binned"
     BINDINGS = [
@@ -25,10 +25,6 @@ class BinScreen(Screen[None]):
         Binding("X", "erase", "Erase for good", key_display="shift+x"),
         Binding("q,escape", "back", "Back", key_display="q"),
     ]
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("qa-tui · Bin", id="title-bar", markup=False)

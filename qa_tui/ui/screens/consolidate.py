@@ -18,15 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from qa_tui.config import Paths, resolve_paths
+from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
     from qa_tui.consolidate import FileOutcome
     from qa_tui.services.consolidation import ConsolidationReport
-    from qa_tui.ui.app import QaApp
 
 STAGES = {"checking": "Checking returns", "writing": "Writing the workbook",
           "database": "Loading the database"}
@@ -78,7 +78,7 @@ class ReasonDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConsolidateScreen(Screen[None]):
+class ConsolidateScreen(QaScreen[None]):
     HELP_TITLE = "Consolidate returns"
     AUTO_FOCUS = "#source"
     BINDINGS = [
@@ -106,10 +106,6 @@ class ConsolidateScreen(Screen[None]):
         super().__init__()
         self.running = False
         self.outcomes: list[FileOutcome] = []
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def paths(self) -> Paths:

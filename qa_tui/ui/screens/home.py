@@ -11,17 +11,16 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 from qa_tui.ui.format import filter_words, matches
+from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentSummary
-    from qa_tui.ui.app import QaApp
 
 EMPTY = (
     "No assessments yet.\n\n"
@@ -31,7 +30,7 @@ EMPTY = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(QaScreen[None]):
     HELP_TITLE = "Home (assessments)"
     AUTO_FOCUS = "#assessments"
     BINDINGS = [
@@ -58,10 +57,6 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._all: list[AssessmentSummary] = []
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("qa-tui · Assessments", id="title-bar", markup=False)

@@ -15,16 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.domain import clean_line, clean_ods_code, clean_org_name, parse_date
 from qa_tui.errors import QaError
+from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
     from qa_tui.services import TemplateInfo
-    from qa_tui.ui.app import QaApp
 
 
 def _assessors(text: str) -> list[str]:
@@ -43,7 +42,7 @@ FIELDS: tuple[tuple[str, str, str, Callable[[str], object]], ...] = (
 )
 
 
-class NewAssessmentScreen(Screen[str | None]):
+class NewAssessmentScreen(QaScreen[str | None]):
     """Dismisses with the new assessment's id, or None when cancelled."""
 
     HELP_TITLE = "New assessment"
@@ -57,10 +56,6 @@ class NewAssessmentScreen(Screen[str | None]):
         super().__init__()
         self._templates: list[TemplateInfo] = []
         self._touched: set[str] = set()
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         assert self.qa.services is not None

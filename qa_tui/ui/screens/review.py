@@ -12,19 +12,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
 from qa_tui.ui.format import rating_text
+from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
-    from qa_tui.services import AssessmentDetail, Services
-    from qa_tui.ui.app import QaApp
+    from qa_tui.services import AssessmentDetail
 
 
-class ReviewScreen(Screen[str | None]):
+class ReviewScreen(QaScreen[str | None]):
     """Dismisses with a question id to jump to, or None to go back where Assess was."""
 
     HELP_TITLE = "Review"
@@ -44,15 +43,6 @@ class ReviewScreen(Screen[str | None]):
         super().__init__()
         self.assessment_id = assessment_id
         self.detail: AssessmentDetail | None = None
-
-    @property
-    def qa(self) -> QaApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def services(self) -> Services:
-        assert self.qa.services is not None
-        return self.qa.services
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar", markup=False)
