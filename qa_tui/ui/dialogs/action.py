@@ -48,7 +48,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
     ActionDialog #action-keys { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save action", priority=True),
+        Binding("ctrl+s", "save", "Save action"),  # queued behind typing, never ahead of it
         Binding("escape", "cancel", "Cancel"),
     ]
     FIELDS = ("description", "owner", "due", "priority")

@@ -82,8 +82,9 @@ class ConsolidateScreen(QaScreen[None]):
     HELP_TITLE = "Consolidate returns"
     AUTO_FOCUS = "#source"
     BINDINGS = [
-        Binding("ctrl+r", "run", "Run", priority=True,
-                tooltip="Check every return and write the workbook"),
+        # Not a priority binding: it then waits behind keys still on their way to a box, so a
+        # path typed (or pasted) just before ctrl+r is read whole.
+        Binding("ctrl+r", "run", "Run", tooltip="Check every return and write the workbook"),
         Binding("escape", "back", "Back", tooltip="Back to the assessments"),
     ]
 

@@ -48,7 +48,7 @@ class NewAssessmentScreen(QaScreen[str | None]):
     HELP_TITLE = "New assessment"
     AUTO_FOCUS = "#templates"
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("ctrl+s", "start", "Start"),  # queued behind typing, never ahead of it
         Binding("escape", "cancel", "Cancel"),
     ]
 
