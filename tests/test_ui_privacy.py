@@ -126,10 +126,11 @@ async def test_a_refused_export_lists_each_place_and_opens_it(paths: Paths,
 
 @pilot_test
 async def test_an_other_refusal_still_reads_as_a_sentence(svc: Services) -> None:
-    """Not every refusal has reasons: a file already there is said on the status line."""
+    """Not every refusal has reasons: a file in the way that is not a return (so not one to
+    offer replacing) is said on the status line."""
     aid = start_ward_check(svc)
-    svc.returns.export(aid)
-    svc.assessments.answer(aid, "S1", value="yes")  # a new revision, same file name
+    first = svc.returns.export(aid)
+    first.path.write_bytes(b"someone else's spreadsheet")  # same name, not a return
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()

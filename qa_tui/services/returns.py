@@ -165,8 +165,10 @@ class ReturnService:
         try:
             outcome = save_file(path, payload, force=force)
         except Refused as exc:
-            raise Refused(f"{exc.message}; it holds {_describe_file(path, rec.id, fmt)}",
-                          where=str(path)) from None
+            holds = _describe_file(path, rec.id, fmt)
+            raise ExportFileExists(f"{exc.message}; it holds {holds}", where=str(path),
+                                   same_return_older=holds.startswith("revision ")
+                                   and _older_revision(path, rec.revision)) from None
         digest = sha256_hex(text)
         self._mark_exported(rec, path, fmt, digest, outcome)
         return ExportResult(rec.id, path, outcome, rec.revision, digest)
@@ -289,6 +291,25 @@ def _decide(local: AssessmentRecord, data: ReturnData, same: bool, *, where: str
                       f"last exported or imported: {synced}); refused so they are not "
                       "overwritten", where=where)
     return "update"
+
+
+class ExportFileExists(Refused):
+    """A different file already has the return's name. ``same_return_older``: it is an older
+    revision of this very return (the usual case after more answers), which a person may choose
+    to replace; anything else (another return, a newer revision, not a return) stays refused."""
+
+    code = "file-exists"
+
+    def __init__(self, message: str, *, where: str, same_return_older: bool) -> None:
+        super().__init__(message, where=where)
+        self.same_return_older = same_return_older
+
+
+def _older_revision(path: Path, revision: int) -> bool:
+    try:
+        return read_return(path).data.revision < revision
+    except ReturnInvalid:
+        return False
 
 
 def _describe_file(path: Path, return_id: str, fmt: str) -> str:

@@ -201,18 +201,19 @@ class QaApp(App[int]):
         if callable(refresh):
             refresh()
 
-    def export(self, assessment_id: str) -> None:
+    def export(self, assessment_id: str, *, replace: bool = False) -> None:
         """Write the Excel return of one assessment in a worker; the result arrives as a
         message: a toast when written, the list of reasons when refused."""
         if self.services is None:
             return
-        self.run_worker(lambda: self._export_worker(assessment_id), thread=True, group="export")
+        self.run_worker(lambda: self._export_worker(assessment_id, replace), thread=True,
+                        group="export")
 
-    def _export_worker(self, assessment_id: str) -> None:
+    def _export_worker(self, assessment_id: str, replace: bool = False) -> None:
         """Thread worker: never touches widgets; the outcome comes back as a message."""
         assert self.services is not None
         try:
-            outcome = export_return(self.services, assessment_id)
+            outcome = export_return(self.services, assessment_id, replace=replace)
         except Exception as exc:  # a failed export must not take the assessor's app down
             outcome = ExportOutcome(assessment_id, False,
                                     f"Export failed ({type(exc).__name__}): {exc}")
@@ -221,8 +222,22 @@ class QaApp(App[int]):
     def on_qa_app_export_finished(self, message: ExportFinished) -> None:
         outcome = message.outcome
         show = getattr(self.screen, "show_export", None)
-        if callable(show):
+        if callable(show) and not outcome.replaceable:
             show(outcome.text, outcome.ok)
+        if outcome.replaceable:
+            from qa_tui.ui.dialogs.confirm import ConfirmDialog
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.export(outcome.assessment_id, replace=True)
+
+            why = outcome.text.removeprefix("Not exported: ").replace(
+                " (use --force to replace it)", "")
+            self.push_screen(ConfirmDialog(
+                "Replace the earlier return?",
+                f"{why[:1].upper()}{why[1:]}.\n\nReplace it with this revision?",
+                yes="replace"), answered)
+            return
         if outcome.reasons:
             def chosen(question_id: str | None) -> None:
                 if not question_id:

@@ -41,15 +41,25 @@ class ExportOutcome:
     ok: bool
     text: str
     reasons: tuple[Reason, ...] = ()
+    replaceable: bool = False
+    """The file in the way is an older revision of this return: offer to replace it."""
 
 
-def export_return(services: Services, assessment_id: str) -> ExportOutcome:
-    """Write one assessment's return into the export folder; what happened, in words."""
+def export_return(services: Services, assessment_id: str, *,
+                  replace: bool = False) -> ExportOutcome:
+    """Write one assessment's return into the export folder; what happened, in words.
+
+    ``replace``: the person agreed to replace an older revision of this return."""
+    from qa_tui.services.returns import ExportFileExists
+
     returns = getattr(services, "returns", None)
     if returns is None:
         return ExportOutcome(assessment_id, False, "Export is not available yet.")
     try:
-        result = returns.export(assessment_id, services.paths.export_dir)
+        result = returns.export(assessment_id, services.paths.export_dir, force=replace)
+    except ExportFileExists as exc:
+        return ExportOutcome(assessment_id, False, f"Not exported: {exc.message}",
+                             replaceable=exc.same_return_older)
     except Refused as exc:
         return ExportOutcome(assessment_id, False, f"Not exported: {exc.message}",
                              _reasons(services, assessment_id, exc))
