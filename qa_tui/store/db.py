@@ -131,13 +131,8 @@ class Store:
         try:
             target = sqlite3.connect(str(dest))
             try:
-                raw = self._engine.raw_connection()
-                try:
-                    source = raw.driver_connection
-                    assert isinstance(source, sqlite3.Connection)
+                with self._sqlite_connection() as source:
                     source.backup(target)
-                finally:
-                    raw.close()
             finally:
                 target.close()
         except BaseException:
@@ -163,17 +158,23 @@ class Store:
         uri = source.resolve().as_uri() + "?mode=ro&immutable=1"
         origin = sqlite3.connect(uri, uri=True)
         try:
-            raw = self._engine.raw_connection()
-            try:
-                target = raw.driver_connection
-                assert isinstance(target, sqlite3.Connection)
+            with self._sqlite_connection() as target:
                 origin.backup(target)
-            finally:
-                raw.close()
         finally:
             origin.close()
         self._engine.dispose()
         return version
+
+    @contextmanager
+    def _sqlite_connection(self) -> Iterator[sqlite3.Connection]:
+        """Borrow one pooled connection as the stdlib object SQLite's backup API needs."""
+        raw = self._engine.raw_connection()
+        try:
+            conn = raw.driver_connection
+            assert isinstance(conn, sqlite3.Connection)
+            yield conn
+        finally:
+            raw.close()
 
     def close(self) -> None:
         """Close every pooled connection; the last one to close checkpoints the WAL."""
