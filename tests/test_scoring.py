@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from qa_tui.domain import AnswerState
+from qa_tui.errors import TemplateInvalid
 from qa_tui.templates import Template, compile_template, load_template_file, score
 from qa_tui.templates.library import bundled_dir
 from qa_tui.templates.scoring import cqc_aggregate, round_half_up
@@ -338,3 +339,28 @@ def test_section_limiters_are_not_inherited_by_an_overall_override() -> None:
 def test_bundled_templates_are_found_from_the_source_checkout() -> None:
     assert (bundled_dir() / "cqc-saf-well-led.toml").is_file()
     assert bundled_dir() == Path(__file__).resolve().parents[1] / "assessments"
+
+
+# --- coverage and provisional ratings ---------------------------------------------------------
+
+def test_a_rating_from_few_answers_is_provisional() -> None:
+    template = make([q_ids(8)], {"method": "percent_bands", "bands": SAF_BANDS})
+    report = score(template, answers(Q1=4, Q2=4, Q3=4))
+    assert report.overall.rating == "Outstanding"
+    assert (report.scored_answered, report.scored_total, report.coverage_pct) == (3, 8, 37)
+    assert report.provisional
+
+
+def test_na_answers_leave_the_base_and_the_threshold_is_template_data() -> None:
+    template = make([q_ids(5)], {"method": "percent_bands", "bands": SAF_BANDS,
+                                 "provisional_below": 50})
+    report = score(template, answers(Q1=3, Q2=3, Q3="na", Q4="na"))
+    assert (report.scored_answered, report.scored_total, report.coverage_pct) == (2, 3, 66)
+    assert not report.provisional
+    assert not score(template, {}).provisional  # no rating, nothing to call provisional
+
+
+def test_provisional_below_must_be_a_percent() -> None:
+    with pytest.raises(TemplateInvalid) as err:
+        make([["Q1"]], {"method": "percent_bands", "bands": SAF_BANDS, "provisional_below": 120})
+    assert [p.path for p in err.value.problems] == ["scoring.provisional_below"]

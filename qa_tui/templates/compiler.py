@@ -368,6 +368,7 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
         overall_rule = compile_rule(ctx, merged, "scoring.overall", scales, scored, level="overall",
                              inner=section_rule)
 
+    provisional_below = _read_percent(ctx, raw_scoring, "provisional_below", "scoring", 80)
     for name in ("title", "description", "source", "notes"):
         read_text(ctx, data, name, "", required=name in ("title", "description", "source"),
               max_len=200 if name == "title" else 20_000)
@@ -384,9 +385,18 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
         scales=MappingProxyType(scales),
         sections=tuple(sections),
         scoring=Scoring(section_rule, overall_rule,
-                        read_text(ctx, raw_scoring, "description", "scoring", required=False)),
+                        read_text(ctx, raw_scoring, "description", "scoring", required=False),
+                        provisional_below),
         data=MappingProxyType(dict(data)),
     )
+
+
+def _read_percent(ctx: Ctx, table: Mapping[str, Any], key: str, path: str, default: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        ctx.add(join_path(path, key), f"must be a whole percent from 0 to 100, not {value!r}", "type")
+        return default
+    return value
 
 
 def _all_question_ids(raw_sections: Any) -> set[str]:

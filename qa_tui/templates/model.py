@@ -148,6 +148,9 @@ class Scoring:
     section: ScoringRule
     overall: ScoringRule
     description: str = ""
+    provisional_below: int = 80
+    """A rating drawn from fewer than this percent of the scored questions on screen is
+    provisional: 3 answers of 8 must never read like a finished "Outstanding"."""
 
 
 @dataclass(frozen=True)

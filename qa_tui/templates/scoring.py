@@ -67,6 +67,21 @@ class ScoreReport:
     """Questions whose answer needs an evidence note that is still missing."""
     escalations: tuple[str, ...]
     """Critical questions answered with a concern: the visit is flagged for escalation."""
+    scored_answered: int = 0
+    """Scored questions on screen that have a scored answer (N/A and blanks do not count)."""
+    scored_total: int = 0
+    """Scored questions on screen, less those answered N/A: what a rating should rest on."""
+    provisional_below: int = 80
+
+    @property
+    def coverage_pct(self) -> int:
+        """Share of the scored questions the rating rests on; 100 when nothing is scored."""
+        return math.floor(100 * self.scored_answered / self.scored_total) if self.scored_total else 100
+
+    @property
+    def provisional(self) -> bool:
+        """A rating from too few answers must be shown as provisional, never as a plain rating."""
+        return self.overall.rating is not None and self.coverage_pct < self.provisional_below
 
     @property
     def progress_pct(self) -> int:
@@ -243,7 +258,7 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
     required_open: list[str] = []
     notes_owed: list[str] = []
     escalations: list[str] = []
-    answered_total = total = 0
+    answered_total = total = scored_total = 0
     for section in template.sections:
         shown = [q for q in section.questions if q.id in visible]
         open_here = _open_required(shown, answers)
@@ -255,6 +270,7 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
         escalations.extend(_escalations(shown, answers))
         answered_total += answered
         total += len(shown)
+        scored_total += sum(1 for q in shown if q.scored and not answers.get(q.id, EMPTY_ANSWER).na)
         section_scores.append(SectionScore(section.id, section.title, answered, len(shown),
                                            tuple(open_here),
                                            _score_answers(template.scoring.section, pairs)))
@@ -264,7 +280,8 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
     else:
         overall = _score_answers(overall_rule, all_pairs)
     return ScoreReport(tuple(section_scores), overall, visible, answered_total, total,
-                       tuple(required_open), tuple(notes_owed), tuple(escalations))
+                       tuple(required_open), tuple(notes_owed), tuple(escalations),
+                       len(all_pairs), scored_total, template.scoring.provisional_below)
 
 
 def _open_required(questions: Sequence[Question], answers: Mapping[str, AnswerState]) -> list[str]:

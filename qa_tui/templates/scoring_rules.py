@@ -22,7 +22,7 @@ from qa_tui.templates.fields import (
 from qa_tui.templates.model import Band, Limiter, Question, Scale, ScoringRule
 
 RULE_KEYS = ("method", "bands", "limiters", "scale")
-SCORING_KEYS = (*RULE_KEYS, "description", "overall")
+SCORING_KEYS = (*RULE_KEYS, "description", "overall", "provisional_below")
 BAND_KEYS = ("low", "high", "rating", "description")
 LIMITER_KEYS = ("values", "cap")
 
