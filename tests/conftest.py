@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -67,9 +69,63 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def call_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+             timeout: float = 60, input: str | None = None) -> CliResult:
+    """Run the real entry point (``qa_tui.cli.main:main``, what the ``qa-tui`` script calls) in
+    this process: the same code, exit codes and streams as a subprocess, without paying for a
+    fresh interpreter and SQLAlchemy import per call. ``timeout`` is accepted for symmetry."""
+    from qa_tui.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    saved_cwd = os.getcwd()
+    code = 0
+    try:
+        os.environ.update(env or {})
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                _stdin(input or ""):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        os.chdir(saved_cwd)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _stdin(text: str) -> Iterator[None]:
+    saved = sys.stdin
+    sys.stdin = io.StringIO(text)
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
 @pytest.fixture
 def cli(home: Path):  # type: ignore[no-untyped-def]
-    """``cli("list", "--json")`` runs the CLI against this test's home."""
+    """``cli("list", "--json")`` runs the CLI's entry point in-process against this test's home.
+
+    A handful of contract tests use :func:`run_cli` (a real ``python -m qa_tui`` subprocess)
+    for what only a fresh process shows: exit status, imports, signals, sockets."""
+
+    def call(*args: str, **kwargs: object) -> CliResult:
+        return call_cli(*args, **kwargs)  # type: ignore[arg-type]
+
+    return call
+
+
+@pytest.fixture
+def cli_process(home: Path):  # type: ignore[no-untyped-def]
+    """Like ``cli`` but a real subprocess, for tests about the process itself."""
 
     def call(*args: str, **kwargs: object) -> CliResult:
         return run_cli(*args, **kwargs)  # type: ignore[arg-type]

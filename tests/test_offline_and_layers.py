@@ -154,3 +154,13 @@ def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_every_lazy_name_in_services_resolves() -> None:
+    """``qa_tui.services`` loads names on first use; a typo in its table would only show when a
+    screen or command first touched that name, so every listed name is resolved here."""
+    import qa_tui.services as services
+
+    assert sorted(services.__all__) == sorted(services._WHERE)
+    for name in services.__all__:
+        assert getattr(services, name) is not None, name

@@ -23,7 +23,14 @@ from qa_tui.ui.screens.new import NewAssessmentScreen
 from qa_tui.ui.screens.review import ReviewScreen
 from qa_tui.ui.widgets.action_list import ActionList
 
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from .test_ui_support import (
+    fixed_services,
+    palette_offers,
+    pilot_test,
+    screen_text,
+    start_ward_check,
+    until,
+)
 
 SMALL, LARGE = (80, 24), (120, 40)
 
@@ -204,8 +211,8 @@ async def test_note_saves_after_a_pause_and_on_escape(svc: Services) -> None:
         await pilot.press("e", *"Dusty")
         assert "not saved yet" in screen_text(app)
         assert svc.assessments.get(aid).answer("S3").note == ""
-        await pilot.pause(1.3)
-        assert svc.assessments.get(aid).answer("S3").note == "Dusty"
+        await until(pilot, lambda: svc.assessments.get(aid).answer("S3").note == "Dusty",
+                    "the note to save itself after a pause in typing")
         assert "✓ saved: note on S3" in screen_text(app)
         await pilot.press(*" sluice", "escape")
         assert svc.assessments.get(aid).answer("S3").note == "Dusty sluice"
@@ -361,13 +368,13 @@ async def test_palette_jumps_to_a_question_and_toggles_theme(svc: Services) -> N
         app.open_assessment(aid)
         await pilot.pause()
         await pilot.press("ctrl+p", *"dignity")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "dignity"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AssessScreen) and app.screen.question_id == "C1"
         assert app.current_theme.dark
         await pilot.press("ctrl+p", *"light/dark")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "light/dark"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         assert not app.current_theme.dark
@@ -485,7 +492,7 @@ async def test_palette_opens_any_assessment(svc: Services) -> None:
     app = build_app(services=svc)
     async with app.run_test(size=LARGE) as pilot:
         await pilot.press("ctrl+p", *"Westfield")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "Westfield"), "the palette's hits")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AssessScreen) and app.screen.assessment_id == other

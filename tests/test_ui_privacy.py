@@ -14,9 +14,9 @@ from qa_tui.ui.dialogs.action import ActionDialog
 from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
 from qa_tui.ui.format import identifier_warning
 from qa_tui.ui.screens.assess import AssessScreen
-from qa_tui.ui.widgets.identifier_warning import DELAY, IdentifierWarning
+from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
 
 SMALL = (80, 24)
 VALID, INVALID = "943 476 5919", "943 476 5918"  # the second fails the Modulus 11 check
@@ -47,16 +47,16 @@ async def test_a_valid_nhs_number_in_a_note_is_warned_about_until_fixed(svc: Ser
         await pilot.pause()
         warning = app.screen.query_one("#note-warning", IdentifierWarning)
         await pilot.press("e", *VALID)
-        await pilot.pause(DELAY + 0.2)
+        await until(pilot, lambda: not warning.pending, "the scan after typing pauses")
         assert warning.display and warning.kinds == ("NHS number",)
         assert str(warning.render()) == "⚠ " + WARNING  # the kind, never the value
         assert "⚠ Probable NHS number in this note" in screen_text(app)
         await pilot.press("ctrl+u")  # the whole line goes
-        await pilot.pause(DELAY + 0.2)
+        await until(pilot, lambda: not warning.pending, "the scan after typing pauses")
         assert not warning.display
         assert "Probable NHS number" not in screen_text(app)
         await pilot.press(*INVALID)  # ten digits failing Modulus 11: not an NHS number
-        await pilot.pause(DELAY + 0.2)
+        await until(pilot, lambda: not warning.pending, "the scan after typing pauses")
         assert not warning.display
         await pilot.press("escape")
     assert svc.assessments.get(aid).answer("S3").note == INVALID
@@ -88,13 +88,13 @@ async def test_free_text_answer_and_action_description_are_checked(svc: Services
         screen = app.screen
         assert isinstance(screen, AssessScreen) and screen.question_id == "S2"
         await pilot.press("enter", *"a@b.uk")
-        await pilot.pause(DELAY + 0.2)
         answer_warning = screen.query_one("#answer-warning", IdentifierWarning)
+        await until(pilot, lambda: not answer_warning.pending, "the scan after typing pauses")
         assert answer_warning.kinds == ("email address",)
         assert "Probable email address in this answer" in screen_text(app)
         await pilot.press("escape", "a", *VALID)
-        await pilot.pause(DELAY + 0.2)
-        assert isinstance(app.screen, ActionDialog)
+        await until(pilot, lambda: isinstance(app.screen, ActionDialog) and not any(
+            w.pending for w in app.screen.query(IdentifierWarning)), "the action's scan")
         assert "Probable NHS number in this action" in screen_text(app)
         await pilot.press("escape")
 

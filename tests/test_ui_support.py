@@ -170,6 +170,27 @@ def utc_clock() -> Iterator[None]:
         time.tzset()
 
 
+async def until(pilot: Any, condition: Callable[[], object], what: str = "the condition",
+                limit: float = 60.0) -> None:
+    """Let the app run until ``condition()`` holds: a wait for an event, never a fixed sleep, so
+    a slow machine only makes the test slower. ``limit`` is a safety net against a hang."""
+    waited = 0.0
+    while not condition():
+        if waited >= limit:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+def palette_offers(app: App[Any], text: str) -> bool:
+    """True once the command palette lists a hit containing ``text``."""
+    from textual.widgets import OptionList
+
+    lists = app.screen.query(OptionList)
+    return any(text.casefold() in str(o.prompt).casefold()
+               for ol in lists for o in ol.options)
+
+
 def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
     """Run an async Pilot test on its own event loop (no asyncio plugin is installed)."""
 

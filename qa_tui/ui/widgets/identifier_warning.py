@@ -28,6 +28,11 @@ class IdentifierWarning(Static):
         self._timer: Timer | None = None
         self.display = False
 
+    @property
+    def pending(self) -> bool:
+        """True while a scan waits for typing to pause (tests wait on this, not on a clock)."""
+        return self._timer is not None
+
     def check_later(self, text: str) -> None:
         """Scan ``text`` once typing pauses (each call restarts the wait)."""
         if self._timer is not None:
