@@ -30,6 +30,8 @@ MINIMUM_QUESTIONS = {
     "qa-visit": 25,
     "nenc-quality-strategy": 25,
     "complaints-standards": 12,
+    "ftsu-assessment": 18,
+    "ld-autism-oversight": 24,
 }
 PREFIX = {
     "cqc-well-led-kloe": r"W[1-8]\.\d+",
@@ -38,6 +40,8 @@ PREFIX = {
     "qa-visit": r"V\d\.\d+",
     "nenc-quality-strategy": r"NQ\d\.\d+",
     "complaints-standards": r"CS\d\.\d+",
+    "ftsu-assessment": r"FS\d\.\d+",
+    "ld-autism-oversight": r"LD\d\.\d+",
 }
 
 
@@ -498,6 +502,48 @@ def test_complaints_pattern() -> None:
     # 5 + 8 + 4 + 2 = 19 of 2 x 15 answered = 30 -> 63.3% -> 63 Limited assurance
     assert report.overall.trace == "19 of 30 (63%) -> Limited assurance, band 40-64"
     assert report.notes_owed == ("CS1.4",)
+
+
+# --- ftsu-assessment ----------------------------------------------------------------------------
+
+def test_ftsu_follows_the_eight_principles_and_escalates_unsafe_speaking_up() -> None:
+    template = tpl("ftsu-assessment")
+    assert [s.title for s in template.sections] == [
+        "Value speaking up", "Role-model speaking up and set a healthy culture",
+        "Workers know how to speak up and feel safe to", "Thank, listen and follow up",
+        "Use speaking up to learn and improve", "Support the guardian",
+        "Identify and tackle barriers", "Continually improve the speaking up culture"]
+    assert {q.id for q in template.questions if q.critical} == {"FS3.2", "FS4.2", "FS4.3"}
+    answers = fill(template, 2, {"FS4.2": 0, "FS6.1": 1, "FS6.2": 1, "FS6.3": 0})
+    report = score(template, answers)
+    assert report.escalations == ("FS4.2",)
+    # guardian: Partly + Partly + Not met = 1 + 1 + 0 = 2 of 6 = 33% -> No assurance
+    assert report.section("guardian").outcome.trace == "2 of 6 (33%) -> No assurance, band 0-39"
+    # overall: 19 scored; 15 Met x 2 + 1 + 1 + 0 + 0 = 32 of 38 = 84.2% -> Reasonable
+    assert report.overall.trace == "32 of 38 (84%) -> Reasonable assurance, band 65-84"
+
+
+# --- ld-autism-oversight ------------------------------------------------------------------------
+
+def test_ld_autism_visit_details_are_not_scored_and_restraint_counts_trend() -> None:
+    template = tpl("ld-autism-oversight")
+    unscored = {q.id for q in template.questions if not q.scored}
+    assert {"LD1.1", "LD1.2", "LD1.3", "LD1.4", "LD1.5", "LD3.1", "LD7.4"} == unscored
+    count = template.question("LD3.1")
+    assert count is not None and count.type is QuestionType.NUMBER and not count.required
+    assert {q.id for q in template.questions if q.critical} == {
+        "LD2.3", "LD3.3", "LD5.1", "LD7.1", "LD7.3"}
+    assert "every 8 weeks" in template.description and "every 6 weeks" in template.description
+
+
+def test_ld_autism_pattern() -> None:
+    template = tpl("ld-autism-oversight")
+    answers = fill(template, 2, {"LD3.3": "na", "LD7.1": "na", "LD5.1": 0, "LD5.2": 1})
+    report = score(template, answers)
+    # family: 0 + 1 + 2 = 3 of 6 = 50% -> Limited; 20 scored, 2 N/A: 18 x 2 = 36, less 3 = 33
+    assert report.section("family").rating == "Limited assurance"
+    assert report.overall.trace == "33 of 36 (92%) -> Substantial assurance, band 85-100"
+    assert report.escalations == ("LD5.1",)
 
 
 # --- the README's worked example --------------------------------------------------------------
