@@ -8,7 +8,7 @@ from pathlib import Path
 from qa_tui.domain import clean_ods_code
 from qa_tui.returns import read_return
 from qa_tui.services import Services
-from qa_tui.services.demo import create_demo
+from qa_tui.services.demo import ASSESSORS, ICB_ONLY, PROVIDER_LEADS, create_demo
 
 from .test_return_support import fresh_services
 
@@ -53,6 +53,14 @@ def test_the_data_is_varied_and_plausible(services: Services) -> None:
             assert rec.completed_at is not None
         for qid, answer in d.answers.items():
             assert d.template.question(qid) is not None and answer.answered
+        # ICB-only templates go to ICBs, never to trusts; a provider's self-assessment is done
+        # by the provider's own people; visits by the ICB's assessors.
+        is_icb = rec.org_name.endswith("Integrated Care Board")
+        assert is_icb == (rec.template_id in ICB_ONLY), (rec.template_id, rec.org_name)
+        if rec.kind == "self-assessment" and not is_icb:
+            assert set(rec.assessors) <= set(PROVIDER_LEADS), rec.assessors
+        elif rec.kind == "visit":
+            assert set(rec.assessors) <= set(ASSESSORS), rec.assessors
 
 
 def test_a_second_run_with_the_same_seed_adds_nothing(services: Services) -> None:

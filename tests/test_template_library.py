@@ -33,6 +33,16 @@ MINIMUM_QUESTIONS = {
     "ftsu-assessment": 18,
     "ld-autism-oversight": 24,
 }
+VERSIONS = {
+    "cqc-well-led-kloe": "1.1",
+    "cqc-saf-well-led": "1.2",
+    "ics-quality-functions": "1.1",
+    "qa-visit": "1.0",
+    "nenc-quality-strategy": "1.0",
+    "complaints-standards": "1.1",
+    "ftsu-assessment": "1.0",
+    "ld-autism-oversight": "1.0",
+}
 PREFIX = {
     "cqc-well-led-kloe": r"W[1-8]\.\d+",
     "cqc-saf-well-led": r"WL[1-8]",
@@ -97,7 +107,7 @@ def test_every_template_is_documented(template_id: str) -> None:
     assert re.search(r"\b(19|20)\d\d\b", template.source), "source names the year"
     assert template.notes, "notes say what is derived or still to be checked"
     assert template.scoring.description
-    assert template.version == ("1.1" if template_id == "cqc-saf-well-led" else "1.0")
+    assert template.version == VERSIONS[template_id]
     for q in template.questions:
         if q.type is QuestionType.SCALE:
             assert q.guidance, q.id
@@ -129,7 +139,7 @@ def test_kloe_structure() -> None:
         assert section.title.startswith(f"W{i} ")
         assert [q.id for q in section.questions] == \
             [f"W{i}.{j}" for j in range(1, len(section.questions) + 1)]
-    assert [len(s.questions) for s in template.sections] == [4, 6, 7, 5, 5, 7, 5, 5]
+    assert [len(s.questions) for s in template.sections] == [4, 6, 9, 5, 6, 7, 5, 5]
     scale = template.scales["cqc-rating"]
     assert [(o.value, o.label, o.key) for o in scale.options] == [
         (4, "Outstanding", "4"), (3, "Good", "3"), (2, "Requires improvement", "2"),
@@ -162,7 +172,21 @@ def test_kloe_pattern_with_every_rule() -> None:
         "sections: 2 Outstanding, 3 Good, 2 Requires improvement, 1 Inadequate -> "
         "Requires improvement (one at the lowest rating)")
     assert report.required_open == ()
-    assert (report.answered, report.total) == (44, 44)
+    assert (report.answered, report.total) == (47, 47)
+
+
+def test_kloe_fidelity_prompts_and_method_label() -> None:
+    template = tpl("cqc-well-led-kloe")
+    w3 = template.question("W3.8")
+    assert w3 is not None and "wellbeing of staff" in w3.text
+    w39 = template.question("W3.9")
+    assert w39 is not None and "is conflict resolved" in w39.text
+    w56 = template.question("W5.6")
+    assert w56 is not None and "financial pressures" in w56.text.lower()
+    # CQC aggregates key questions, not prompts: the method is labelled as ours.
+    assert "CQC's aggregation rules" not in template.scoring.description
+    assert "qa-tui's own method" in template.scoring.description
+    assert "numbering is qa-tui's" in template.notes
 
 
 def test_kloe_outstanding_overall() -> None:
@@ -198,6 +222,18 @@ def test_saf_statements_scale_and_scoring_unchanged() -> None:
         (88, 100, "Outstanding")]
     assert template.scoring.overall == rule
     assert rule.limiters == ()
+
+
+def test_saf_fidelity_notes_and_full_wording() -> None:
+    template = tpl("cqc-saf-well-led")
+    assert "consulted (October to December 2025)" in template.notes
+    assert "62.5%" in template.notes and "qa-tui's choice" in template.notes
+    wl2, wl5 = template.question("WL2"), template.question("WL5")
+    assert wl2 is not None and wl2.text.endswith("integrity, openness and honesty.")
+    assert wl5 is not None and wl5.text.endswith("share this securely with others when appropriate.")
+    # 20 of 32 = 62.5% rounds half up to 63: Good, as the notes say.
+    answers = {f"WL{i}": state(v) for i, v in enumerate([3, 3, 3, 3, 2, 2, 2, 2], start=1)}
+    assert score(template, answers).overall.trace == "20 of 32 (63%) -> Good, band 63-87"
 
 
 def test_saf_evidence_prompts_cover_the_six_categories() -> None:
@@ -293,7 +329,8 @@ def test_saf_band_table_between_whole_percents(low_weight: int, low: int, high: 
 def test_ics_pattern() -> None:
     template = tpl("ics-quality-functions")
     assert [s.id for s in template.sections] == [
-        "planning", "control", "improvement", "assurance", "safety", "sqg", "escalation", "duties"]
+        "planning", "control", "improvement", "assurance", "safety", "sqg", "escalation", "duties",
+        "specialist"]
     assert [o.label for o in template.scales["maturity"].options] == [
         "Not in place", "Developing", "Established", "Embedded and evidenced"]
     answers = fill(template, 3, {
@@ -301,18 +338,33 @@ def test_ics_pattern() -> None:
         "QF3.1": 2, "QF3.2": 2, "QF3.3": 2,            # improvement 6/12 = 50 -> Developing
         "QF4.1": 1, "QF4.2": 1, "QF4.3": 2, "QF4.4": "na",  # assurance 4/12 = 33.3 -> Limited
         "QF6.1": 2,                                    # sqg 8/12 = 66.7 -> 67 Established
-        **{f"QF8.{j}": 2 for j in range(1, 6)},        # duties 10/20 = 50 -> Developing
-    })                                                 # control 9/12, safety 15/20, escalation 12/16
+        **{f"QF8.{j}": 2 for j in range(1, 7)},        # duties 12/24 = 50 -> Developing
+    })                                    # control 9/12, safety 15/20, escalation 12/16, specialist 18/24
     answers["QF4.1"] = state(1)                        # "Not in place" without a note
     answers["QF4.2"] = state(1)
     report = score(template, answers)
     assert [s.rating for s in report.sections] == [
         "Embedded", "Established", "Developing", "Limited", "Established", "Established",
-        "Established", "Developing"]
+        "Established", "Developing", "Established"]
     assert report.section("assurance").outcome.trace == "4 of 12 (33%) -> Limited, band 25-37"
-    # Overall: 12+9+6+4+15+8+12+10 = 76 of 4 x 29 answered = 116 -> 65.5% -> 66 Established
-    assert report.overall.trace == "76 of 116 (66%) -> Established, band 63-87"
+    # Overall: 12+9+6+4+15+8+12+12+18 = 96 of 4 x 36 answered = 144 -> 66.7% -> 67 Established
+    assert report.overall.trace == "96 of 144 (67%) -> Established, band 63-87"
     assert report.notes_owed == ("QF4.1", "QF4.2")
+
+
+def test_ics_fidelity_duties() -> None:
+    template = tpl("ics-quality-functions")
+    specialist = [q.text.split(":")[0] for q in template.sections[-1].questions]
+    assert specialist == ["Safeguarding", "LeDeR", "Learning disability and autism",
+                          "Perinatal quality surveillance", "Infection prevention and control",
+                          "Medicines safety"]
+    individual, public = template.question("QF8.2"), template.question("QF8.6")
+    assert individual is not None and "their own care" in individual.text
+    assert "public" not in individual.text
+    assert public is not None and "involves the public" in public.text
+    qf85 = template.question("QF8.5")
+    assert qf85 is not None and "check the Act" not in qf85.guidance
+    assert "14Z35" in qf85.guidance
 
 
 # --- qa-visit ---------------------------------------------------------------------------------
@@ -480,7 +532,14 @@ def test_complaints_sections_and_scale() -> None:
     template = tpl("complaints-standards")
     assert [s.title for s in template.sections] == [
         "Promoting a just and learning culture", "Welcoming complaints in a positive way",
-        "Being thorough and fair", "Giving fair and accountable responses"]
+        "Being thorough and fair", "Giving fair and accountable responses",
+        "Key figures (for trend, not scored)"]
+    assert "first published March 2021" in template.source
+    feedback = template.question("CS4.5")
+    assert feedback is not None and "feedback on how the complaint was handled" in feedback.text
+    figures = [q for q in template.sections[-1].questions]
+    assert [q.id for q in figures] == ["CS5.1", "CS5.2"]
+    assert all(q.type is QuestionType.NUMBER and not q.scored and not q.required for q in figures)
     scale = template.scales["met"]
     assert [(o.value, o.label) for o in scale.options] == [
         (2, "Met"), (1, "Partly met"), (0, "Not met")]
@@ -493,14 +552,16 @@ def test_complaints_pattern() -> None:
         "CS1.3": 1, "CS1.4": 0,                       # culture 5/8 = 62.5 -> 63 Limited
         # welcoming: all Met 8/8 -> Substantial
         "CS3.2": 1, "CS3.3": 1, "CS3.4": "na",        # thorough 4/6 = 66.7 -> 67 Reasonable
-        "CS4.1": 0, "CS4.2": 0, "CS4.3": 1, "CS4.4": 1,  # responses 2/8 = 25 -> No assurance
+        "CS4.1": 0, "CS4.2": 0, "CS4.3": 1, "CS4.4": 1,  # responses 2/10 = 20 -> No assurance
+        "CS4.5": 0,
     })
     answers["CS1.4"] = state(0)                       # Not met without a note
     report = score(template, answers)
     assert [s.rating for s in report.sections] == [
-        "Limited assurance", "Substantial assurance", "Reasonable assurance", "No assurance"]
-    # 5 + 8 + 4 + 2 = 19 of 2 x 15 answered = 30 -> 63.3% -> 63 Limited assurance
-    assert report.overall.trace == "19 of 30 (63%) -> Limited assurance, band 40-64"
+        "Limited assurance", "Substantial assurance", "Reasonable assurance", "No assurance",
+        None]                                         # key figures: unscored
+    # 5 + 8 + 4 + 2 = 19 of 2 x 16 answered = 32 -> 59.4% -> 59 Limited assurance
+    assert report.overall.trace == "19 of 32 (59%) -> Limited assurance, band 40-64"
     assert report.notes_owed == ("CS1.4",)
 
 

@@ -46,6 +46,16 @@ VISIT_SITES = ("Ward 12 (acute medicine)", "Emergency department", "Maternity un
                "Outpatients", "Crisis team", "Urgent treatment centre")
 BOARD_SITES = ("Trust board", "Quality and safety committee", "Executive team",
                "Integrated care board quality committee", "Practice partners")
+ICBS = (
+    ("North Fells and Dales Integrated Care Board", "ZQF"),
+    ("Tyne and Tees Integrated Care Board", "ZQT"),
+)
+ICB_ONLY = frozenset({"ics-quality-functions"})
+"""Templates only an integrated care board answers about itself: never given to a trust."""
+PROVIDER_LEADS = ("Director of nursing", "Medical director", "Head of quality governance",
+                  "Company secretary", "Chief operating officer", "Complaints manager",
+                  "Freedom to Speak Up guardian")
+"""Who fills in a provider's self-assessment: the provider's own people, by role."""
 ASSESSORS = ("Aisha Khan", "Tom Robson", "Ruth Charlton", "Graeme Armstrong", "Priya Nair",
              "Jack Milburn", "Claire Dodds", "Liam Hetherington", "Sarah Bell",
              "Mohammed Rahman", "Helen Forster", "Dan Teasdale")
@@ -145,7 +155,9 @@ def _uuid(rng: random.Random) -> str:
 
 def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     aid = _uuid(rng)
-    org, code = rng.choice(ORGANISATIONS)
+    org, code = rng.choice(ICBS if template.id in ICB_ONLY else ORGANISATIONS)
+    self_assessment = template.kind.value == "self-assessment"
+    team = PROVIDER_LEADS if self_assessment and template.id not in ICB_ONLY else ASSESSORS
     sites = VISIT_SITES if template.kind.value == "visit" else BOARD_SITES
     visit = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
     quality = rng.betavariate(4, 2)  # most organisations do fairly well; a few struggle
@@ -177,7 +189,7 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
         template_hash=template_hash(dict(template.data)),
         template_snapshot=canonical_json(dict(template.data)), org_name=org, org_code=code,
         site=rng.choice(sites), kind=template.kind.value,
-        assessors=tuple(sorted(rng.sample(ASSESSORS, rng.randint(1, 2)))), visit_date=visit,
+        assessors=tuple(sorted(rng.sample(team, rng.randint(1, 2)))), visit_date=visit,
         status=(Status.COMPLETE if complete else Status.DRAFT).value, created_at=created,
         updated_at=completed_at or clock, completed_at=completed_at,
         revision=1 + len(answers) + len(actions) + (1 if complete else 0),
