@@ -41,6 +41,9 @@ class QuestionType(StrEnum):
 
 class ScoringMethod(StrEnum):
     PERCENT_BANDS = "percent_bands"
+    TOTAL_BANDS = "total_bands"
+    """Bands on the total of points, not a percentage: for frameworks that rate by the sum
+    (EDS 2022 rates the total of its eleven 0-3 outcome scores)."""
     MEAN = "mean"
     WORST = "worst"
     CQC_AGGREGATE = "cqc_aggregate"

@@ -364,3 +364,35 @@ def test_provisional_below_must_be_a_percent() -> None:
     with pytest.raises(TemplateInvalid) as err:
         make([["Q1"]], {"method": "percent_bands", "bands": SAF_BANDS, "provisional_below": 120})
     assert [p.path for p in err.value.problems] == ["scoring.provisional_below"]
+
+
+# --- bands on the total of points -------------------------------------------------------------
+
+def test_total_bands_rate_the_sum_of_points_and_round_half_up() -> None:
+    bands = [{"low": 0, "high": 3, "rating": "Low"}, {"low": 4, "high": 6, "rating": "High"}]
+    template = make([["Q1", ("Q2", {"weight": 0.5})]], {"method": "total_bands", "bands": bands})
+    # Q1 = 3, Q2 = 1 x 0.5: 3.5 points rounds half up to 4 -> High (at most 4 + 2 = 6)
+    report = score(template, answers(Q1=3, Q2=1))
+    assert report.overall.trace == "total 3.5 points of 6 answered -> High, band 4-6 points"
+    assert score(template, answers(Q1=3)).overall.rating == "Low"
+
+
+def test_total_bands_must_cover_every_total_the_questions_can_reach() -> None:
+    with pytest.raises(TemplateInvalid) as err:
+        make([["Q1", "Q2"]], {"method": "total_bands", "bands": [
+            {"low": 2, "high": 3, "rating": "Low"}, {"low": 4, "high": 7, "rating": "High"}]})
+    messages = [p.message for p in err.value.problems]
+    assert "the top band must end at 8, not 7" in messages
+    assert "the lowest band starts at 2 but a score can be as low as 2 points" not in messages
+    with pytest.raises(TemplateInvalid) as err:
+        make([["Q1", "Q2"]], {"method": "total_bands", "bands": [
+            {"low": 3, "high": 8, "rating": "All"}]})
+    assert [p.message for p in err.value.problems] == [
+        "the lowest band starts at 3 but a score can be as low as 2 points"]
+
+
+def test_overall_total_bands_are_never_inherited_from_sections() -> None:
+    with pytest.raises(TemplateInvalid) as err:
+        make([["Q1"], ["Q2"]], {"method": "total_bands", "bands": [
+            {"low": 0, "high": 4, "rating": "All"}], "overall": {"method": "total_bands"}})
+    assert [p.path for p in err.value.problems] == ["scoring.overall.bands"]

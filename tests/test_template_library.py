@@ -32,6 +32,7 @@ MINIMUM_QUESTIONS = {
     "complaints-standards": 12,
     "ftsu-assessment": 18,
     "ld-autism-oversight": 24,
+    "eds-2022": 11,
 }
 VERSIONS = {
     "cqc-well-led-kloe": "1.1",
@@ -42,6 +43,7 @@ VERSIONS = {
     "complaints-standards": "1.1",
     "ftsu-assessment": "1.0",
     "ld-autism-oversight": "1.0",
+    "eds-2022": "1.0",
 }
 PREFIX = {
     "cqc-well-led-kloe": r"W[1-8]\.\d+",
@@ -52,6 +54,7 @@ PREFIX = {
     "complaints-standards": r"CS\d\.\d+",
     "ftsu-assessment": r"FS\d\.\d+",
     "ld-autism-oversight": r"LD\d\.\d+",
+    "eds-2022": r"EDS[1-3][A-D]",
 }
 
 
@@ -605,6 +608,35 @@ def test_ld_autism_pattern() -> None:
     assert report.section("family").rating == "Limited assurance"
     assert report.overall.trace == "33 of 36 (92%) -> Substantial assurance, band 85-100"
     assert report.escalations == ("LD5.1",)
+
+
+# --- eds-2022 -----------------------------------------------------------------------------------
+
+def test_eds_has_eleven_outcomes_in_three_domains_rated_on_the_total() -> None:
+    template = tpl("eds-2022")
+    assert [[q.id for q in s.questions] for s in template.sections] == [
+        ["EDS1A", "EDS1B", "EDS1C", "EDS1D"], ["EDS2A", "EDS2B", "EDS2C", "EDS2D"],
+        ["EDS3A", "EDS3B", "EDS3C"]]
+    assert template.scoring.overall.method is ScoringMethod.TOTAL_BANDS
+    assert "EDS" in template.source and "2022" in template.source
+
+
+@pytest.mark.parametrize(("scores", "rating"), [
+    ([0] * 11, "Undeveloped activity"),
+    ([1] * 7 + [0] * 4, "Undeveloped activity"),        # 7: under 8
+    ([1] * 8 + [0] * 3, "Developing activity"),         # 8
+    ([2] * 10 + [1], "Developing activity"),            # 21
+    ([2] * 11, "Achieving activity"),                   # 22
+    ([3] * 10 + [2], "Achieving activity"),             # 32
+    ([3] * 11, "Excelling activity"),                   # 33
+])
+def test_eds_rating_boundaries_on_the_total(scores: list[int], rating: str) -> None:
+    template = tpl("eds-2022")
+    answers = {q.id: state(v) for q, v in zip(template.questions, scores, strict=True)}
+    report = score(template, answers)
+    assert report.overall.rating == rating
+    assert report.overall.trace.startswith(f"total {sum(scores)} points of 33 answered -> {rating}")
+    assert all(s.rating is None for s in report.sections)  # EDS rates only the total
 
 
 # --- the README's worked example --------------------------------------------------------------

@@ -18,7 +18,9 @@ from qa_tui.ui.screens.review import ReviewScreen
 
 from .test_ui_support import fixed_services, pilot_test, screen_text
 
-NEW_TEMPLATES = ["ftsu-assessment", "ld-autism-oversight"]
+NEW_TEMPLATES = ["eds-2022", "ftsu-assessment", "ld-autism-oversight"]
+BEST = {"eds-2022": "Excelling activity", "ftsu-assessment": "Substantial assurance",
+        "ld-autism-oversight": "Substantial assurance"}
 
 
 def _best_token(template: Template, qid: str) -> list[str]:
@@ -50,7 +52,7 @@ def test_a_new_template_walked_through_the_cli(cli, tmp_path: Path, template_id:
         assert result.code == 0, (q.id, result.err)
     shown = json.loads(cli("show", aid, "--json").out)
     assert shown["progress_pct"] == 100
-    assert shown["overall"]["rating"] == "Substantial assurance"
+    assert shown["overall"]["rating"] == BEST[template_id]
     assert cli("complete", aid).code == 0
     exported = cli("export", aid, "-o", str(tmp_path))
     assert exported.code == 0, exported.err

@@ -82,6 +82,11 @@ def template_outline(t: Template) -> str:
                  f"{rule.overall.method.value}")
     for band in rule.section.bands:
         lines.append(f"    {band.low:>3}-{band.high:<3} {band.rating}")
+    if rule.overall.bands and rule.overall.bands != rule.section.bands:
+        unit = " of points" if rule.overall.method.value == "total_bands" else ""
+        lines.append(f"  overall bands (on the total{unit}):" if unit else "  overall bands:")
+        for band in rule.overall.bands:
+            lines.append(f"    {band.low:>3}-{band.high:<3} {band.rating}")
     lines.append("")
     for scale in t.scales.values():
         na = ", N/A allowed" if scale.allow_na else ""

@@ -348,7 +348,9 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
         ctx.add("scoring", "must be a table", "type")
         raw_scoring = {"method": "none"}
     unknown_keys(ctx, raw_scoring, SCORING_KEYS, "scoring")
-    section_rule = compile_rule(ctx, raw_scoring, "scoring", scales, scored, level="section")
+    by_section = [[q for q in sec.questions if q.scored] for sec in sections]
+    section_rule = compile_rule(ctx, raw_scoring, "scoring", scales, scored, level="section",
+                                sections=by_section)
     raw_overall = raw_scoring.get("overall")
     if raw_overall is None:
         overall_rule = section_rule
@@ -360,7 +362,9 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
         merged = {k: v for k, v in raw_scoring.items() if k in RULE_KEYS and k != "limiters"}
         method = raw_overall.get("method", merged.get("method", "none"))
         if method != ScoringMethod.PERCENT_BANDS.value:
-            merged.pop("bands", None)  # the section's bands mean nothing to another method
+            # The section's percent bands mean nothing to another method, and total bands
+            # never carry over: the overall total reaches further than any section's.
+            merged.pop("bands", None)
         if method == ScoringMethod.CQC_AGGREGATE.value:
             merged.pop("scale", None)  # overall cqc_aggregate combines section ratings unless
             # [scoring.overall] itself names a scale (then it combines the answers)

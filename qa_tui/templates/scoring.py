@@ -191,6 +191,15 @@ def _score_answers(rule: ScoringRule, pairs: list[tuple[Question, float]]) -> Ou
             trace = f"{pct_text} -> {rating}, band {band_text}"
         else:
             trace = f"{pct_text} -> no band covers {whole}%"
+    elif rule.method is ScoringMethod.TOTAL_BANDS:
+        total = round_half_up(points)
+        band = _band_for(rule.bands, total)
+        pct_text = f"total {_fmt(points)} points of {_fmt(maximum)} answered"
+        if band is not None:
+            rating, band_text = band.rating, f"{band.low}-{band.high}"
+            trace = f"{pct_text} -> {rating}, band {band_text} points"
+        else:
+            trace = f"{pct_text} -> no band covers {total} points"
     elif rule.method is ScoringMethod.MEAN:
         weights = sum(q.weight for q, _ in pairs)
         mean = sum(v * q.weight for q, v in pairs) / weights

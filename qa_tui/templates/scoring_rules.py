@@ -1,7 +1,9 @@
 """Compile the ``scoring`` table: methods, band tables and limiters, checked against the scales.
 
-Bands must be contiguous whole percents ending at 100 and reaching down to the lowest score the
-template's questions can give; ``cqc_aggregate`` needs exactly four ratings.
+Bands must be contiguous whole numbers that reach down to the lowest score the template's
+questions can give and up to the highest: whole percents ending at 100 for ``percent_bands``,
+whole points ending at the most a section (or the whole template) can total for
+``total_bands``. ``cqc_aggregate`` needs exactly four ratings.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ BAND_KEYS = ("low", "high", "rating", "description")
 LIMITER_KEYS = ("values", "cap")
 
 
-def compile_bands(ctx: Ctx, raw: Any, path: str, floor_pct: int) -> tuple[Band, ...]:
+def compile_bands(ctx: Ctx, raw: Any, path: str, floor_pct: int, *, ceiling: int = 100,
+                  unit: str = "percent") -> tuple[Band, ...]:
+    """Bands over ``floor_pct``..``ceiling`` in whole ``unit``s (percent, or points)."""
     items = table_list(ctx, raw, path, "bands")
     bands: list[Band] = []
     for i, item in enumerate(items):
@@ -36,8 +40,9 @@ def compile_bands(ctx: Ctx, raw: Any, path: str, floor_pct: int) -> tuple[Band, 
         ends: list[int] = []
         for key in ("low", "high"):
             value = item.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
-                ctx.add(join_path(bpath, key), f"must be a whole percent from 0 to 100, not {value!r}")
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= ceiling:
+                ctx.add(join_path(bpath, key),
+                        f"must be a whole {unit} from 0 to {ceiling}, not {value!r}")
             else:
                 ends.append(value)
         rating = read_text(ctx, item, "rating", bpath, max_len=100)
@@ -59,18 +64,33 @@ def compile_bands(ctx: Ctx, raw: Any, path: str, floor_pct: int) -> tuple[Band, 
         elif b.low > a.high + 1:
             ctx.add(path, f"bands leave a gap: nothing covers {a.high + 1}-{b.low - 1}", "bad-band")
     if ordered:
-        if ordered[-1].high != 100:
-            ctx.add(path, f"the top band must end at 100, not {ordered[-1].high}", "bad-band")
+        if ordered[-1].high != ceiling:
+            ctx.add(path, f"the top band must end at {ceiling}, not {ordered[-1].high}", "bad-band")
         if ordered[0].low > floor_pct:
+            low_text = f"{floor_pct}%" if unit == "percent" else f"{floor_pct} points"
             ctx.add(path, f"the lowest band starts at {ordered[0].low} but a score can be as low "
-                    f"as {floor_pct}%", "bad-band")
+                    f"as {low_text}", "bad-band")
     check_unique(ctx, path, "rating", [(i, b.rating.casefold()) for i, b in enumerate(bands)])
     return tuple(bands)
 
 
+def total_range(scored: list[Question], sections: list[list[Question]] | None) -> tuple[int, int]:
+    """The lowest and highest totals a level can reach: over every scored question for the
+    overall rating, or the widest section for section ratings."""
+    def bounds(questions: list[Question]) -> tuple[float, float]:
+        return (sum(q.scale.min_value * q.weight for q in questions if q.scale is not None),
+                sum(q.scale.max_value * q.weight for q in questions if q.scale is not None))
+    pools = [p for p in (sections or [scored]) if p]
+    ranges = [bounds(p) for p in pools] or [(0.0, 0.0)]
+    return (math.floor(min(lo for lo, _ in ranges)),
+            math.floor(max(hi for _, hi in ranges) + 0.5))
+
+
 def compile_rule(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, Scale],
           scored: list[Question], *, level: str,
-          inner: ScoringRule | None = None) -> ScoringRule:
+          inner: ScoringRule | None = None,
+          sections: list[list[Question]] | None = None) -> ScoringRule:
+    """``sections``: the scored questions of each section, for ``total_bands`` at section level."""
     try:
         method = ScoringMethod(raw.get("method", "none"))
     except ValueError:
@@ -87,13 +107,18 @@ def compile_rule(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[st
                 q.scale.max_value > 0 else 0 for q in scored)
     bands: tuple[Band, ...] = ()
     scale: Scale | None = None
-    if method is ScoringMethod.PERCENT_BANDS:
+    if method in (ScoringMethod.PERCENT_BANDS, ScoringMethod.TOTAL_BANDS):
         if "bands" not in raw:
-            ctx.add(join_path(path, "bands"), "percent_bands needs a band table", "missing")
-        else:
+            ctx.add(join_path(path, "bands"), f"{method.value} needs a band table", "missing")
+        elif method is ScoringMethod.PERCENT_BANDS:
             bands = compile_bands(ctx, raw["bands"], join_path(path, "bands"), floor)
+        else:
+            low, high = total_range(scored, sections if level == "section" else None)
+            bands = compile_bands(ctx, raw["bands"], join_path(path, "bands"), low, ceiling=high,
+                                  unit="number of points")
     elif "bands" in raw:
-        ctx.add(join_path(path, "bands"), f"bands apply to percent_bands only, not {method.value}")
+        ctx.add(join_path(path, "bands"),
+                f"bands apply to percent_bands and total_bands only, not {method.value}")
     if method in (ScoringMethod.MEAN, ScoringMethod.WORST) or (
             method is ScoringMethod.CQC_AGGREGATE and (level == "section" or inner is None
                                                        or not inner.ratings() or "scale" in raw)):
