@@ -1,0 +1,162 @@
+"""The assessor's app under Textual's Pilot, beside bare Textual apps doing the least the same
+screen must do: a key that updates one widget, and a table of N rows shown at start-up.
+
+Each figure is measured in a fresh child process (``python -m bench.ui --child KIND ...``), so
+imports and caches of one measurement never flatter the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.data import database_with
+from bench.harness import Figure, child_json
+
+SIZE = (80, 24)
+
+
+async def _bare_key(presses: int) -> list[float]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App[None]):
+        BINDINGS = [("3", "set('3')", "Three"), ("4", "set('4')", "Four")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("-", id="value")
+            yield Footer()
+
+        def action_set(self, value: str) -> None:
+            self.query_one("#value", Static).update(value)
+
+    app = Bare()
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        for i in range(presses):
+            start = time.perf_counter()
+            await pilot.press("3" if i % 2 else "4")
+            await pilot.pause()
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+async def _our_key(home: str, presses: int) -> list[float]:
+    from qa_tui.config import resolve_paths
+    from qa_tui.services import build_services
+    from qa_tui.services.settings import UiSettings
+    from qa_tui.ui.app import build_app
+
+    svc = build_services(resolve_paths(), actor="bench")
+    aid = svc.assessments.start("cqc-saf-well-led", org_name="Bench Trust").id
+    app = build_app(services=svc, settings=UiSettings(auto_advance=False))
+    samples = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_assessment(aid, "WL1")
+        await pilot.pause()
+        for i in range(presses):
+            start = time.perf_counter()
+            await pilot.press("3" if i % 2 else "4")
+            await pilot.pause()
+            samples.append((time.perf_counter() - start) * 1000)
+    svc.close()
+    return samples
+
+
+async def _bare_table(rows: int) -> float:
+    start = time.perf_counter()  # imports count, as they do for the app
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable(cursor_type="row")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Organisation", "Visit date", "Status", "Done", "Updated")
+            table.add_rows([(f"Organisation {i}\ntemplate", "2026-01-01", "draft", "50%",
+                             "2026-01-01\n09:00") for i in range(rows)])
+
+    app = Bare()
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.query_one(DataTable).row_count == rows)
+        return (time.perf_counter() - start) * 1000
+
+
+async def _our_home(rows: int) -> dict[str, float]:
+    start = time.perf_counter()
+    from qa_tui.config import resolve_paths
+    from qa_tui.ui.app import build_app
+    from qa_tui.ui.widgets.assessment_table import AssessmentTable
+
+    app = build_app(resolve_paths())
+
+    def loaded() -> bool:
+        tables = app.screen.query(AssessmentTable)
+        return bool(tables) and tables.first().row_count == rows
+
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, loaded)
+        started = (time.perf_counter() - start) * 1000
+        first = app.screen.query(AssessmentTable).first().selected_id
+        app.open_assessment(first)
+        await pilot.pause()
+        back = time.perf_counter()
+        await pilot.press("escape")
+        await _until(pilot, loaded)
+        return {"start": started, "back": (time.perf_counter() - back) * 1000}
+
+
+async def _until(pilot: Any, condition: Any) -> None:
+    for _ in range(20_000):
+        if condition():
+            return
+        await pilot.pause(0.005)
+    raise RuntimeError("the screen never got there")
+
+
+def child(argv: list[str]) -> None:
+    kind = argv[0]
+    if kind == "bare-key":
+        out: Any = asyncio.run(_bare_key(int(argv[1])))
+    elif kind == "our-key":
+        out = asyncio.run(_our_key(argv[1], int(argv[2])))
+    elif kind == "bare-table":
+        out = asyncio.run(_bare_table(int(argv[1])))
+    else:
+        out = asyncio.run(_our_home(int(argv[1])))
+    print(json.dumps({"result": out}))
+
+
+def run(quick: bool, sizes: list[int], work: Path) -> list[Figure]:
+    presses = 6 if quick else 40
+    key_home = work / "home-keys"
+    env = {"QA_TUI_HOME": str(key_home)}
+    bare = child_json("ui", "bare-key", str(presses))["result"]
+    ours = child_json("ui", "our-key", str(key_home), str(presses), env=env)["result"]
+    figures = [Figure("digit key -> screen updated, Assess (Pilot), median",
+                      statistics.median(ours), statistics.median(bare),
+                      "bare Textual app updating a Static")]
+    for size in sizes:
+        env = {"QA_TUI_HOME": str(database_with(work, size))}
+        floor = child_json("ui", "bare-table", str(size))["result"]
+        got = child_json("ui", "our-home", str(size), env=env)["result"]
+        figures.append(Figure(f"start to usable Home, {size} assessments (Pilot)",
+                              got["start"], floor, f"bare DataTable, {size} rows"))
+        figures.append(Figure(f"back to Home from Assess, {size} assessments", got["back"],
+                              None, ""))
+    return figures
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
