@@ -56,6 +56,8 @@ class TableSheets:
         sheet.ws.freeze_panes(1, 0)
         table = self.name.replace(" ", "") + "Table" + (str(index + 1) if index else "")
         sheet.table(table, self.cols, min(self.per_sheet, max(0, left)))
+        sheet.print_setup(len(self.cols) - 1, header_row=0,
+                          last_row=max(1, min(self.per_sheet, max(0, left))))
 
 
 def make_actions(book: Book, plan: Plan) -> TableSheets:

@@ -43,7 +43,7 @@ MAX_TEXT = 32_000
 """Excel holds 32,767 characters in a cell; longer text is cut with a visible note."""
 MAX_ROWS = 1_048_576
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NUMBER_FORMATS = {"int": "0", "number": "0.##", "pct": "0.0", "date": "yyyy-mm-dd",
+_NUMBER_FORMATS = {"int": "0", "count": "0", "number": "0.##", "pct": "0.0", "date": "yyyy-mm-dd",
                    "datetime": "yyyy-mm-dd hh:mm"}
 FLAG_FILL = "F4CCCC"
 HEADER_FILL = "D9D9D9"
@@ -98,6 +98,8 @@ class Formats:
                 props["text_wrap"] = True
             if style in _NUMBER_FORMATS:
                 props["num_format"] = _NUMBER_FORMATS[style]
+            if style in ("count", "centre"):
+                props["align"] = "center"
             if style == "header":
                 props.update(bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1)
             if style == "title":
@@ -123,6 +125,21 @@ class Sheet:
     def columns(self, cols: Sequence[Col], first: int = 0) -> None:
         for i, col in enumerate(cols, start=first):
             self.ws.set_column(i, i, col.width)
+
+    def print_setup(self, last_col: int, *, header_row: int | None = None,
+                    last_row: int | None = None, one_page: bool = False) -> None:
+        """Print well: A4 landscape, one page wide (``one_page``: and tall), the header row
+        repeated on every page, the print area over what was written, page numbers."""
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.55)
+        ws.fit_to_pages(1, 1 if one_page else 0)
+        if header_row is not None:
+            ws.repeat_rows(header_row)
+        end = self.row - 1 if last_row is None else last_row
+        ws.print_area(0, 0, max(end, 0), max(last_col, 0))
+        ws.set_footer("&L&A&RPage &P of &N")
 
     def text(self, text: str, style: str = "text", col: int = 0) -> None:
         """One line of text (a title or a note) on its own row."""
