@@ -122,7 +122,8 @@ class Line:
             out.append(f"{self.escalations} escalation{'s' if self.escalations != 1 else ''}")
         if self.direction == "worse" and self.previous and self.latest:
             out.append(f"worse than before ({self.previous.rating} to {self.latest.rating})")
-        if self.latest and self.latest.rating and self.rank < 0.5:
+        if self.latest and self.latest.rating and self.rank < 0.5 and \
+                self.direction != "worse":
             out.append(f"rated {self.latest.rating}")
         if self.overdue:
             out.append(f"{self.overdue} overdue high-priority action"

@@ -93,7 +93,7 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
                   template.scoring.section.ratings(),
                   template.scoring.overall.ratings() or template.scoring.section.ratings())
     blocks: dict[str, list[Row]] = {
-        "returns": [_returns_row(verified)],
+        "returns": [_returns_row(verified, summary)],
         "ratings": [_ratings_row(data, shape, summary)],
         "responses": _responses(data, template),
         "actions": _actions(data, template, as_of),
@@ -121,12 +121,13 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _returns_row(verified: VerifiedReturn) -> Row:
+def _returns_row(verified: VerifiedReturn, summary: Summary) -> Row:
     d, s = verified.data, verified.data.scores
+    overall = overall_cell(_overall_names(verified.template), summary)
     return (d.org_name, d.org_code, d.site or None, d.template_title, d.template_id,
             d.template_version, d.visit_date, "; ".join(d.assessors) or None, d.status,
             d.revision, s.answered, s.total, s.overall.score_pct,
-            rated(_overall_names(verified.template), s.overall.rating), len(s.required_open),
+            overall, len(s.required_open),
             ", ".join(s.escalations) or None, _utc(d.completed_at), d.id, str(verified.path),
             verified.sha256)
 
@@ -135,23 +136,22 @@ def _overall_names(template: Template) -> tuple[str, ...]:
     return template.scoring.overall.ratings() or template.scoring.section.ratings()
 
 
-def rating_text(rating: str, summary: Summary) -> str:
-    """A rating as the consolidated sheets word it: from too few answers it reads as
-    provisional (never as a plain rating); a draft's rating says so."""
-    text = f"{rating} (provisional: {summary.coverage_pct}% of scored questions answered)" \
-        if summary.provisional else rating
-    return f"{text} (draft)" if summary.status != "complete" else text
+def overall_cell(names: tuple[str, ...], summary: Summary) -> Rated | None:
+    """The overall rating cell: from fewer scored answers than the template's threshold it
+    reads as provisional, never as a plain rating."""
+    cell = rated(names, summary.rating)
+    if cell is not None and summary.provisional:
+        return Rated(f"{cell.text} (provisional: {summary.coverage_pct}% of scored questions "
+                     "answered)", cell.fill)
+    return cell
 
 
 def _ratings_row(data: ReturnData, shape: Shape, summary: Summary) -> Row:
     by_id = {s.id: s.result.rating for s in data.scores.sections}
     cells = tuple(rated(shape.ratings, by_id.get(sid)) for sid, _ in shape.sections)
     overall = data.scores.overall
-    cell = rated(shape.overall, overall.rating)
-    if cell is not None and summary.provisional:
-        cell = Rated(rating_text(cell.text, summary._replace(status="complete")), cell.fill)
     return (data.org_name, data.org_code, data.site or None, data.visit_date, data.status,
-            *cells, cell, overall.score_pct, data.id[:8])
+            *cells, overall_cell(shape.overall, summary), overall.score_pct, data.id[:8])
 
 
 def _value_cell(question: Question, value: JsonValue) -> Any:
