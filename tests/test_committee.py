@@ -206,7 +206,7 @@ def test_every_sheet_is_set_up_to_print(default_run: tuple[Path, dict]) -> None:
         setup = ws.page_setup
         assert setup.orientation == "landscape" and setup.paperSize == 9, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (1, None)
-        assert ws.print_area, ws.title
+        assert ws.print_area and ws.print_title_rows, ws.title
 
 
 def test_quarters_and_the_default_since() -> None:

@@ -24,7 +24,6 @@ from qa_tui.returns.layout import rating_fill
 
 ONE_PAGE_ROWS = 40
 """Up to this many rows the Committee sheet is scaled to one page; beyond, one page wide."""
-LINE_HEIGHT = 15.0
 
 
 def committee_cols(plan: Plan) -> list[C.Col]:
@@ -87,17 +86,6 @@ def committee_row(line: Line, plan: Plan) -> Row:
             line.escalations, s.open_high if s else 0, line.overdue, line.headline(plan.since))
 
 
-def _height(row: Row, cols: list[C.Col]) -> float:
-    """Rows tall enough for their wrapped text (an estimate: a character is about one unit of
-    column width), so nothing overlaps when printed."""
-    lines = 1
-    for value, col in zip(row, cols, strict=True):
-        text = getattr(value, "text", value)
-        if isinstance(text, str) and col.style in ("wrap", "rating"):
-            lines = max(lines, math.ceil(len(text) * 1.1 / max(col.width - 1, 1)))
-    return LINE_HEIGHT * lines + 2
-
-
 def write_committee(sheet: Sheet, plan: Plan, view: CommitteeView) -> None:
     cols = committee_cols(plan)
     sheet.columns(cols)
@@ -106,15 +94,12 @@ def write_committee(sheet: Sheet, plan: Plan, view: CommitteeView) -> None:
         sheet.text(text, "note")
     sheet.skip()
     header = sheet.row
-    sheet.ws.set_row(header, LINE_HEIGHT * 3 + 2)
     sheet.table("Committee", cols, len(view.lines))
     sheet.ws.freeze_panes(header + 1, 0)
     if not view.lines:
         sheet.text("No returns were accepted.", "note")
     for line in view.lines:
-        row = committee_row(line, plan)
-        sheet.ws.set_row(sheet.row, _height(row, cols))
-        sheet.write(row, cols)
+        sheet.write(committee_row(line, plan), cols)
     sheet.print_setup(len(cols) - 1, header_row=header,
                       one_page=len(view.lines) <= ONE_PAGE_ROWS)
 
@@ -147,7 +132,7 @@ def write_trend(book: Book, sheet: Sheet, view: CommitteeView) -> None:
     if not view.trend:
         sheet.text("No returns were accepted.", "note")
     last_col = widest - 1
-    for number, block in enumerate(view.trend, start=1):
+    for number, block in enumerate((b for b in view.trend if b.rows), start=1):
         quarters = block.quarters
         cols = list(C.TREND_LEAD) + [C.Col(quarter_label(q), C.QUARTER_WIDTH, "rating")
                                      for q in quarters]
@@ -158,7 +143,7 @@ def write_trend(book: Book, sheet: Sheet, view: CommitteeView) -> None:
         sheet.skip()
         last_col = max(last_col, _count_block(book, sheet, block, number))
         sheet.skip()
-    sheet.print_setup(last_col, header_row=header if len(view.trend) == 1 else None)
+    sheet.print_setup(last_col, header_row=header + 1 if len(view.trend) == 1 else 0)
 
 
 def _count_block(book: Book, sheet: Sheet, block, number: int) -> int:  # type: ignore[no-untyped-def]

@@ -82,7 +82,7 @@ def write_ratings(book: Book, sheet: Sheet, plan: Plan) -> list[Tally]:
     sheet.skip()
     if not blocks:
         sheet.text("No completed returns were accepted.", "note")
-    first_header = sheet.row + 1 if len(blocks) == 1 else None
+    first_header = sheet.row + 1 if len(blocks) == 1 else 0  # else the sheet's title
     tallies: list[Tally] = []
     for number, block in enumerate(blocks, start=1):
         cols = _headers(block)
@@ -116,7 +116,7 @@ def write_chart(book: Book, sheet: Sheet, tallies: list[Tally]) -> None:
     last_col = 8
     for number, tally in enumerate(tallies, start=1):
         last_col = max(last_col, _chart_block(book, sheet, tally, number))
-    sheet.print_setup(last_col)
+    sheet.print_setup(last_col, header_row=0)
 
 
 def _chart_block(book: Book, sheet: Sheet, tally: Tally, number: int) -> int:

@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -47,6 +48,31 @@ _NUMBER_FORMATS = {"int": "0", "count": "0", "number": "0.##", "pct": "0.0", "da
                    "datetime": "yyyy-mm-dd hh:mm"}
 FLAG_FILL = "F4CCCC"
 HEADER_FILL = "D9D9D9"
+LINE_HEIGHT = 15.0
+MAX_LINES = 27
+"""Excel's tallest row is 409 points; longer text is still all there, scrolled in the cell."""
+_WRAPPED = frozenset({"wrap", "rating", "flag", "header"})
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines wrapped text takes in a column ``width`` characters wide (an estimate
+    that errs tall: a printed row that clips text is worse than one with a spare line)."""
+    per_line = max(1, int((width - 1.5) / 1.1))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def row_height(values: Sequence[object], cols: Sequence[Col]) -> float | None:
+    """The height a row needs for its wrapped text, or None when one line will do.
+
+    Written explicitly because neither XlsxWriter nor LibreOffice sizes rows when a workbook
+    is opened: without it, wrapped text prints over the next row."""
+    lines = 1
+    for value, col in zip(values, cols, strict=False):
+        text = value.text if isinstance(value, Rated) else value
+        if isinstance(text, str) and col.style in _WRAPPED and len(text) > col.width - 2:
+            lines = max(lines, min(MAX_LINES, text_lines(text, col.width)))
+    return LINE_HEIGHT * lines + 1 if lines > 1 else None
+
 
 
 def cell_text(text: str) -> tuple[str, bool]:
@@ -164,6 +190,9 @@ class Sheet:
         finally:
             ws.constant_memory = True
             ws.table_cells = cells
+        height = row_height([c.header for c in cols], [replace(c, style="header") for c in cols])
+        if height:
+            ws.set_row(first, height)
         for i, col in enumerate(cols):
             ws.write_string(first, i, col.header, header)
         self.row += 1
@@ -171,6 +200,9 @@ class Sheet:
     def write(self, values: Sequence[Any], cols: Sequence[Col]) -> None:
         """One data row: each value written by its type with its column's format."""
         ws, r, get = self.ws, self.row, self.formats.get
+        height = row_height(values, cols)
+        if height:
+            ws.set_row(r, height)
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
