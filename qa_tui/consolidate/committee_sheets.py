@@ -10,10 +10,18 @@ charts the count of ratings by quarter.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 
 from qa_tui.consolidate import columns as C
-from qa_tui.consolidate.committee import NOT_RATED, CommitteeView, Line, Organisations, rated_cell
+from qa_tui.consolidate.committee import (
+    NOT_RATED,
+    CommitteeView,
+    Line,
+    Organisations,
+    TrendBlock,
+    rated_cell,
+)
 from qa_tui.consolidate.plan import Plan
 from qa_tui.consolidate.quarters import quarter_label
 from qa_tui.consolidate.ratings import CHART_COLOURS
@@ -108,7 +116,7 @@ def make_escalations(book: Book, plan: Plan) -> TableSheets:
     return TableSheets(book, "Escalations", C.ESCALATIONS, plan.count("escalations"))
 
 
-def escalation_rows(plan: Plan, orgs: Organisations):  # type: ignore[no-untyped-def]
+def escalation_rows(plan: Plan, orgs: Organisations) -> Iterator[Row]:
     """Every critical concern of every accepted return (drafts too: a concern is a concern),
     under the organisation's register name."""
     for entry in plan.winners:
@@ -146,7 +154,9 @@ def write_trend(book: Book, sheet: Sheet, view: CommitteeView) -> None:
     sheet.print_setup(last_col, header_row=header + 1 if len(view.trend) == 1 else 0)
 
 
-def _count_block(book: Book, sheet: Sheet, block, number: int) -> int:  # type: ignore[no-untyped-def]
+def _count_block(book: Book, sheet: Sheet, block: TrendBlock, number: int) -> int:
+    """The ratings of one template counted by quarter, and a stacked column chart of them;
+    returns the last column the chart covers (for the print area)."""
     names = list(block.names)
     extra = sorted({k for c in block.counts.values() for k in c} - set(names) - {NOT_RATED})
     series = names + extra + [NOT_RATED]
