@@ -32,6 +32,8 @@ class TableSheets:
         self.cols, self.rows, self.per_sheet = cols, rows, per_sheet
         self.name = name
         self.sheets: list[Sheet] = [book.sheet(n) for n in sheet_names(name, rows, per_sheet)]
+        for sheet in self.sheets:
+            sheet.forget_rows = True
 
     def fill(self, rows: Iterable[Row], on_row: Callable[[Row], None] | None = None) -> int:
         written = 0

@@ -147,6 +147,9 @@ class Sheet:
         self.ws = ws
         self.formats = formats
         self.row = 0
+        self.forget_rows = False
+        """Drop each row's height once written (long tables: memory stays flat). Not on a
+        sheet with charts, which XlsxWriter places from the heights of the rows above."""
 
     def columns(self, cols: Sequence[Col], first: int = 0) -> None:
         for i, col in enumerate(cols, start=first):
@@ -225,6 +228,9 @@ class Sheet:
             else:
                 stored, quote = cell_text(str(value))
                 ws.write_string(r, c, stored, get(style, None, quote))
+        if self.forget_rows and r and ws.previous_row == r:  # row r - 1 is in the file now
+            ws.row_info.pop(r - 1, None)
+            ws.row_sizes.pop(r - 1, None)
         self.row += 1
 
 
