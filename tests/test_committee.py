@@ -92,7 +92,7 @@ def test_committee_header_states_what_is_included(default_run: tuple[Path, dict]
     assert head[0] == "Quality committee summary"
     assert head[1].startswith("Batch: 8 files from ")
     assert head[2] == "Returns: 8 accepted, 0 superseded, 0 rejected; 1 draft left out of ratings."
-    assert "visits 01 Dec 2025 to 01 May 2026" in head[3]
+    assert "(4 organisations, visits 01 Dec 2025 to 01 May 2026)" in head[3]
     assert "escalations counted from 01 Apr 2026" in head[3]
     fill = ws.cell(row=7, column=6).fill.fgColor.rgb  # Alpha's rating on its colour
     assert ws.row_dimensions[7].height > 30  # tall enough for its wrapped headline

@@ -49,6 +49,7 @@ def header_lines(plan: Plan, view: CommitteeView) -> list[str]:
     included = [e for e in plan.winners if plan.included(e)]
     dates = sorted(e.key.visit_date for e in included)
     span = f"visits {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}" if dates else "no visits"
+    orgs = len({line.org for line in view.lines})
     files = len(plan.winners) + len(plan.superseded) + len(plan.rejected)
     drafts = ("drafts included in ratings, each marked (draft)" if plan.options.include_drafts
               else f"{view.drafts_excluded} draft{'s' if view.drafts_excluded != 1 else ''} "
@@ -59,7 +60,8 @@ def header_lines(plan: Plan, view: CommitteeView) -> list[str]:
         f"{plan.generated:%d %b %Y %H:%M} UTC.",
         f"Returns: {len(plan.winners)} accepted, {len(plan.superseded)} superseded, "
         f"{len(plan.rejected)} rejected; {drafts}.",
-        f"Latest completed return per organisation and template ({span}); escalations "
+        f"Latest completed return per organisation and template ({orgs} organisation"
+        f"{'s' if orgs != 1 else ''}, {span}); escalations "
         f"counted from {plan.since:%d %b %Y}; actions judged as of {plan.as_of:%d %b %Y}. "
         "Organisations needing attention come first.",
     ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from qa_tui.consolidate import columns as C
 from qa_tui.consolidate.plan import Block, Plan
+from qa_tui.consolidate.register import no_register_match
 from qa_tui.consolidate.workbook import Book, Sheet
 from qa_tui.returns.layout import AMBER, BLUE, GREEN, RED, rating_fill
 
@@ -47,7 +48,7 @@ def _headers(block: Block) -> list[C.Col]:
 def _summary(plan: Plan) -> list[str]:
     included = [e for e in plan.winners if plan.included(e)]
     n = len(included)
-    orgs = len({e.key.org_name for e in included})
+    orgs = len({no_register_match(e.key.org_code, e.key.org_name).key for e in included})
     drafts = len(plan.winners) - n
     s = plan.stats
     return [
