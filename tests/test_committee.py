@@ -235,3 +235,19 @@ def test_register_reads_the_ods_layout_with_or_without_a_header() -> None:
     match = headed.match(None, "Beta  House")  # 'The', case and spacing ignored
     assert (match.key, match.how) == ("RBB", "name")
     assert headed.match("RBB", "Beta House Ltd").differs
+
+
+def test_register_problems_are_all_named_with_their_lines(tmp_path: Path) -> None:
+    from qa_tui.consolidate.register import read_register
+    from qa_tui.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        parse_register("Code,Name\nRAA,Alpha\nRAA,Another\n,Blank\nRCC,\n", "r.csv")
+    message = caught.value.message
+    assert "line 3: code RAA appears twice" in message and "line 4" in message
+    assert "line 5: organisation RCC has no name" in message and caught.value.where == "r.csv"
+    with pytest.raises(InvalidInput, match="no name column"):
+        parse_register("ODS code,Town\nRAA,Durham\n")
+    excel = tmp_path / "excel.csv"  # saved by Excel as Windows-1252
+    excel.write_bytes("Code,Name\nRAA,Caf\xe9 Care\n".encode("cp1252"))
+    assert read_register(excel).entries["RAA"].name == "Café Care"

@@ -57,6 +57,7 @@ def test_refuses_to_overwrite_an_input(batch: Batch, home: Path) -> None:
 @pytest.mark.parametrize("args", [
     ["consolidate", "somewhere"],
     ["consolidate", "somewhere", "-o", "out.xlsx", "--as-of", "tomorrow"],
+    ["consolidate", "somewhere", "-o", "out.xlsx", "--since", "last quarter"],
     ["consolidate", "somewhere", "-o", "out.csv"],
 ])
 def test_usage_errors_exit_2(args: list[str], home: Path, tmp_path: Path) -> None:
