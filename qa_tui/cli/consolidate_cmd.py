@@ -45,14 +45,14 @@ def progress_bar(enabled: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
-def _date(text: str | None) -> dt.date | None:
+def _date(text: str | None, hint: str = "--as-of") -> dt.date | None:
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not a date YYYY-MM-DD",
-                                 param_hint="--as-of") from None
+                                 param_hint=hint) from None
 
 
 @click.command()
@@ -65,14 +65,26 @@ def _date(text: str | None) -> dt.date | None:
                    "missing; re-runs add and update, never duplicate).")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
               help="Judge overdue actions as of this day (default: today).")
+@click.option("--since", "since", metavar="YYYY-MM-DD", default=None,
+              help="Count escalations on the Committee sheet from this day (default: the "
+                   "start of the current NHS financial quarter; Q1 is April to June).")
+@click.option("--include-drafts", is_flag=True,
+              help="Count draft returns in the ratings too, each marked (draft); by default "
+                   "only completed returns are rated.")
+@click.option("--orgs", "orgs", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE.csv",
+              help="An organisation register (NHS ODS CSV layout): returns are matched by "
+                   "ODS code, then by name, and shown under the register's name.")
 @click.option("--workers", type=click.IntRange(1, 32), default=None,
               help="Processes that check returns (default: the cores, up to 4).")
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
 def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Path | None,
-                as_of: str | None, workers: int | None, as_json: bool) -> int:
-    """Check returns (files, or folders searched for .xlsx) and write one workbook: ratings
-    matrix, actions register, returns, responses, exceptions and rejected files.
+                as_of: str | None, since: str | None, include_drafts: bool, orgs: Path | None,
+                workers: int | None, as_json: bool) -> int:
+    """Check returns (files, or folders searched for .xlsx) and write one workbook: a
+    Committee summary, escalations, ratings matrix, trend by quarter, actions register,
+    returns, responses, exceptions and rejected files.
 
     Every file is accepted, superseded (an older revision or a copy) or rejected with its
     reason. Exit status 1 if any file was rejected; the workbook is still written.
@@ -83,10 +95,12 @@ def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Pat
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the workbook name must end in .xlsx", param_hint="-o")
     day = _date(as_of)
+    start = _date(since, "--since")
     service = ConsolidationService(app.paths, actor=default_actor())
     with progress_bar(not as_json and sys.stderr.isatty()) as progress:
         report = service.run(list(inputs), output, db=db, as_of=day, workers=workers,
-                             progress=progress)
+                             progress=progress, since=start, include_drafts=include_drafts,
+                             orgs=orgs)
     if not report.result.files:
         warn("no .xlsx files found in the paths given; the workbook is empty")
     for item in report.result.rejected:

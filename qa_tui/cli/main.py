@@ -40,10 +40,17 @@ def cli(ctx: click.Context, db: Path | None) -> int | None:
 
 
 def _register() -> None:
-    from qa_tui.cli import assess_cmds, compare_cmd, consolidate_cmd, return_cmds, template_cmds
+    from qa_tui.cli import (
+        assess_cmds,
+        compare_cmd,
+        consolidate_cmd,
+        orgs_cmd,
+        return_cmds,
+        template_cmds,
+    )
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
-                    *consolidate_cmd.COMMANDS, *compare_cmd.COMMANDS):
+                    *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS):
         cli.add_command(command)
 
 

@@ -16,7 +16,8 @@ class Col:
     header: str
     width: float
     style: str = "text"
-    """text, wrap, int, number, pct, date, datetime, rating (a :class:`Rated` cell) or flag
+    """text, wrap, int, count (a centred whole number), centre, number, pct, date, datetime,
+    rating (a :class:`Rated` cell) or flag
     (text shown on a red fill: overdue, fork)."""
 
 
@@ -71,3 +72,23 @@ EXCEPTIONS = (
 )
 
 REJECTED = (Col("File", 70, "wrap"), Col("Reason", 90, "wrap"))
+
+COMMITTEE = (
+    Col("Organisation", 28, "wrap"), Col("ODS code", 8), Col("Template", 24, "wrap"),
+    Col("Latest return", 11, "date"), Col("Perspective", 11, "centre"),
+    Col("Rating (coverage)", 22, "rating"), Col("Previous rating", 15, "rating"),
+    Col("Direction of travel", 10, "centre"), Col("Escalations since", 12, "count"),
+    Col("Open high-priority actions", 11, "count"),
+    Col("Overdue high-priority actions", 11, "count"), Col("Headline", 48, "wrap"),
+)
+"""One row an organisation and template; "Escalations since" gains the date when written."""
+
+ESCALATIONS = (
+    Col("Organisation", 30, "wrap"), Col("ODS code", 9), Col("Template id", 18),
+    Col("Visit date", 11, "date"), Col("Status", 9), Col("Question id", 10),
+    Col("Question", 50, "wrap"), Col("Answer", 12, "wrap"),
+    Col("Escalation record", 60, "wrap"), Col("Return id", 37),
+)
+
+TREND_LEAD = (Col("Organisation", 30, "wrap"), Col("ODS code", 9))
+QUARTER_WIDTH = 17

@@ -18,7 +18,14 @@ from typing import Any, Literal
 from qa_tui.consolidate import sheets as long_sheets
 from qa_tui.consolidate.decide import decide
 from qa_tui.consolidate.inputs import collect
-from qa_tui.consolidate.plan import Entry, Plan
+from qa_tui.consolidate.committee import Organisations, build_view
+from qa_tui.consolidate.committee_sheets import (
+    escalation_rows,
+    make_escalations,
+    write_committee,
+    write_trend,
+)
+from qa_tui.consolidate.plan import Entry, Options, Plan
 from qa_tui.consolidate.pool import Rejection, check_files
 from qa_tui.consolidate.ratings import write_chart, write_ratings
 from qa_tui.consolidate.rows import SHEETS, ReturnKey, Shape
@@ -27,7 +34,7 @@ from qa_tui.consolidate.workbook import Book
 
 Progress = Callable[[str, int, int], None]
 """``(stage, done, total)``: stage ``checking`` (files) then ``writing`` (sheets)."""
-WRITING_STEPS = 7
+WRITING_STEPS = 10
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,20 @@ class FileOutcome:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """What the committee sheets left out or flagged, for ``--json`` and the summary."""
+
+    drafts_excluded: int = 0
+    escalations: int = 0
+    orgs_unmatched: int = 0
+
+
+@dataclass(frozen=True)
 class Consolidation:
     output: Path
     files: tuple[FileOutcome, ...]
     """Every input file, sorted by path, each with its one outcome."""
+    counts: Counts = Counts()
 
     def of(self, outcome: str) -> list[FileOutcome]:
         return [f for f in self.files if f.outcome == outcome]
@@ -71,21 +88,29 @@ class Consolidation:
             "output": str(self.output),
             "superseded_files": [{"file": f.file, "reason": f.reason, "by": f.by}
                                  for f in self.superseded],
+            "drafts_excluded": self.counts.drafts_excluded,
+            "escalations": self.counts.escalations,
+            "orgs_unmatched": self.counts.orgs_unmatched,
         }
 
 
 def consolidate(paths: Sequence[Path], output: Path, *, as_of: dt.date | None = None,
                 now: dt.datetime | None = None, workers: int | None = None,
-                progress: Progress | None = None) -> Consolidation:
+                progress: Progress | None = None,
+                options: Options | None = None) -> Consolidation:
     """Verify every return under ``paths`` and write the consolidated workbook to ``output``.
 
     ``as_of`` is the day overdue actions are judged against (default: today); ``workers``
-    the number of processes (default: the cores, up to 4). Raises :class:`Refused` before any
+    the number of processes (default: the cores, up to 4); ``options`` the committee's choices
+    (escalation window, drafts, organisation register). Raises :class:`Refused` before any
     work if ``output`` is one of the inputs.
     """
     now = now or dt.datetime.now(dt.UTC)
     as_of = as_of or dt.date.today()
     report = progress or (lambda stage, done, total: None)
+    options = options or Options()
+    if not options.sources:
+        options = replace(options, sources=tuple(str(p) for p in paths))
     inputs = collect(paths, output)
     rejected: list[tuple[str, str]] = [(str(p), reason) for p, reason in inputs.rejected]
     with tempfile.TemporaryDirectory(prefix="qa-tui-consolidate-") as scratch:
@@ -99,8 +124,9 @@ def consolidate(paths: Sequence[Path], output: Path, *, as_of: dt.date | None = 
                              key=lambda e: e.key.sort_key)
             rejected += [(f.key.path, f.reason) for f in decisions.forked]
             plan = Plan(winners, shapes, decisions.superseded, decisions.forked,
-                        sorted(rejected), spool, as_of, now.astimezone(dt.UTC))
-            _write(plan, output, Path(scratch), report)
+                        sorted(rejected), spool, as_of, now.astimezone(dt.UTC),
+                        options=options)
+            counts = _write(plan, output, Path(scratch), report)
         finally:
             spool.close()
     outcomes = [FileOutcome(p, "rejected", reason) for p, reason in plan.rejected]
@@ -108,7 +134,7 @@ def consolidate(paths: Sequence[Path], output: Path, *, as_of: dt.date | None = 
                  for e in plan.winners]
     outcomes += [FileOutcome(s.key.path, "superseded", s.reason, s.key.return_id,
                              s.key.revision, s.by) for s in plan.superseded]
-    return Consolidation(output, tuple(sorted(outcomes, key=lambda f: f.file)))
+    return Consolidation(output, tuple(sorted(outcomes, key=lambda f: f.file)), counts)
 
 
 def _check(files: Sequence[Path], spool: Spool, rejected: list[tuple[str, str]],
@@ -144,10 +170,10 @@ def _interned(key: ReturnKey) -> ReturnKey:
                    template_version=sys.intern(key.template_version),
                    template_hash=sys.intern(key.template_hash),
                    org_name=sys.intern(key.org_name), site=sys.intern(key.site),
-                   status=sys.intern(key.status))
+                   status=sys.intern(key.status), org_code=sys.intern(key.org_code))
 
 
-def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> None:
+def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> Counts:
     book = Book(output, scratch)
     step = 0
 
@@ -158,18 +184,31 @@ def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> None:
 
     try:
         report("writing", 0, WRITING_STEPS)
+        orgs = Organisations.of((e.key for e in plan.winners), plan.options.register)
+        view = build_view(plan, orgs)
+        tick()
+        committee = book.sheet("Committee")
+        escalations = make_escalations(book, plan)
         ratings = book.sheet("Ratings")
+        trend = book.sheet("Trend")
         actions = long_sheets.make_actions(book, plan)
         chart = book.sheet("Chart")
-        exceptions = long_sheets.plan_exceptions(plan)
+        exceptions = long_sheets.plan_exceptions(plan) + orgs.exception_rows(plan.winners)
         tail = long_sheets.make_tail_sheets(book, plan, exceptions)
+        write_committee(committee, plan, view)
+        tick()
+        escalations.fill(escalation_rows(plan, orgs))
+        tick()
         long_sheets.fill_long_sheets({"actions": actions, **tail}, plan, exceptions, tick)
         tallies = write_ratings(book, ratings, plan)
         tick()
+        write_trend(book, trend, view)
         write_chart(book, chart, tallies)
         tick()
-        ratings.ws.activate()
+        committee.ws.activate()
         book.commit()
+        return Counts(view.drafts_excluded, view.escalations,
+                      orgs.unmatched(plan.winners) if plan.options.register else 0)
     except BaseException:
         book.abandon()
         raise

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from qa_tui.consolidate.decide import Forked, Superseded
+from qa_tui.consolidate.quarters import quarter_start
+from qa_tui.consolidate.register import Register
 from qa_tui.consolidate.rows import SHEETS, ReturnKey, Row, Shape
 from qa_tui.consolidate.spool import Ref, Spool
 
@@ -53,6 +55,18 @@ class Block:
                 f"{n} return{'s' if n != 1 else ''}")
 
 
+@dataclass(frozen=True)
+class Options:
+    """What the committee asked for: the escalation window, drafts, the register."""
+
+    since: dt.date | None = None
+    """Escalations counted from this day (None: the start of the ``as_of`` quarter)."""
+    include_drafts: bool = False
+    register: Register | None = None
+    sources: tuple[str, ...] = ()
+    """The paths the batch was given (named in the Committee sheet's header)."""
+
+
 @dataclass
 class Plan:
     """Everything the sheets are written from, winners already sorted for reading."""
@@ -67,6 +81,15 @@ class Plan:
     generated: dt.datetime
     stats: dict[str, int] = field(default_factory=dict)
     """Filled while writing (open and overdue actions) for the summary on the Ratings sheet."""
+    options: Options = field(default_factory=Options)
+
+    def included(self, entry: Entry) -> bool:
+        """Whether a return counts in the ratings (drafts only when asked for)."""
+        return entry.key.status == "complete" or self.options.include_drafts
+
+    @property
+    def since(self) -> dt.date:
+        return self.options.since or quarter_start(self.as_of)
 
     def rows(self, sheet: str) -> Iterator[Row]:
         """Every row of one per-return block, return by return in sorted order."""
@@ -80,7 +103,8 @@ class Plan:
     def blocks(self) -> list[Block]:
         groups: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
         for e in self.winners:
-            groups[(e.key.template_id, e.key.template_version, e.key.template_hash)].append(e)
+            if self.included(e):
+                groups[(e.key.template_id, e.key.template_version, e.key.template_hash)].append(e)
         blocks = [Block(tid, ver, h, self.shapes[h], entries)
                   for (tid, ver, h), entries in groups.items()]
         return sorted(blocks, key=lambda b: (b.shape.title.casefold(), b.template_id,

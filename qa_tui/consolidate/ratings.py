@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from qa_tui.consolidate import columns as C
 from qa_tui.consolidate.plan import Block, Plan
+from qa_tui.consolidate.register import no_register_match
 from qa_tui.consolidate.workbook import Book, Sheet
 from qa_tui.returns.layout import AMBER, BLUE, GREEN, RED, rating_fill
 
@@ -45,8 +46,10 @@ def _headers(block: Block) -> list[C.Col]:
 
 
 def _summary(plan: Plan) -> list[str]:
-    n = len(plan.winners)
-    orgs = len({e.key.org_name for e in plan.winners})
+    included = [e for e in plan.winners if plan.included(e)]
+    n = len(included)
+    orgs = len({no_register_match(e.key.org_code, e.key.org_name).key for e in included})
+    drafts = len(plan.winners) - n
     s = plan.stats
     return [
         f"{n} return{'s' if n != 1 else ''} from {orgs} organisation{'s' if orgs != 1 else ''}; "
@@ -57,7 +60,11 @@ def _summary(plan: Plan) -> list[str]:
         f"{plan.generated:%Y-%m-%d %H:%M} UTC.",
         "Each cell shows the rating each return reported; the colour follows it from worst "
         "(red) through amber and green to best (blue). A blank cell: not rated (too few "
-        "answers, or the template does not rate).",
+        "answers, or the template does not rate). A rating from fewer scored answers than "
+        "the template's threshold reads as provisional.",
+        (f"{drafts} draft return(s) left out (consolidate --include-drafts brings them in)."
+         if drafts else "Drafts, if any, are included and show draft under Status."
+         if plan.options.include_drafts else "No draft returns in this batch."),
     ]
 
 
@@ -75,7 +82,8 @@ def write_ratings(book: Book, sheet: Sheet, plan: Plan) -> list[Tally]:
         sheet.text(line, "note")
     sheet.skip()
     if not blocks:
-        sheet.text("No returns were accepted.", "note")
+        sheet.text("No completed returns were accepted.", "note")
+    first_header = sheet.row + 1 if len(blocks) == 1 else 0  # else the sheet's title
     tallies: list[Tally] = []
     for number, block in enumerate(blocks, start=1):
         cols = _headers(block)
@@ -92,6 +100,7 @@ def write_ratings(book: Book, sheet: Sheet, plan: Plan) -> list[Tally]:
                     counter[cell.text if cell else NOT_RATED] += 1
         tallies.append(tally)
         sheet.skip()
+    sheet.print_setup(max(widths, default=0), header_row=first_header)
     return tallies
 
 
@@ -105,11 +114,14 @@ def write_chart(book: Book, sheet: Sheet, tallies: list[Tally]) -> None:
     sheet.skip()
     if not tallies:
         sheet.text("No returns were accepted.", "note")
+    last_col = 8
     for number, tally in enumerate(tallies, start=1):
-        _chart_block(book, sheet, tally, number)
+        last_col = max(last_col, _chart_block(book, sheet, tally, number))
+    sheet.print_setup(last_col, header_row=0)
 
 
-def _chart_block(book: Book, sheet: Sheet, tally: Tally, number: int) -> None:
+def _chart_block(book: Book, sheet: Sheet, tally: Tally, number: int) -> int:
+    """One template's count table and chart; returns the last column the chart covers."""
     shape = tally.block.shape
     names = list(shape.ratings)
     extra = sorted({k for c in tally.counts for k in c} - set(names) - {NOT_RATED})
@@ -134,9 +146,12 @@ def _chart_block(book: Book, sheet: Sheet, tally: Tally, number: int) -> None:
         })
     chart.set_title({"name": tally.block.heading, "name_font": {"size": 11}})
     chart.set_y_axis({"reverse": True})
-    chart.set_x_axis({"name": "Returns", "major_gridlines": {"visible": True}})
+    biggest = max((sum(c.values()) for c in tally.counts), default=1)
+    chart.set_x_axis({"name": "Returns", "major_gridlines": {"visible": True}, "min": 0,
+                      "major_unit": max(1, math.ceil(biggest / 8)), "num_format": "0"})
     chart.set_legend({"position": "bottom"})
     height = max(280, 26 * len(shape.sections) + 140)
     sheet.ws.insert_chart(top, len(cols) + 1, chart, {"x_scale": 1.4, "y_scale": height / 288})
     used = max(len(shape.sections) + 1, math.ceil(height / 20) + 1)
     sheet.skip(used - (sheet.row - top) + 1)
+    return len(cols) + 1 + 8

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.consolidate.columns import Rated
+from qa_tui.consolidate.summary import Summary, escalation_rows, summarise
 from qa_tui.domain import AnswerState, JsonValue
 from qa_tui.returns import ReturnData, VerifiedReturn
 from qa_tui.returns.layout import rating_fill
@@ -22,7 +23,7 @@ from qa_tui.templates import Question, Template, answer_label, canonical_json, s
 from qa_tui.templates import visible_questions as shown_questions
 
 Row = tuple[Any, ...]
-SHEETS = ("returns", "ratings", "responses", "actions", "exceptions")
+SHEETS = ("returns", "ratings", "responses", "actions", "exceptions", "summary", "escalations")
 """The per-return row blocks each accepted file contributes (in this order)."""
 
 
@@ -56,6 +57,7 @@ class ReturnKey:
     site: str
     visit_date: dt.date
     status: str
+    org_code: str = ""
 
     @property
     def sort_key(self) -> tuple[str, str, dt.date, str, str]:
@@ -83,17 +85,21 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
     data, template = verified.data, verified.template
     key = ReturnKey(str(verified.path), data.id, data.revision, verified.sha256,
                     content_hash(verified.document), data.template_id, data.template_version,
-                    data.template_hash, data.org_name, data.site, data.visit_date, data.status)
+                    data.template_hash, data.org_name, data.site, data.visit_date, data.status,
+                    data.org_code or "")
+    summary = summarise(verified, as_of=as_of)
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
                   template.scoring.section.ratings(),
                   template.scoring.overall.ratings() or template.scoring.section.ratings())
     blocks: dict[str, list[Row]] = {
-        "returns": [_returns_row(verified)],
-        "ratings": [_ratings_row(data, shape)],
+        "returns": [_returns_row(verified, summary)],
+        "ratings": [_ratings_row(data, shape, summary)],
         "responses": _responses(data, template),
         "actions": _actions(data, template, as_of),
         "exceptions": _exceptions(verified, template),
+        "summary": [summary],
+        "escalations": escalation_rows(verified),
     }
     return Reduced(key, shape,
                    {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in blocks.items()},
@@ -115,12 +121,13 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _returns_row(verified: VerifiedReturn) -> Row:
+def _returns_row(verified: VerifiedReturn, summary: Summary) -> Row:
     d, s = verified.data, verified.data.scores
+    overall = overall_cell(_overall_names(verified.template), summary)
     return (d.org_name, d.org_code, d.site or None, d.template_title, d.template_id,
             d.template_version, d.visit_date, "; ".join(d.assessors) or None, d.status,
             d.revision, s.answered, s.total, s.overall.score_pct,
-            rated(_overall_names(verified.template), s.overall.rating), len(s.required_open),
+            overall, len(s.required_open),
             ", ".join(s.escalations) or None, _utc(d.completed_at), d.id, str(verified.path),
             verified.sha256)
 
@@ -129,12 +136,22 @@ def _overall_names(template: Template) -> tuple[str, ...]:
     return template.scoring.overall.ratings() or template.scoring.section.ratings()
 
 
-def _ratings_row(data: ReturnData, shape: Shape) -> Row:
+def overall_cell(names: tuple[str, ...], summary: Summary) -> Rated | None:
+    """The overall rating cell: from fewer scored answers than the template's threshold it
+    reads as provisional, never as a plain rating."""
+    cell = rated(names, summary.rating)
+    if cell is not None and summary.provisional:
+        return Rated(f"{cell.text} (provisional: {summary.coverage_pct}% of scored questions "
+                     "answered)", cell.fill)
+    return cell
+
+
+def _ratings_row(data: ReturnData, shape: Shape, summary: Summary) -> Row:
     by_id = {s.id: s.result.rating for s in data.scores.sections}
     cells = tuple(rated(shape.ratings, by_id.get(sid)) for sid, _ in shape.sections)
     overall = data.scores.overall
     return (data.org_name, data.org_code, data.site or None, data.visit_date, data.status,
-            *cells, rated(shape.overall, overall.rating), overall.score_pct, data.id[:8])
+            *cells, overall_cell(shape.overall, summary), overall.score_pct, data.id[:8])
 
 
 def _value_cell(question: Question, value: JsonValue) -> Any:
@@ -190,7 +207,8 @@ def _actions(data: ReturnData, template: Template, as_of: dt.date) -> list[Row]:
 
 
 def _exceptions(verified: VerifiedReturn, template: Template) -> list[Row]:
-    """Rows a quality lead should look at in this return: blanks, escalations, notes owed."""
+    """Data-quality rows of this return: blanks and notes owed (escalations are not data
+    quality: they have their own sheet, see :mod:`qa_tui.consolidate.summary`)."""
     d, s = verified.data, verified.data.scores
     head = (d.org_name, d.template_id, d.id, d.revision, d.status)
     path = str(verified.path)
@@ -201,13 +219,6 @@ def _exceptions(verified: VerifiedReturn, template: Template) -> list[Row]:
         rows.append(("Required unanswered", *head,
                      f"{len(s.required_open)} required question(s) left blank ({marked}): "
                      f"{', '.join(s.required_open)}", path, None))
-    answers = {a.question_id: a for a in d.answers}
-    for qid in s.escalations:
-        q, a = template.question(qid), answers.get(qid)
-        label = answer_label(q, a.value, a.na) if q and a else ""
-        rows.append(("Escalation", *head,
-                     f'critical question {qid} answered "{label}"' + (f": {q.text}" if q else ""),
-                     path, None))
     if s.notes_owed:
         rows.append(("Evidence note owed", *head,
                      f"answers that need an evidence note have none: {', '.join(s.notes_owed)}",

@@ -32,6 +32,8 @@ class TableSheets:
         self.cols, self.rows, self.per_sheet = cols, rows, per_sheet
         self.name = name
         self.sheets: list[Sheet] = [book.sheet(n) for n in sheet_names(name, rows, per_sheet)]
+        for sheet in self.sheets:
+            sheet.forget_rows = True
 
     def fill(self, rows: Iterable[Row], on_row: Callable[[Row], None] | None = None) -> int:
         written = 0
@@ -56,6 +58,8 @@ class TableSheets:
         sheet.ws.freeze_panes(1, 0)
         table = self.name.replace(" ", "") + "Table" + (str(index + 1) if index else "")
         sheet.table(table, self.cols, min(self.per_sheet, max(0, left)))
+        sheet.print_setup(len(self.cols) - 1, header_row=0,
+                          last_row=max(1, min(self.per_sheet, max(0, left))))
 
 
 def make_actions(book: Book, plan: Plan) -> TableSheets:

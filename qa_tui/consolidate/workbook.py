@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -43,10 +44,35 @@ MAX_TEXT = 32_000
 """Excel holds 32,767 characters in a cell; longer text is cut with a visible note."""
 MAX_ROWS = 1_048_576
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NUMBER_FORMATS = {"int": "0", "number": "0.##", "pct": "0.0", "date": "yyyy-mm-dd",
+_NUMBER_FORMATS = {"int": "0", "count": "0", "number": "0.##", "pct": "0.0", "date": "yyyy-mm-dd",
                    "datetime": "yyyy-mm-dd hh:mm"}
 FLAG_FILL = "F4CCCC"
 HEADER_FILL = "D9D9D9"
+LINE_HEIGHT = 15.0
+MAX_LINES = 27
+"""Excel's tallest row is 409 points; longer text is still all there, scrolled in the cell."""
+_WRAPPED = frozenset({"wrap", "rating", "flag", "header"})
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines wrapped text takes in a column ``width`` characters wide (an estimate
+    that errs tall: a printed row that clips text is worse than one with a spare line)."""
+    per_line = max(1, int((width - 1.5) / 1.1))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def row_height(values: Sequence[object], cols: Sequence[Col]) -> float | None:
+    """The height a row needs for its wrapped text, or None when one line will do.
+
+    Written explicitly because neither XlsxWriter nor LibreOffice sizes rows when a workbook
+    is opened: without it, wrapped text prints over the next row."""
+    lines = 1
+    for value, col in zip(values, cols, strict=False):
+        text = value.text if isinstance(value, Rated) else value
+        if isinstance(text, str) and col.style in _WRAPPED and len(text) > col.width - 2:
+            lines = max(lines, min(MAX_LINES, text_lines(text, col.width)))
+    return LINE_HEIGHT * lines + 1 if lines > 1 else None
+
 
 
 def cell_text(text: str) -> tuple[str, bool]:
@@ -98,6 +124,8 @@ class Formats:
                 props["text_wrap"] = True
             if style in _NUMBER_FORMATS:
                 props["num_format"] = _NUMBER_FORMATS[style]
+            if style in ("count", "centre"):
+                props["align"] = "center"
             if style == "header":
                 props.update(bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1)
             if style == "title":
@@ -119,10 +147,28 @@ class Sheet:
         self.ws = ws
         self.formats = formats
         self.row = 0
+        self.forget_rows = False
+        """Drop each row's height once written (long tables: memory stays flat). Not on a
+        sheet with charts, which XlsxWriter places from the heights of the rows above."""
 
     def columns(self, cols: Sequence[Col], first: int = 0) -> None:
         for i, col in enumerate(cols, start=first):
             self.ws.set_column(i, i, col.width)
+
+    def print_setup(self, last_col: int, *, header_row: int | None = None,
+                    last_row: int | None = None, one_page: bool = False) -> None:
+        """Print well: A4 landscape, one page wide (``one_page``: and tall), the header row
+        repeated on every page, the print area over what was written, page numbers."""
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.55)
+        ws.fit_to_pages(1, 1 if one_page else 0)
+        if header_row is not None:
+            ws.repeat_rows(header_row)
+        end = self.row - 1 if last_row is None else last_row
+        ws.print_area(0, 0, max(end, 0), max(last_col, 0))
+        ws.set_footer("&L&A&RPage &P of &N")
 
     def text(self, text: str, style: str = "text", col: int = 0) -> None:
         """One line of text (a title or a note) on its own row."""
@@ -147,6 +193,9 @@ class Sheet:
         finally:
             ws.constant_memory = True
             ws.table_cells = cells
+        height = row_height([c.header for c in cols], [replace(c, style="header") for c in cols])
+        if height:
+            ws.set_row(first, height)
         for i, col in enumerate(cols):
             ws.write_string(first, i, col.header, header)
         self.row += 1
@@ -154,6 +203,9 @@ class Sheet:
     def write(self, values: Sequence[Any], cols: Sequence[Col]) -> None:
         """One data row: each value written by its type with its column's format."""
         ws, r, get = self.ws, self.row, self.formats.get
+        height = row_height(values, cols)
+        if height:
+            ws.set_row(r, height)
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
@@ -176,6 +228,9 @@ class Sheet:
             else:
                 stored, quote = cell_text(str(value))
                 ws.write_string(r, c, stored, get(style, None, quote))
+        if self.forget_rows and r and ws.previous_row == r:  # row r - 1 is in the file now
+            ws.row_info.pop(r - 1, None)
+            ws.row_sizes.pop(r - 1, None)
         self.row += 1
 
 

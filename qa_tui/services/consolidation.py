@@ -69,8 +69,14 @@ class ConsolidationReport:
 
     def message(self) -> str:
         r = self.result
+        c = r.counts
+        extra = [text for n, text in (
+            (c.drafts_excluded, f"{c.drafts_excluded} draft(s) left out of ratings"),
+            (c.escalations, f"{c.escalations} escalation(s)"),
+            (c.orgs_unmatched, f"{c.orgs_unmatched} not in the organisation register")) if n]
         return (f"{r.output}: {len(r.accepted)} returns accepted, {len(r.superseded)} "
-                f"superseded, {len(r.rejected)} rejected")
+                f"superseded, {len(r.rejected)} rejected" +
+                (f"; {', '.join(extra)}" if extra else ""))
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -87,18 +93,28 @@ class ConsolidationService:
 
     def run(self, inputs: Sequence[Path], output: Path, *, db: Path | None = None,
             as_of: dt.date | None = None, workers: int | None = None,
-            progress: Progress | None = None) -> ConsolidationReport:
-        """Write ``output`` from every return under ``inputs``; load them into ``db`` too."""
+            progress: Progress | None = None, since: dt.date | None = None,
+            include_drafts: bool = False, orgs: Path | None = None) -> ConsolidationReport:
+        """Write ``output`` from every return under ``inputs``; load them into ``db`` too.
+
+        ``since``: escalations counted from this day (default: the start of the current NHS
+        financial quarter); ``include_drafts``: drafts count in the ratings (marked);
+        ``orgs``: an organisation register CSV (read before any work: a bad one refuses).
+        """
         from qa_tui.consolidate import consolidate
+        from qa_tui.consolidate.plan import Options
+        from qa_tui.consolidate.register import read_register
 
         if db is not None and _same(db, output):
             raise Refused("the database and the workbook must be different files",
                           where=str(db))
         if db is not None and any(_same(db, p) for p in inputs if p.is_file()):
             raise Refused(f"the database {db} is one of the input files", where=str(db))
+        register = read_register(orgs) if orgs is not None else None
+        options = Options(since, include_drafts, register, tuple(str(p) for p in inputs))
         try:
             result = consolidate(inputs, output, as_of=as_of, now=self.clock(),
-                                 workers=workers, progress=progress)
+                                 workers=workers, progress=progress, options=options)
         except OSError as exc:  # a folder that cannot be written, a full disk
             raise Refused(f"could not write the workbook: {exc.strerror or exc}",
                           where=str(output)) from None

@@ -195,6 +195,9 @@ class ConsolidateScreen(QaScreen[None]):
         self._show_results()
         r = report.result
         said = f"Written: {r.output}"
+        c = r.counts
+        said += (f"\nCommittee: {c.drafts_excluded} draft(s) left out of ratings, "
+                 f"{c.escalations} escalation(s) (Escalations sheet)")
         if report.database is not None:
             said += f"\nDatabase: {report.database.message()}"
         self._say(said)

@@ -15,11 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.domain import clean_line, clean_ods_code, clean_org_name, parse_date
 from qa_tui.errors import QaError
+from qa_tui.services.orgs import saved_register
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class NewAssessmentScreen(QaScreen[str | None]):
         assert self.qa.services is not None
         self._templates = self.qa.services.templates()
         today = self.qa.services.assessments.clock().date().isoformat()
+        suggest = self._suggesters()
         yield Static("qa-tui · New assessment", id="title-bar", markup=False)
         with Horizontal(id="new-body"):
             with Vertical(id="picker-col"):
@@ -73,12 +76,23 @@ class NewAssessmentScreen(QaScreen[str | None]):
                 for name, label, placeholder, _ in FIELDS:
                     yield Label(label, classes="field-label")
                     yield Input(today if name == "date" else "", placeholder=placeholder,
-                                id=f"field-{name}", compact=True)
+                                id=f"field-{name}", compact=True, suggester=suggest.get(name))
                     yield Static("", id=f"error-{name}", classes="field-error", markup=False)
                 yield Static("", id="form-problem", markup=False)
                 yield Static("enter: next field · ctrl+s: start · esc: cancel",
                              id="form-keys", markup=False)
         yield Footer(compact=True)
+
+    def _suggesters(self) -> dict[str, Suggester]:
+        """Register names and ODS codes offered as you type (right arrow takes one), when
+        ``qa-tui orgs load`` has kept a register; nothing otherwise."""
+        assert self.qa.services is not None
+        register = saved_register(self.qa.services.paths)
+        if register is None or not register.entries:
+            return {}
+        names, codes = register.suggestions()
+        return {"org": SuggestFromList(names, case_sensitive=False),
+                "code": SuggestFromList(codes, case_sensitive=False)}
 
     @staticmethod
     def _prompt(t: TemplateInfo) -> Content:
