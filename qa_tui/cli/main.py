@@ -40,10 +40,10 @@ def cli(ctx: click.Context, db: Path | None) -> int | None:
 
 
 def _register() -> None:
-    from qa_tui.cli import assess_cmds, consolidate_cmd, return_cmds, template_cmds
+    from qa_tui.cli import assess_cmds, consolidate_cmd, report_cmds, return_cmds, template_cmds
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
-                    *consolidate_cmd.COMMANDS):
+                    *consolidate_cmd.COMMANDS, *report_cmds.COMMANDS):
         cli.add_command(command)
 
 
