@@ -1,0 +1,213 @@
+"""The provider report as a use case and a command: contents, guarantees, and its two sources."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+
+from qa_tui.errors import Refused
+from qa_tui.report.word import TEXT_WIDTH_MM
+from qa_tui.returns import read_return
+from qa_tui.services import Services
+
+from .report_support import ESCALATION, HOSTILE_SUMMARY, docx_text, walked_visit
+
+HEADINGS = ["Quality assurance visit: feedback report", "Summary", "Findings by section",
+            "Immediate concerns and escalation", "What people told us", "Actions",
+            "Factual accuracy", "Sign-off"]
+
+
+def headings(data: bytes) -> list[str]:
+    doc = Document(io.BytesIO(data))
+    return [p.text for p in doc.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+
+
+def test_the_word_report_has_every_part_in_order(services: Services, tmp_path: Path) -> None:
+    aid = walked_visit(services)
+    result = services.reports.write(aid, tmp_path, fmt="docx")
+    assert result.path.name == f"ZRV_qa-visit_2026-03-26_{aid[:8]}-report.docx"
+    data = result.path.read_bytes()
+    assert headings(data) == HEADINGS
+    doc = Document(io.BytesIO(data))
+    section_titles = [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
+    assert section_titles == [s.title for s in services.assessments.get(aid).template.sections]
+    text = "\n".join(docx_text(data))
+    cover = docx_text(data)[1:17]
+    assert cover[:6] == ["Provider", "Riverside Care <Home> & Co", "ODS code", "ZRV",
+                         "Site or service", "Ward 7"]
+    assert "Ada Assessor, Ben Bloggs" in cover
+    assert HOSTILE_SUMMARY.split("\n")[0] in text and "Second line of the summary." in text
+    assert ESCALATION in text  # the critical No is an immediate concern with its record
+    for action in services.assessments.get(aid).actions:
+        assert action.description in text
+    assert "To be agreed" in text  # an action without an owner
+    # Thursday 26 March 2026 + 10 working days, past Good Friday and Easter Monday.
+    assert "by 13 April 2026: 10 working days after the visit" in text
+    assert "Overall rating: " in text and "Coverage: " in text
+    # Sign-off: one row a assessor (no review exists yet, so no reviewer row).
+    sign = doc.tables[-1]
+    assert [[c.text for c in row.cells][:2] for row in sign.rows] == [
+        ["Name", "Role"], ["Ada Assessor", "Assessor"], ["Ben Bloggs", "Assessor"]]
+
+
+def test_every_table_fits_between_the_margins_of_an_a4_page(services: Services,
+                                                            tmp_path: Path) -> None:
+    data = services.reports.write(walked_visit(services), tmp_path).path.read_bytes()
+    doc = Document(io.BytesIO(data))
+    section = doc.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    usable = section.page_width - section.left_margin - section.right_margin
+    assert abs(usable - Mm(TEXT_WIDTH_MM)) < Mm(0.1)
+    assert len(doc.tables) >= 6
+    for table in doc.tables:
+        grid = table._tbl.tblGrid.findall(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}gridCol")
+        widths = [int(g.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w"))
+                  for g in grid]
+        assert sum(widths) * 635 <= usable + Mm(0.1)  # twips -> EMU
+        for row in table.rows:
+            assert sum(c.width for c in row.cells) <= usable + Mm(0.1)
+
+
+def test_html_is_one_self_contained_escaped_page(services: Services, tmp_path: Path) -> None:
+    aid = walked_visit(services)
+    html = services.reports.write(aid, tmp_path, fmt="html").path.read_text("utf-8")
+    assert "@page { size: A4;" in html
+    lowered = html.lower()
+    for banned in ("<script", "<link", "<img", "<iframe", "src=", "href=", "url(", "@import",
+                   "http://", "https://"):
+        assert banned not in lowered, banned
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "Riverside Care &lt;Home&gt; &amp; Co" in html
+    assert "Refresh &lt;mandatory&gt; training &amp; record it" in html
+    for part in HEADINGS[1:]:
+        assert f"<h2>{part}</h2>" in html
+
+
+def test_the_hyperlink_text_is_never_a_link(services: Services, tmp_path: Path) -> None:
+    html = services.reports.write(walked_visit(services), tmp_path, fmt="html").path.read_text()
+    assert "=HYPERLINK(&quot;evil&quot;) stays text" in html
+    assert "<a " not in html
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_same_revision_same_bytes_private_and_atomic(services: Services, tmp_path: Path,
+                                                     fmt: str) -> None:
+    aid = walked_visit(services)
+    first = services.reports.write(aid, tmp_path / "a", fmt=fmt)
+    second = services.reports.write(aid, tmp_path / "b", fmt=fmt)
+    assert first.path.read_bytes() == second.path.read_bytes()
+    assert stat.S_IMODE(first.path.stat().st_mode) == 0o600
+    assert [p.name for p in (tmp_path / "a").iterdir()] == [first.path.name]  # no temp file
+    again = services.reports.write(aid, tmp_path / "a", fmt=fmt)
+    assert again.outcome == "unchanged"
+
+
+def test_docx_core_properties_carry_the_assessment_time(services: Services,
+                                                        tmp_path: Path) -> None:
+    aid = walked_visit(services)
+    data = services.reports.write(aid, tmp_path).path.read_bytes()
+    props = Document(io.BytesIO(data)).core_properties
+    updated = services.assessments.get(aid).record.updated_at
+    assert props.created == props.modified == updated.replace(microsecond=0)
+    assert props.author == "Ada Assessor"
+
+
+def test_a_changed_report_is_not_overwritten_without_force(services: Services,
+                                                           tmp_path: Path) -> None:
+    """A report already there may have been edited in Word: replacing it needs --force."""
+    aid = walked_visit(services, complete=False)
+    first = services.reports.write(aid, tmp_path)
+    services.assessments.set_summary(aid, "A different summary.")
+    with pytest.raises(Refused, match="already exists"):
+        services.reports.write(aid, tmp_path)
+    assert services.reports.write(aid, tmp_path, force=True).outcome == "replaced"
+    assert b"" != first.path.read_bytes()
+
+
+def test_database_and_return_give_the_same_report(services: Services, tmp_path: Path) -> None:
+    aid = walked_visit(services)
+    exported = services.returns.export(aid, tmp_path / "returns")
+    for fmt in ("docx", "html"):
+        from_db = services.reports.write(aid, tmp_path / "db", fmt=fmt).path.read_bytes()
+        from_file = services.reports.write(str(exported.path), tmp_path / "file",
+                                           fmt=fmt).path.read_bytes()
+        if fmt == "html":
+            assert from_db == from_file
+        else:
+            assert docx_text(from_db) == docx_text(from_file)
+            assert from_db == from_file  # even the bytes: zip times and properties are fixed
+
+
+def test_the_summary_travels_in_the_return(services: Services, tmp_path: Path) -> None:
+    aid = walked_visit(services)
+    path = services.returns.export(aid, tmp_path).path
+    verified = read_return(path)
+    assert verified.data.summary == HOSTILE_SUMMARY
+    assert verified.document["assessment"]["summary"] == HOSTILE_SUMMARY
+
+
+def test_a_return_without_a_summary_has_no_summary_key(services: Services,
+                                                       tmp_path: Path) -> None:
+    aid = walked_visit(services, complete=False)
+    services.assessments.set_summary(aid, "")
+    document = services.returns.document(aid)
+    assert "summary" not in document["assessment"]
+
+
+def test_identifiers_block_the_report_and_name_place_and_kind(services: Services,
+                                                              tmp_path: Path) -> None:
+    aid = walked_visit(services, complete=False)
+    services.assessments.set_note(aid, "V1.1", "Patient NHS no 943 476 5919 was seen")
+    services.assessments.set_summary(aid, "Bay 3 patient 943 476 5919 unhappy")
+    with pytest.raises(Refused) as info:
+        services.reports.write(aid, tmp_path / "out")
+    reasons = " ".join(info.value.reasons)
+    assert "V1.1 note: probable NHS number" in reasons
+    assert "report summary: probable NHS number" in reasons
+    assert "943 476 5919" not in str(info.value) and "9434765919" not in str(info.value)
+    assert not (tmp_path / "out").exists()
+    assert services.reports.write(aid, tmp_path / "out", allow_identifiers=True).outcome == "written"
+
+
+def test_cli_report_summary_and_identifier_refusal(cli, services: Services,  # type: ignore[no-untyped-def]
+                                                   tmp_path: Path) -> None:
+    aid = walked_visit(services, complete=False)
+    services.close()
+    done = cli("summary", aid[:8], "Plain summary <ok>.")
+    assert done.code == 0 and done.out.strip() == "summary saved"
+    assert cli("summary", aid[:8]).out.strip() == "Plain summary <ok>."
+    shown = json.loads(cli("show", aid, "--json").out)
+    assert shown["revision"] > 1
+    made = cli("report", aid[:8], "-o", str(tmp_path), "--format", "html", "--json")
+    assert made.code == 0, made.err
+    result = json.loads(made.out)
+    assert result["format"] == "html" and Path(result["path"]).is_file()
+    assert "Plain summary &lt;ok&gt;." in Path(result["path"]).read_text()
+    assert cli("note", aid[:8], "V1.2", "NHS number 9434765919 on the board").code == 0
+    refused = cli("report", aid[:8], "-o", str(tmp_path / "x"))
+    assert refused.code == 1
+    assert "V1.2 note: probable NHS number" in refused.err and "9434765919" not in refused.err
+    assert not (tmp_path / "x").exists()
+    assert cli("report", aid[:8], "-o", str(tmp_path / "x"), "--allow-identifiers").code == 0
+
+
+def test_cli_report_of_a_return_file_and_of_a_bad_file(cli, services: Services,  # type: ignore[no-untyped-def]
+                                                       tmp_path: Path) -> None:
+    aid = walked_visit(services)
+    path = services.returns.export(aid, tmp_path).path
+    services.close()
+    made = cli("report", str(path), "-o", str(tmp_path / "r"))
+    assert made.code == 0, made.err
+    assert made.out.strip().endswith(f"{aid[:8]}-report.docx")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a zip")
+    refused = cli("report", str(bad), "-o", str(tmp_path / "r2"))
+    assert refused.code == 1 and "bad.xlsx" in refused.err
+    assert not (tmp_path / "r2").exists()
