@@ -93,5 +93,17 @@ class ReportService:
             raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
         data, view = self._gated(target, allow_identifiers)
         path = Path(out_dir or self.export_dir) / report_filename(data, fmt)
-        outcome = save_file(path, render(view, fmt), force=force)
+        try:
+            outcome = save_file(path, render(view, fmt), force=force)
+        except Refused as exc:
+            if not path.exists():
+                raise
+            raise ReportFileExists(exc.message, where=str(path)) from None
         return ReportResult(data.id, data.revision, path, outcome, fmt)
+
+
+class ReportFileExists(Refused):
+    """A different report already has the name (perhaps edited in Word since): a person may
+    choose to replace it (``force``); nothing is replaced silently."""
+
+    code = "file-exists"
