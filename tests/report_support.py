@@ -11,6 +11,8 @@ from qa_tui.services import Services
 HOSTILE_SUMMARY = ('A caring, settled ward. <script>alert("x")</script> & <b>bold?</b> '
                    "{{ template }} =SUM(A1)\nSecond line of the summary.")
 ESCALATION = "No call bell in bay 3. Escalated to the nurse in charge (J. Smith) at 11:40."
+RECORD = "Call bells: told J. Smith (nurse in charge) 11:40; fitted before we left."
+VOICE = "A resident said: \"the staff are kind, but nights are noisy\"."
 
 
 def walked_visit(services: Services, *, complete: bool = True) -> str:
@@ -22,6 +24,8 @@ def walked_visit(services: Services, *, complete: bool = True) -> str:
     for i, q in enumerate(d.template.questions):
         if q.id == "V3.2":
             svc.answer(d.id, q.id, "No", note=ESCALATION)
+        elif q.id in ("V8.1", "V5.6"):
+            svc.answer(d.id, q.id, RECORD if q.id == "V8.1" else VOICE)
         elif q.scale is not None and q.scale.id == "ypn":
             label = ("Yes", "Partly", "Yes")[i % 3]
             svc.answer(d.id, q.id, label, note=f"Evidence for {q.id}: seen <on> the day"

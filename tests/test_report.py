@@ -16,7 +16,7 @@ from qa_tui.report.word import TEXT_WIDTH_MM
 from qa_tui.returns import read_return
 from qa_tui.services import Services
 
-from .report_support import ESCALATION, HOSTILE_SUMMARY, docx_text, walked_visit
+from .report_support import ESCALATION, HOSTILE_SUMMARY, RECORD, VOICE, docx_text, walked_visit
 
 HEADINGS = ["Quality assurance visit: feedback report", "Summary", "Findings by section",
             "Immediate concerns and escalation", "What people told us", "Actions",
@@ -44,6 +44,9 @@ def test_the_word_report_has_every_part_in_order(services: Services, tmp_path: P
     assert "Ada Assessor, Ben Bloggs" in cover
     assert HOSTILE_SUMMARY.split("\n")[0] in text and "Second line of the summary." in text
     assert ESCALATION in text  # the critical No is an immediate concern with its record
+    assert RECORD in text  # V8.1, an escalation record in qa-visit's [report] table
+    assert VOICE in text  # V5.6, people's voice in qa-visit's [report] table
+    assert text.index(ESCALATION) < text.index(RECORD) < text.index(VOICE)
     for action in services.assessments.get(aid).actions:
         assert action.description in text
     assert "To be agreed" in text  # an action without an owner

@@ -122,11 +122,13 @@ def test_report_table_is_compiled() -> None:
 [report]
 working_days = 15
 people_voice = ["Q3"]
+escalation_records = ["Q3", "Q3"]
 assurance_title = "Level of assurance"
 assurance = { Good = "Reasonable assurance", Inadequate = "No assurance" }
 scales.ypn = { strengths = [2], improvements = [1, 0] }
 """).report  # type: ignore[attr-defined]
     assert spec.working_days == 15 and spec.people_voice == ("Q3",)
+    assert spec.escalation_records == ("Q3",)
     assert spec.assurance["Good"] == "Reasonable assurance"
     assert spec.scales["ypn"].improvements == (1, 0)
 

@@ -93,7 +93,9 @@ def test_every_template_is_documented(template_id: str) -> None:
     assert re.search(r"\b(19|20)\d\d\b", template.source), "source names the year"
     assert template.notes, "notes say what is derived or still to be checked"
     assert template.scoring.description
-    assert template.version == ("1.1" if template_id == "cqc-saf-well-led" else "1.0")
+    # qa-visit 1.1 added the [report] table (questions and scoring unchanged).
+    assert template.version == ("1.1" if template_id in ("cqc-saf-well-led", "qa-visit")
+                                else "1.0")
     for q in template.questions:
         if q.type is QuestionType.SCALE:
             assert q.guidance, q.id

@@ -93,6 +93,9 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
 
     concerns = tuple(finding(q) for qid in data.scores.escalations
                      if (q := template.question(qid)) is not None and qid in answers)
+    records = tuple(finding(q) for qid in spec.escalation_records
+                    if (q := template.question(qid)) is not None and qid in visible
+                    and (a := answers.get(qid)) is not None and (a.value is not None or a.note))
     voices = tuple(finding(q) for qid in spec.people_voice
                    if (q := template.question(qid)) is not None and qid in visible
                    and (a := answers.get(qid)) is not None and (a.value is not None or a.note))
@@ -131,7 +134,7 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
     return ReportView(
         title=title, cover=tuple(cover), headline_label=headline_label, headline=headline,
         coverage=_coverage(data.scores.answered, data.scores.total), summary=data.summary,
-        sections=tuple(sections), concerns=concerns, voices=voices, actions=actions,
+        sections=tuple(sections), concerns=concerns, records=records, voices=voices, actions=actions,
         deadline=deadline, deadline_text=deadline_text, assessors=data.assessors,
         reviewer=reviewer,
         footer=f"{data.org_name} | {long_date(data.visit_date)} | assessment {data.id[:8]}, "

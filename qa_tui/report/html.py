@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from qa_tui.report.view import Finding, ReportView, SectionPart, long_date
+from qa_tui.report.view import ACTION_WIDTHS, Finding, ReportView, SectionPart, long_date
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm 20mm 18mm; }
@@ -31,7 +31,7 @@ table.cover th { width: 30%; }
 .note { white-space: pre-wrap; }
 .muted { color: #425563; }
 .headline { font-size: 12pt; font-weight: bold; }
-.signature { height: 24pt; }
+tr.signature td { height: 24pt; }
 footer { margin-top: 16pt; font-size: 8.5pt; color: #425563; }
 """
 
@@ -41,7 +41,7 @@ def _e(text: str) -> str:
 
 
 def _table(headers: tuple[str, ...], widths: tuple[int, ...], rows: list[tuple[str, ...]],
-           *, note_columns: tuple[int, ...] = ()) -> list[str]:
+           *, note_columns: tuple[int, ...] = (), row_class: str = "") -> list[str]:
     out = ["<table>", "<colgroup>"]
     out += [f'<col style="width: {w}%">' for w in widths]
     out += ["</colgroup>", "<thead><tr>"]
@@ -50,7 +50,8 @@ def _table(headers: tuple[str, ...], widths: tuple[int, ...], rows: list[tuple[s
     for row in rows:
         cells = [f'<td class="note">{_e(c)}</td>' if i in note_columns else f"<td>{_e(c)}</td>"
                  for i, c in enumerate(row)]
-        out.append("<tr>" + "".join(cells) + "</tr>")
+        opening = f'<tr class="{row_class}">' if row_class else "<tr>"
+        out.append(opening + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>"]
     return out
 
@@ -92,12 +93,17 @@ def render_html(view: ReportView) -> bytes:
                    "found and who was told.</p>")
         out += _findings(view.concerns, "Answer")
     else:
-        out.append("<p>No immediate concerns were raised during this visit.</p>")
+        out.append("<p>No critical question was answered with a concern.</p>")
+    if view.records:
+        out.append("<p><strong>Escalation records</strong></p>")
+        out += _table(("Record", "Detail"), (40, 60),
+                      [(f"{r.question_id} {r.question}", r.detail) for r in view.records],
+                      note_columns=(1,))
     out.append("<h2>What people told us</h2>")
     if view.voices:
-        out += _table(("Question", "Answer", "What we heard"), (40, 15, 45),
-                      [(f"{v.question_id} {v.question}", v.answer, v.note or "No note recorded.")
-                       for v in view.voices], note_columns=(2,))
+        out += _table(("Question", "What we heard"), (40, 60),
+                      [(f"{v.question_id} {v.question}", v.detail) for v in view.voices],
+                      note_columns=(1,))
     elif view.people_voice_marked:
         out.append("<p>No feedback from people was recorded.</p>")
     else:
@@ -105,7 +111,7 @@ def render_html(view: ReportView) -> bytes:
                    "evidence under each section.</p>")
     out.append("<h2>Actions</h2>")
     if view.actions:
-        out += _table(("Action", "Owner", "Due", "Priority", "Status"), (44, 18, 16, 11, 11),
+        out += _table(("Action", "Owner", "Due", "Priority", "Status"), ACTION_WIDTHS,
                       [(a.description, a.owner, a.due, a.priority, a.status)
                        for a in view.actions], note_columns=(0,))
     else:
@@ -115,7 +121,8 @@ def render_html(view: ReportView) -> bytes:
     rows = [(name, "Assessor", "", "") for name in view.assessors]
     if view.reviewer:
         rows.append((view.reviewer, "Reviewer", "", ""))
-    out += _table(("Name", "Role", "Signature", "Date"), (35, 20, 30, 15), rows)
+    out += _table(("Name", "Role", "Signature", "Date"), (35, 20, 30, 15), rows,
+                  row_class="signature")
     out += [f"<footer>{_e(view.footer)}. Deadline for comments: "
             f"{_e(long_date(view.deadline))}.</footer>", "</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")

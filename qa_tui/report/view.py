@@ -13,6 +13,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 
 
+ACTION_WIDTHS = (40, 17, 17, 13, 13)
+"""Column widths (percent of the text width) of the action table, shared by both formats."""
+
+
 def long_date(day: dt.date | None) -> str:
     """``24 June 2025``: the way a letter writes a date, whatever the machine's locale."""
     if day is None:
@@ -28,6 +32,11 @@ class Finding:
     question: str
     answer: str
     note: str
+
+    @property
+    def detail(self) -> str:
+        """Answer and note together, for parts where the answer is itself what was said."""
+        return "\n".join(x for x in (self.answer, self.note) if x)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,9 @@ class ReportView:
     summary: str
     sections: tuple[SectionPart, ...]
     concerns: tuple[Finding, ...]
+    """Critical questions answered with a concern (the engine's escalation flags)."""
+    records: tuple[Finding, ...]
+    """Answers the template marks as escalation records (what was raised, with whom)."""
     voices: tuple[Finding, ...]
     actions: tuple[ActionLine, ...]
     deadline: dt.date

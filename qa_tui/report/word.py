@@ -18,15 +18,17 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.table import _Cell
 
-from qa_tui.report.view import Finding, ReportView, SectionPart, long_date
+from qa_tui.report.view import ACTION_WIDTHS, Finding, ReportView, SectionPart, long_date
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 SIDE_MARGIN_MM, TOP_MARGIN_MM = 18, 20
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - 2 * SIDE_MARGIN_MM
 NHS_BLUE = RGBColor(0x00, 0x5E, 0xB8)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+HEADER_FILL = "E8EDEE"
 
 
 def _setup(doc: DocumentObject, view: ReportView) -> None:
@@ -54,8 +56,10 @@ def _setup(doc: DocumentObject, view: ReportView) -> None:
 
 
 def _table(doc: DocumentObject, headers: Sequence[str], widths_pct: Sequence[int],
-           rows: Sequence[Sequence[str]], *, header_row: bool = True) -> None:
-    """A grid table whose fixed widths add up to the text width."""
+           rows: Sequence[Sequence[str]], *, header_row: bool = True,
+           row_height: Length | None = None) -> None:
+    """A grid table whose fixed widths add up to the text width; the header row (or, without
+    one, the first column) shaded."""
     widths = [Mm(TEXT_WIDTH_MM * pct / 100) for pct in widths_pct]
     table = doc.add_table(rows=(1 if header_row else 0) + len(rows), cols=len(widths))
     table.style = "Table Grid"
@@ -73,14 +77,26 @@ def _table(doc: DocumentObject, headers: Sequence[str], widths_pct: Sequence[int
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.width = widths[c]
+            if (header_row and r == 0) or (not header_row and c == 0):
+                _shade(cell)
             lines = value.split("\n")
             paragraph = cell.paragraphs[0]
             for i, line in enumerate(lines):
                 if i:
                     paragraph = cell.add_paragraph()
                 run = paragraph.add_run(line)
-                run.bold = header_row and r == 0
+                run.bold = (header_row and r == 0) or (not header_row and c == 0)
+    if row_height is not None:
+        for row in table.rows[1 if header_row else 0:]:
+            row.height = row_height
     doc.add_paragraph()
+
+
+def _shade(cell: _Cell) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = props.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
+                                              qn("w:fill"): HEADER_FILL})
+    props.append(shading)
 
 
 def _findings(doc: DocumentObject, items: tuple[Finding, ...], heading: str = "Finding",
@@ -138,10 +154,15 @@ def render_docx(view: ReportView) -> bytes:
                           "found and who was told.")
         _findings(doc, view.concerns, "Answer")
     else:
-        doc.add_paragraph("No immediate concerns were raised during this visit.")
+        doc.add_paragraph("No critical question was answered with a concern.")
+    if view.records:
+        doc.add_paragraph().add_run("Escalation records").bold = True
+        _table(doc, ("Record", "Detail"), (40, 60),
+               [(f"{r.question_id} {r.question}", r.detail) for r in view.records])
     doc.add_heading("What people told us", level=2)
     if view.voices:
-        _findings(doc, view.voices, "Answer", "What we heard")
+        _table(doc, ("Question", "What we heard"), (40, 60),
+               [(f"{v.question_id} {v.question}", v.detail) for v in view.voices])
     elif view.people_voice_marked:
         doc.add_paragraph("No feedback from people was recorded.")
     else:
@@ -149,7 +170,7 @@ def render_docx(view: ReportView) -> bytes:
                           "the evidence under each section.")
     doc.add_heading("Actions", level=2)
     if view.actions:
-        _table(doc, ("Action", "Owner", "Due", "Priority", "Status"), (44, 18, 16, 11, 11),
+        _table(doc, ("Action", "Owner", "Due", "Priority", "Status"), ACTION_WIDTHS,
                [(a.description, a.owner, a.due, a.priority, a.status) for a in view.actions])
     else:
         doc.add_paragraph("No actions were raised.")
@@ -159,7 +180,8 @@ def render_docx(view: ReportView) -> bytes:
     rows = [(name, "Assessor", "", "") for name in view.assessors]
     if view.reviewer:
         rows.append((view.reviewer, "Reviewer", "", ""))
-    _table(doc, ("Name", "Role", "Signature", "Date"), (35, 20, 30, 15), rows)
+    _table(doc, ("Name", "Role", "Signature", "Date"), (35, 20, 30, 15), rows,
+           row_height=Mm(10))
     doc.add_paragraph(f"Deadline for comments: {long_date(view.deadline)}.")
     buffer = io.BytesIO()
     doc.save(buffer)

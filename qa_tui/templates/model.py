@@ -221,6 +221,9 @@ class ReportSpec:
     """Working days after the visit for the provider's factual-accuracy comments."""
     people_voice: tuple[str, ...] = ()
     """Question ids whose answers and notes are what patients, families and staff said."""
+    escalation_records: tuple[str, ...] = ()
+    """Question ids whose answers record immediate concerns and who was told (shown with the
+    escalated questions)."""
     scales: Mapping[str, ScaleReport] = field(default_factory=lambda: MappingProxyType({}))
     """Per scale id: answers that count as strengths or improvements (else the defaults)."""
     assurance: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))

@@ -14,7 +14,8 @@ from typing import Any
 from qa_tui.templates.fields import Ctx, join_path, read_text, type_name, unknown_keys
 from qa_tui.templates.model import Question, ReportSpec, Scale, ScaleReport
 
-REPORT_KEYS = ("working_days", "people_voice", "scales", "assurance", "assurance_title")
+REPORT_KEYS = ("working_days", "people_voice", "escalation_records", "scales", "assurance",
+               "assurance_title")
 SCALE_REPORT_KEYS = ("strengths", "improvements")
 MAX_WORKING_DAYS = 60
 
@@ -35,7 +36,10 @@ def compile_report(ctx: Ctx, raw: Any, scales: Mapping[str, Scale],
         days = 10
     return ReportSpec(
         working_days=days,
-        people_voice=_people_voice(ctx, raw.get("people_voice", []), questions),
+        people_voice=_question_ids(ctx, raw.get("people_voice", []), questions,
+                                   "report.people_voice"),
+        escalation_records=_question_ids(ctx, raw.get("escalation_records", []), questions,
+                                         "report.escalation_records"),
         scales=MappingProxyType(_scales(ctx, raw.get("scales", {}), scales)),
         assurance=MappingProxyType(_assurance(ctx, raw.get("assurance", {}), ratings)),
         assurance_title=read_text(ctx, raw, "assurance_title", "report", required=False,
@@ -43,8 +47,8 @@ def compile_report(ctx: Ctx, raw: Any, scales: Mapping[str, Scale],
     )
 
 
-def _people_voice(ctx: Ctx, raw: Any, questions: Mapping[str, Question]) -> tuple[str, ...]:
-    path = "report.people_voice"
+def _question_ids(ctx: Ctx, raw: Any, questions: Mapping[str, Question],
+                  path: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
         ctx.add(path, "must be a list of question ids", "type")
         return ()
