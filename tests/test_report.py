@@ -131,7 +131,7 @@ def test_a_changed_report_is_not_overwritten_without_force(services: Services,
     with pytest.raises(Refused, match="already exists"):
         services.reports.write(aid, tmp_path)
     assert services.reports.write(aid, tmp_path, force=True).outcome == "replaced"
-    assert b"" != first.path.read_bytes()
+    assert first.path.read_bytes() != b""
 
 
 def test_database_and_return_give_the_same_report(services: Services, tmp_path: Path) -> None:
@@ -214,3 +214,44 @@ def test_cli_report_of_a_return_file_and_of_a_bad_file(cli, services: Services, 
     refused = cli("report", str(bad), "-o", str(tmp_path / "r2"))
     assert refused.code == 1 and "bad.xlsx" in refused.err
     assert not (tmp_path / "r2").exists()
+
+
+def test_the_summary_key_is_in_the_schema_and_old_returns_still_verify(
+        services: Services) -> None:
+    from .conftest import ROOT
+    from .test_return_support import schema_errors
+
+    schema = json.loads((ROOT / "exports" / "return-v1.schema.json").read_text("utf-8"))
+    document = services.returns.document(walked_visit(services))
+    assert document["assessment"]["summary"] == HOSTILE_SUMMARY
+    assert schema_errors(document, schema, schema) == []
+    for path in sorted((ROOT / "exports" / "examples").glob("*.xlsx")):
+        verified = read_return(path)  # written before the key existed
+        assert "summary" not in verified.document["assessment"]
+        assert verified.data.summary == ""
+
+
+def test_an_imported_return_brings_its_summary(services: Services, tmp_path: Path) -> None:
+    from qa_tui.config import Paths
+    from qa_tui.services import build_services
+
+    path = services.returns.export(walked_visit(services), tmp_path).path
+    elsewhere = Paths(**{**services.paths.__dict__,
+                         "db_path": tmp_path / "other" / "qa-tui.sqlite3"})
+    other = build_services(elsewhere, actor="quality team")
+    try:
+        result = other.returns.import_file(path)
+        assert other.assessments.get(result.assessment_id).record.summary == HOSTILE_SUMMARY
+        assert other.returns.import_file(path).outcome == "unchanged"  # same content
+    finally:
+        other.close()
+
+
+def test_an_empty_summary_key_is_refused(services: Services) -> None:
+    from qa_tui.errors import ReturnInvalid
+    from qa_tui.returns import ReturnData
+
+    document = services.returns.document(walked_visit(services))
+    document["assessment"]["summary"] = ""
+    with pytest.raises(ReturnInvalid, match="assessment.summary"):
+        ReturnData.from_document(document)

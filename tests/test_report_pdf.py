@@ -59,8 +59,8 @@ def pages_fit_a4(pdf: Path) -> int:
     assert len(words) > 200
     for x0, y0, x1, y1 in words:
         # inside the page with room to spare: a table wider than the page would cross the edge
-        assert 0 <= float(x0) and float(x1) <= A4[0] - 20, (x0, x1)
-        assert 0 <= float(y0) and float(y1) <= A4[1], (y0, y1)
+        assert float(x0) >= 0 and float(x1) <= A4[0] - 20, (x0, x1)
+        assert float(y0) >= 0 and float(y1) <= A4[1], (y0, y1)
     return len(sizes)
 
 

@@ -41,7 +41,7 @@ def classify(question: Question, value: JsonValue, spec: ReportSpec) -> str | No
         return IMPROVEMENT
     if not scale.numeric or isinstance(value, list) or not options:
         return None
-    number = float(options[0].value)  # type: ignore[arg-type]
+    number = float(options[0].value)
     if number >= scale.max_value:
         return STRENGTH
     if number <= (scale.max_value + scale.min_value) / 2:
@@ -91,14 +91,19 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
             _coverage(result.answered, result.total) if result else "",
             tuple(strengths), tuple(improvements)))
 
-    concerns = tuple(finding(q) for qid in data.scores.escalations
-                     if (q := template.question(qid)) is not None and qid in answers)
-    records = tuple(finding(q) for qid in spec.escalation_records
-                    if (q := template.question(qid)) is not None and qid in visible
-                    and (a := answers.get(qid)) is not None and (a.value is not None or a.note))
-    voices = tuple(finding(q) for qid in spec.people_voice
-                   if (q := template.question(qid)) is not None and qid in visible
-                   and (a := answers.get(qid)) is not None and (a.value is not None or a.note))
+    def listed(ids: tuple[str, ...]) -> tuple[Finding, ...]:
+        """Findings for the given questions that are shown and say something."""
+        found = []
+        for qid in ids:
+            question, state = template.question(qid), answers.get(qid)
+            if question is not None and state is not None and qid in visible \
+                    and (state.value is not None or state.note):
+                found.append(finding(question))
+        return tuple(found)
+
+    concerns = listed(data.scores.escalations)
+    records = listed(spec.escalation_records)
+    voices = listed(spec.people_voice)
     actions = tuple(ActionLine(a.description, a.owner or "To be agreed",
                                long_date(a.due_date) or "To be agreed", a.priority.capitalize(),
                                a.status.capitalize(), a.question_id or "")

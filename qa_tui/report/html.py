@@ -8,6 +8,7 @@ depends only on the view, so the same assessment revision gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from qa_tui.report.view import ACTION_WIDTHS, Finding, ReportView, SectionPart, long_date
@@ -40,7 +41,7 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _table(headers: tuple[str, ...], widths: tuple[int, ...], rows: list[tuple[str, ...]],
+def _table(headers: tuple[str, ...], widths: tuple[int, ...], rows: Sequence[Sequence[str]],
            *, note_columns: tuple[int, ...] = (), row_class: str = "") -> list[str]:
     out = ["<table>", "<colgroup>"]
     out += [f'<col style="width: {w}%">' for w in widths]
