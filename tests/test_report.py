@@ -187,7 +187,8 @@ def test_cli_report_summary_and_identifier_refusal(cli, services: Services,  # t
     assert done.code == 0 and done.out.strip() == "summary saved"
     assert cli("summary", aid[:8]).out.strip() == "Plain summary <ok>."
     shown = json.loads(cli("show", aid, "--json").out)
-    assert shown["revision"] > 1
+    assert shown["summary"] == "Plain summary <ok>."
+    assert "summary report: " in cli("history", aid[:8]).out
     made = cli("report", aid[:8], "-o", str(tmp_path), "--format", "html", "--json")
     assert made.code == 0, made.err
     result = json.loads(made.out)
@@ -255,3 +256,21 @@ def test_an_empty_summary_key_is_refused(services: Services) -> None:
     document["assessment"]["summary"] = ""
     with pytest.raises(ReturnInvalid, match="assessment.summary"):
         ReturnData.from_document(document)
+
+
+def test_set_summary_is_one_saved_change(services: Services) -> None:
+    from qa_tui.errors import InvalidInput
+
+    aid = walked_visit(services)  # complete: the summary may still be written
+    svc = services.assessments
+    before = svc.get(aid).record.revision
+    detail = svc.set_summary(aid, "  New summary.\r\nSecond line.  ")
+    assert detail.record.summary == "New summary.\nSecond line."
+    assert detail.record.revision == before + 1 and detail.is_complete
+    assert svc.set_summary(aid, "New summary.\nSecond line.").record.revision == before + 1
+    with pytest.raises(InvalidInput, match="summary"):
+        svc.set_summary(aid, "bell\x07")
+    with pytest.raises(InvalidInput, match="too long"):
+        svc.set_summary(aid, "x" * 5_001)
+    assert svc.get(aid).record.summary == "New summary.\nSecond line."
+    assert [e.kind for e in svc.history(aid)][-1] == "summary"

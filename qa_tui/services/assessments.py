@@ -272,7 +272,7 @@ class AssessmentService:
             if new == rec.summary:
                 return self._detail(tx, rec)
             saved = self._save(tx, rec, now, summary=new)
-            self._event(tx, rec.id, "summary", rec.id, rec.summary or None, new or None, now)
+            self._event(tx, rec.id, "summary", "report", rec.summary or None, new or None, now)
             return self._detail(tx, saved)
 
     # -- actions ---------------------------------------------------------------------------
