@@ -38,7 +38,8 @@ footer { margin-top: 16pt; font-size: 8.5pt; color: #425563; }
 
 
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    """Escaped text; line breaks people typed become ``<br>`` (the only markup we add)."""
+    return escape(text, quote=True).replace("\n", "<br>\n")
 
 
 def _table(headers: tuple[str, ...], widths: tuple[int, ...], rows: Sequence[Sequence[str]],
