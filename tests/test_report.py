@@ -74,6 +74,10 @@ def test_every_table_fits_between_the_margins_of_an_a4_page(services: Services,
         widths = [int(g.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w"))
                   for g in grid]
         assert sum(widths) * 635 <= usable + Mm(0.1)  # twips -> EMU
+        layout = table._tbl.tblPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblLayout")
+        assert layout is not None and layout.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}type") == "fixed"
         for row in table.rows:
             assert sum(c.width for c in row.cells) <= usable + Mm(0.1)
 

@@ -64,12 +64,7 @@ def _table(doc: DocumentObject, headers: Sequence[str], widths_pct: Sequence[int
     table = doc.add_table(rows=(1 if header_row else 0) + len(rows), cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    layout = table._tbl.tblPr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = table._tbl.tblPr.makeelement(qn("w:tblLayout"), {})
-        table._tbl.tblPr.append(layout)
-    layout.set(qn("w:type"), "fixed")
+    table.autofit = False  # <w:tblLayout w:type="fixed"/>: Word keeps the widths given
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     all_rows = ([list(headers)] if header_row else []) + [list(r) for r in rows]
