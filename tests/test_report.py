@@ -278,3 +278,30 @@ def test_set_summary_is_one_saved_change(services: Services) -> None:
         svc.set_summary(aid, "x" * 5_001)
     assert svc.get(aid).record.summary == "New summary.\nSecond line."
     assert [e.kind for e in svc.history(aid)][-1] == "summary"
+
+
+def test_the_template_decides_assurance_wording_days_and_classes(services: Services) -> None:
+    """A [report] table changes the headline, the deadline and what counts as a strength."""
+    from qa_tui.report import build_view
+    from qa_tui.services.returns import return_data
+    from qa_tui.templates import compile_template
+
+    detail = services.assessments.get(walked_visit(services))
+    data = return_data(detail)
+    rating = data.scores.overall.rating
+    assert rating is not None
+    document = {**detail.template.data, "report": {
+        "working_days": 3, "assurance_title": "Level of assurance",
+        "assurance": {rating: "Reasonable assurance"},
+        "scales": {"ypn": {"strengths": [2, 1], "improvements": [0]}}}}
+    view = build_view(data, compile_template(document))
+    assert view.headline_label == "Level of assurance"
+    assert view.headline.startswith(f"Reasonable assurance (rating {rating}")
+    assert "by 31 March 2026: 3 working days" in view.deadline_text
+    assert not view.voices and "V5.6" not in {f.question_id for f in view.voices}
+    partly = [f for s in view.sections for f in s.strengths if f.answer == "Partly"]
+    assert partly and not any(f.answer == "Partly" for s in view.sections
+                              for f in s.improvements)
+    default = build_view(data, detail.template)
+    assert default.headline_label == "Overall rating"
+    assert any(f.answer == "Partly" for s in default.sections for f in s.improvements)
