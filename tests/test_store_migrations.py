@@ -183,3 +183,25 @@ def test_models_match_the_migrated_schema(tmp_path: Path, how: str) -> None:
             assert fks == expected_fks, name
     finally:
         conn.close()
+
+
+def test_a_v2_database_gains_an_empty_summary_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Schema v3 adds ``assessment.summary`` (the provider report's summary paragraph)."""
+    path = tmp_path / "qa-tui.sqlite3"
+    build_v1(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert apply_migrations(conn, up_to=2) == 2
+        assert "summary" not in {row[1] for row in conn.execute("PRAGMA table_info(assessment)")}
+    finally:
+        conn.close()
+    store = open_store(path)
+    try:
+        assert store.pragmas()["user_version"] == SCHEMA_VERSION == 3
+        with store.read() as tx:
+            rec = tx.get_assessment(ID)
+        assert rec is not None and rec.summary == "" and rec.revision == 4
+        assert rec.assessors == ("Ada", "Zoë")
+    finally:
+        store.close()
+    assert len(list(tmp_path.glob("qa-tui.v2.*.sqlite3"))) == 1  # backed up before the step

@@ -38,7 +38,7 @@ VERSIONS = {
     "cqc-well-led-kloe": "1.1",
     "cqc-saf-well-led": "1.2",
     "ics-quality-functions": "1.1",
-    "qa-visit": "1.0",
+    "qa-visit": "1.1",  # 1.1 added the [report] table (questions and scoring unchanged)
     "nenc-quality-strategy": "1.0",
     "complaints-standards": "1.1",
     "ftsu-assessment": "1.0",

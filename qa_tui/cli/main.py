@@ -45,12 +45,14 @@ def _register() -> None:
         compare_cmd,
         consolidate_cmd,
         orgs_cmd,
+        report_cmds,
         return_cmds,
         template_cmds,
     )
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
-                    *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS):
+                    *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS,
+                    *report_cmds.COMMANDS):
         cli.add_command(command)
 
 

@@ -32,6 +32,8 @@ FORMAT = "qa-tui-return"
 FORMAT_VERSION = 1
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+SUMMARY_MAX = 5_000
+"""Longest summary paragraph, in characters (a report summary, not an essay)."""
 
 
 def iso_time(value: dt.datetime) -> str:
@@ -119,20 +121,26 @@ class ReturnData:
     actions: tuple[ReturnAction, ...]
     scores: Scores
     generator_version: str
+    summary: str = ""
+    """The assessor's one-paragraph summary for the provider report (additive key; absent
+    from the document when empty, so returns without one keep their exact bytes)."""
 
     def to_document(self) -> dict[str, Any]:
+        assessment: dict[str, Any] = {
+            "id": self.id, "revision": self.revision, "status": self.status,
+            "organisation": {"name": self.org_name, "code": self.org_code},
+            "site": self.site, "kind": self.kind, "assessors": list(self.assessors),
+            "visit_date": self.visit_date.isoformat(),
+            "created_at": iso_time(self.created_at), "updated_at": iso_time(self.updated_at),
+            "completed_at": iso_time(self.completed_at) if self.completed_at else None,
+        }
+        if self.summary:
+            assessment["summary"] = self.summary
         return {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "generator": {"name": "qa-tui", "version": self.generator_version},
-            "assessment": {
-                "id": self.id, "revision": self.revision, "status": self.status,
-                "organisation": {"name": self.org_name, "code": self.org_code},
-                "site": self.site, "kind": self.kind, "assessors": list(self.assessors),
-                "visit_date": self.visit_date.isoformat(),
-                "created_at": iso_time(self.created_at), "updated_at": iso_time(self.updated_at),
-                "completed_at": iso_time(self.completed_at) if self.completed_at else None,
-            },
+            "assessment": assessment,
             "template": {"id": self.template_id, "version": self.template_version,
                          "title": self.template_title, "hash": self.template_hash,
                          "snapshot": dict(self.template_snapshot)},
@@ -331,7 +339,18 @@ def _parse(doc: _Obj) -> ReturnData:
         answers=tuple(_answer(x) for x in doc.objs("answers")),
         actions=tuple(_action(x) for x in doc.objs("actions")),
         scores=scores, generator_version=gen.text("version"),
+        summary=_summary(a),
     )
+
+
+def _summary(a: _Obj) -> str:
+    """``assessment.summary``: optional (returns written before it existed have none)."""
+    if "summary" not in a.value:
+        return ""
+    value = a.clean("summary", clean_note, field="summary", max_len=SUMMARY_MAX)
+    if not value:
+        raise _bad(a.at("summary"), "is left out when empty, never written empty")
+    return str(value)
 
 
 def _assessors(a: _Obj) -> list[str]:

@@ -30,6 +30,7 @@ from qa_tui.domain import (
     utc_now,
 )
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
+from qa_tui.returns.document import SUMMARY_MAX
 from qa_tui.services.changes import (
     action_from,
     action_state,
@@ -259,6 +260,20 @@ class AssessmentService:
             question = self._question(rec, question_id)
             old = self._current(tx, rec.id, question.id)
             return self._put(tx, rec, question.id, old, AnswerState(None, False, old.note), now)
+
+    def set_summary(self, assessment_id: str, text: str) -> AssessmentDetail:
+        """Write the one-paragraph summary that opens the provider report ('' removes it).
+
+        Allowed on a complete assessment too: the report is written after the visit is done,
+        and the change still bumps the revision, so the next export carries it.
+        """
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            new = clean_note(text, field="summary", max_len=SUMMARY_MAX)
+            if new == rec.summary:
+                return self._detail(tx, rec)
+            saved = self._save(tx, rec, now, summary=new)
+            self._event(tx, rec.id, "summary", "report", rec.summary or None, new or None, now)
+            return self._detail(tx, saved)
 
     # -- actions ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from qa_tui.config import Paths, resolve_paths
 from qa_tui.domain import utc_now
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.catalog import TemplateInfo, template_infos
+from qa_tui.services.reports import ReportService
 from qa_tui.services.returns import ReturnService
 from qa_tui.store import Store, open_store
 from qa_tui.templates import TemplateLibrary
@@ -36,6 +37,7 @@ class Services:
     assessments: AssessmentService
     actor: str
     returns: ReturnService
+    reports: ReportService
     extras: dict[str, object] = field(default_factory=dict)
 
     def templates(self) -> list[TemplateInfo]:
@@ -58,4 +60,5 @@ def build_services(paths: Paths | None = None, *, actor: str | None = None,
     assessments = AssessmentService(store, library, actor=who, clock=clock)
     return Services(paths=paths, store=store, library=library, assessments=assessments,
                     actor=who,
-                    returns=ReturnService(store, assessments, paths, actor=who, clock=clock))
+                    returns=ReturnService(store, assessments, paths, actor=who, clock=clock),
+                    reports=ReportService(assessments, paths.export_dir))

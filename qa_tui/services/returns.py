@@ -100,7 +100,8 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         completed_at=rec.completed_at, template_id=rec.template_id,
         template_version=rec.template_version, template_title=template.title,
         template_hash=rec.template_hash, template_snapshot=json.loads(rec.template_snapshot),
-        answers=answers, actions=actions, scores=scores, generator_version=__version__)
+        answers=answers, actions=actions, scores=scores, generator_version=__version__,
+        summary=rec.summary)
 
 
 def _content(document: dict[str, Any]) -> str:
@@ -240,7 +241,7 @@ class ReturnService:
             visit_date=data.visit_date, status=data.status, created_at=data.created_at,
             updated_at=data.updated_at, completed_at=data.completed_at, revision=data.revision,
             synced_revision=data.revision, origin=current.origin if current else "import",
-            deleted_at=None)
+            deleted_at=None, summary=data.summary)
         if current is None:
             tx.insert_assessment(rec)
         else:

@@ -108,6 +108,7 @@ class AssessmentDetail:
             "assessors": list(rec.assessors),
             "visit_date": rec.visit_date.isoformat(),
             "kind": rec.kind,
+            "summary": rec.summary,
             "template": {"id": self.template.id, "version": self.template.version,
                          "title": self.template.title, "hash": rec.template_hash},
             "answers": answers,

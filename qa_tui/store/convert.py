@@ -47,6 +47,7 @@ def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
         "synced_revision": rec.synced_revision,
         "origin": rec.origin,
         "deleted_at": rec.deleted_at,
+        "summary": rec.summary,
     }
 
 
@@ -71,6 +72,7 @@ def assessment_record(row: AssessmentRow) -> AssessmentRecord:
         synced_revision=row.synced_revision,
         origin=row.origin,
         deleted_at=row.deleted_at,
+        summary=row.summary,
     )
 
 

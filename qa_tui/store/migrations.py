@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The ``PRAGMA user_version`` this program writes and the newest it can open."""
 
 APPLICATION_ID = 0x51415455
@@ -93,7 +93,12 @@ _V2: tuple[str, ...] = (
     END""",
 )
 
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+_V3: tuple[str, ...] = (
+    # The assessor's one-paragraph summary for the provider report ('' until written).
+    "ALTER TABLE assessment ADD COLUMN summary TEXT NOT NULL DEFAULT ''",
+)
+
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
 """Statements that take a database from version ``n - 1`` to version ``n``."""
 
 

@@ -39,6 +39,7 @@ class AssessmentRow(SQLModel, table=True):
     synced_revision: int | None = None
     origin: str = "local"
     deleted_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    summary: str = ""
 
 
 class AnswerRow(SQLModel, table=True):

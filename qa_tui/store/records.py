@@ -37,6 +37,8 @@ class AssessmentRecord:
     synced_revision: int | None = None
     origin: str = "local"
     deleted_at: dt.datetime | None = None
+    summary: str = ""
+    """The assessor's one-paragraph summary for the provider report ('' until written)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from qa_tui.templates.model import (
     Condition,
     Option,
     Question,
+    ReportSpec,
     Scale,
+    ScaleReport,
     ScoringRule,
     Section,
     Template,
@@ -20,8 +22,9 @@ from qa_tui.templates.model import (
 from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, visible_questions
 
 __all__ = [
-    "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "Scale", "ScoreReport",
-    "ScoringRule", "Section", "SectionScore", "Template", "TemplateEntry", "TemplateLibrary",
+    "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "ReportSpec", "Scale",
+    "ScaleReport", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
+    "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
     "load_template_file", "match_option", "parse_answer", "read_template_document", "score",
     "sha256_hex", "template_hash", "visible_questions",

@@ -37,6 +37,7 @@ from qa_tui.templates.model import (
     Section,
     Template,
 )
+from qa_tui.templates.report_spec import compile_report
 from qa_tui.templates.scoring_rules import RULE_KEYS, SCORING_KEYS, compile_rule
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -46,7 +47,7 @@ RESERVED_KEYS = frozenset("jknearuxq0")
 """Keys the assessment screen uses to move around; an option may not take them."""
 
 TOP_KEYS = ("id", "version", "title", "kind", "description", "source", "notes", "scales",
-            "sections", "scoring")
+            "sections", "scoring", "report")
 SCALE_KEYS = ("title", "options", "allow_na", "note_required_for")
 OPTION_KEYS = ("value", "label", "key", "description", "concern")
 SECTION_KEYS = ("id", "title", "description", "questions")
@@ -373,6 +374,8 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
                              inner=section_rule)
 
     provisional_below = _read_percent(ctx, raw_scoring, "provisional_below", "scoring", 80)
+    ratings = tuple(dict.fromkeys(section_rule.ratings() + overall_rule.ratings()))
+    report = compile_report(ctx, data.get("report"), scales, seen_questions, ratings)
     for name in ("title", "description", "source", "notes"):
         read_text(ctx, data, name, "", required=name in ("title", "description", "source"),
               max_len=200 if name == "title" else 20_000)
@@ -391,6 +394,7 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Te
         scoring=Scoring(section_rule, overall_rule,
                         read_text(ctx, raw_scoring, "description", "scoring", required=False),
                         provisional_below),
+        report=report,
         data=MappingProxyType(dict(data)),
     )
 

@@ -173,6 +173,8 @@ class Template:
     scales: Mapping[str, Scale]
     sections: tuple[Section, ...]
     scoring: Scoring
+    report: ReportSpec = field(default_factory=lambda: ReportSpec())
+    """The optional ``[report]`` table, defaults filled."""
     data: Mapping[str, JsonValue] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     """The normalised source document: what canonical JSON and the hash are computed from."""
 
@@ -200,3 +202,34 @@ class Template:
             return self._by_id[text]
         folded = {q.id.casefold(): q for q in self.questions}
         return folded.get(text.strip().casefold())
+
+
+@dataclass(frozen=True)
+class ScaleReport:
+    """Which answers of one scale a provider report lists as strengths or improvements."""
+
+    strengths: tuple[JsonValue, ...]
+    improvements: tuple[JsonValue, ...]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """A template's ``[report]`` table: how answers become the parts of a provider report.
+
+    Every field has a default (see ``assessments/README.md``), so a template without the table
+    still gives a sensible report.
+    """
+
+    working_days: int = 10
+    """Working days after the visit for the provider's factual-accuracy comments."""
+    people_voice: tuple[str, ...] = ()
+    """Question ids whose answers and notes are what patients, families and staff said."""
+    escalation_records: tuple[str, ...] = ()
+    """Question ids whose answers record immediate concerns and who was told (shown with the
+    escalated questions)."""
+    scales: Mapping[str, ScaleReport] = field(default_factory=lambda: MappingProxyType({}))
+    """Per scale id: answers that count as strengths or improvements (else the defaults)."""
+    assurance: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Rating -> the wording of an assurance level (e.g. Good -> "Reasonable assurance")."""
+    assurance_title: str = ""
+    """Heading for that wording (default "Assurance level" when ``assurance`` is given)."""

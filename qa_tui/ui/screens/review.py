@@ -34,6 +34,8 @@ class ReviewScreen(QaScreen[str | None]):
                 tooltip="Mark complete (refused, with the reasons, while gaps remain)"),
         Binding("o", "reopen", "Reopen", tooltip="Reopen a completed assessment for changes"),
         Binding("e", "export", "Export", tooltip="Write the Excel return"),
+        Binding("p", "report", "Report",
+                tooltip="Write the summary and the provider report (Word and HTML)"),
         Binding("a", "all_actions", "Actions",
                 tooltip="Every action of this assessment: edit, close or reopen them"),
         Binding("q,escape", "back", "Back", tooltip="Back to the questions"),
@@ -161,6 +163,12 @@ class ReviewScreen(QaScreen[str | None]):
 
     def action_export(self) -> None:
         self.qa.export(self.assessment_id)
+
+    def action_report(self) -> None:
+        from qa_tui.ui.dialogs.report import ReportDialog
+
+        self.app.push_screen(ReportDialog(self.services, self.assessment_id),
+                             lambda _: self.reload())
 
     def action_all_actions(self) -> None:
         from qa_tui.ui.screens.actions import ActionsScreen
