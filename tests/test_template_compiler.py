@@ -339,11 +339,13 @@ options = [
     f = str(tmp_path / "t.toml")
     assert found == [
         (f, "scales.score.options[0].key",
-         "key '2' differs from the option's value 1; on a 1-9 scale a digit means that value"),
+         "key '2' differs from the option's value 1; on a scale of numbers a digit means that "
+         "value (use a letter)"),
         (f, "scales.score.options[1].key",
-         "key '1' differs from the option's value 2; on a 1-9 scale a digit means that value"),
+         "key '1' differs from the option's value 2; on a scale of numbers a digit means that "
+         "value (use a letter)"),
         (f, "scales.letters.options[0].key",
-         "'j' is reserved for moving around an assessment (j k n e a r u x q 0)"),
+         "'j' is reserved for moving around an assessment (j k e a r u x q 0)"),
         (f, "scales.letters.options[1].key", "'bb' must be one character, 1-9 or a-z"),
         (f, "scales.letters.options[2].label", "duplicate label beta (also at scales.letters.options[1])"),
     ]

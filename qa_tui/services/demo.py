@@ -204,7 +204,9 @@ def _answer(rng: random.Random, q: Question, quality: float, visit: dt.date) -> 
 def _value(rng: random.Random, q: Question, quality: float, visit: dt.date) -> JsonValue:
     if q.type is QuestionType.MULTI and q.scale is not None:
         options = list(q.scale.options)
-        return [o.value for o in rng.sample(options, rng.randint(1, min(3, len(options))))]
+        picked = rng.sample(options, rng.randint(1, min(3, len(options))))
+        alone = next((o for o in picked if o.exclusive), None)
+        return [alone.value] if alone is not None else [o.value for o in picked]
     if q.scale is not None:
         options = list(q.scale.options)
         if q.scale.numeric:

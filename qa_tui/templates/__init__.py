@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from qa_tui.templates.answers import Parsed, answer_label, check_value, match_option, parse_answer
+from qa_tui.templates.answers import (
+    Parsed,
+    answer_label,
+    check_value,
+    match_option,
+    options_text,
+    parse_answer,
+    toggled,
+)
 from qa_tui.templates.canonical import canonical_json, sha256_hex, template_hash
 from qa_tui.templates.compiler import compile_template
 from qa_tui.templates.library import TemplateEntry, TemplateLibrary, bundled_dir
@@ -23,6 +31,6 @@ __all__ = [
     "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "Scale", "ScoreReport",
     "ScoringRule", "Section", "SectionScore", "Template", "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
-    "load_template_file", "match_option", "parse_answer", "read_template_document", "score",
+    "load_template_file", "match_option", "options_text", "parse_answer", "toggled", "read_template_document", "score",
     "sha256_hex", "template_hash", "visible_questions",
 ]
