@@ -66,3 +66,45 @@ def test_none_of_these_cannot_be_combined(cli) -> None:  # type: ignore[no-untyp
     assert "V2.1" not in answers(cli, aid)["answers"]
     assert cli("answer", aid, "V2.1", "9").code == 0
     assert answers(cli, aid)["answers"]["V2.1"]["value"] == ["none"]
+
+
+def test_an_escalation_shows_everywhere_and_needs_its_record_to_complete(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    aid = visit(cli)
+    assert cli("answer", aid, "V2.5", "n").code == 0  # a critical No: escalate
+    listed = json.loads(cli("list", "--json").out)
+    assert listed[0]["escalations"] == ["V2.5"]
+    assert listed[0]["coverage_pct"] == 2 and listed[0]["provisional"] is True
+    assert "⚠ ESCALATE V2.5" in cli("list").out
+    doc = answers(cli, aid)
+    assert doc["escalations"] == ["V2.5"] and doc["escalations_unrecorded"] == ["V2.5"]
+    assert doc["coverage_pct"] == 2 and doc["provisional"] is True
+    assert cli("show", aid).out.startswith("⚠ ESCALATE: concern on critical question(s) V2.5")
+    refused = cli("complete", aid)
+    assert refused.code == 1
+    assert ("V2.5 is escalated ('No' on a critical question) and needs its escalation record "
+            "as the evidence note: who was told, when, and what was agreed") in refused.err
+    # A draft exports with a warning (exit 0) and says DRAFT and ESCALATION on its Cover.
+    exported = cli("export", aid, "-o", str(tmp_path))
+    assert exported.code == 0, exported.err
+    assert "warning:" in exported.err and "a DRAFT return (provisional rating, 2% of scored" \
+        in exported.err
+    wb = load_workbook(exported.out.strip())
+    cover = {row[0]: row[1] for row in wb["Cover"].iter_rows(values_only=True) if row[0]}
+    assert wb["Cover"]["B1"].value.startswith("DRAFT")
+    assert wb["Cover"]["A2"].value == "⚠ ESCALATION"
+    assert "V2.5" in wb["Cover"]["B2"].value and "record owed" in wb["Cover"]["B2"].value
+    assert cover["Status"] == "DRAFT (draft)"
+    assert cover["Escalation flags"] == "⚠ V2.5"
+    assert "(provisional, 2% answered)" in cover["Rating with coverage"]
+    summary = [row for row in wb["Summary"].iter_rows(values_only=True)]
+    overall = next(r for r in summary if r[0] == "Overall")
+    assert "(provisional, 2% answered)" in overall[6]
+    assert any(r[0] == "⚠ Escalate" and "V2.5" in r[1] for r in summary)
+    # The record is the escalated question's evidence note; then the reason goes.
+    assert cli("note", aid, "V2.5", "Told the home manager 2 Mar 10:00; safeguarding lead "
+               "informed; visit again in 2 weeks").code == 0
+    doc = answers(cli, aid)
+    assert doc["escalations"] == ["V2.5"] and doc["escalations_unrecorded"] == []
+    assert "V2.5 is escalated" not in cli("complete", aid).err

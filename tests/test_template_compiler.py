@@ -569,3 +569,40 @@ def test_a_snapshot_round_trips_through_json(tmp_path: Path) -> None:
     assert again.questions == template.questions
     assert again.scoring == template.scoring
     assert canonical_json(dict(again.data)) == snapshot
+
+
+def test_exclusive_applies_to_multi_options_and_must_be_true_or_false(tmp_path: Path) -> None:
+    found = problems(tmp_path, HEAD + """
+[[sections]]
+id = "s1"
+title = "One"
+
+[[sections.questions]]
+id = "C1"
+type = "choice"
+text = "Pick one"
+options = ["A", { value = "none", label = "None", exclusive = true }]
+
+[[sections.questions]]
+id = "M1"
+type = "multi"
+text = "Pick any"
+options = ["A", { value = "none", label = "None", exclusive = "yes" }]
+""")
+    f = str(tmp_path / "t.toml")
+    assert (f, "sections[0].questions[0].options[1].exclusive",
+            'applies to multiple-choice (type = "multi") options only') in found
+    assert any(p == "sections[0].questions[1].options[1].exclusive" for _, p, _ in found)
+
+
+def test_letter_keys_on_a_scale_of_numbers_that_is_not_1_to_9(tmp_path: Path) -> None:
+    path = write(tmp_path, HEAD + """
+[scales.met]
+options = [
+  { value = 2, label = "Met" },
+  { value = 1, label = "Partly met" },
+  { value = 0, label = "Not met" },
+]
+""" + ONE_SECTION.replace('scale = "s"', 'scale = "met"'))
+    template = load_template_file(path)
+    assert [o.key for o in template.scales["met"].options] == ["m", "p", "n"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from qa_tui.templates import answer_label
+from qa_tui.templates import answer_label, overall_words
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail, AssessmentSummary, HistoryEntry
@@ -28,9 +28,15 @@ def detail_text(d: AssessmentDetail) -> str:
         lines.append(f"  assessors: {', '.join(rec.assessors)}")
     lines.append(f"  progress: {report.answered}/{report.total} ({report.progress_pct}%)")
     lines.append("")
-    lines.append(f"Overall: {report.overall.rating or '-'}  ({report.overall.trace})")
+    if report.escalations:
+        lines.insert(0, f"⚠ ESCALATE: concern on critical question(s) "
+                        f"{', '.join(report.escalations)}")
+    lines.append(f"Overall: {overall_words(report)}  ({report.overall.trace})")
     if report.escalations:
         lines.append(f"  ESCALATE: concern on critical question(s) {', '.join(report.escalations)}")
+    if report.escalations_unrecorded:
+        lines.append(f"  escalation record owed (evidence note: who was told, when, what was "
+                     f"agreed): {', '.join(report.escalations_unrecorded)}")
     lines.append("")
     for s in report.sections:
         lines.append(f"{s.id}  {s.title}  {s.answered}/{s.total}  score {_pct(s.score_pct)}  "
@@ -68,9 +74,10 @@ def summary_rows(items: list[AssessmentSummary]) -> str:
               "PROGRESS  RATING")
     rows = [header]
     for s in items:
+        flag = f"  ⚠ ESCALATE {', '.join(s.escalations)}" if s.escalations else ""
         rows.append(f"{s.id[:8]:<8}  {s.org_name[:28]:<28}  {s.template_id[:24]:<24}  "
                     f"{s.visit_date.isoformat():<10}  {s.status:<8}  {s.progress_pct:>7}%  "
-                    f"{s.rating or '-'}")
+                    f"{s.rating_words or s.rating or '-'}{flag}")
     return "\n".join(rows)
 
 

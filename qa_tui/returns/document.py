@@ -92,6 +92,17 @@ class Scores:
     required_open: tuple[str, ...]
     notes_owed: tuple[str, ...]
     escalations: tuple[str, ...]
+    coverage_pct: int | None = None
+    """Share of the scored questions the rating rests on. Added in qa-tui 1.x: ``None`` in a
+    return written before, whose visible sheets then keep their earlier layout."""
+    provisional: bool | None = None
+    """The overall rating rests on fewer answers than the template's threshold."""
+    escalations_unrecorded: tuple[str, ...] | None = None
+    """Escalated questions without their escalation record (an evidence note)."""
+
+    @property
+    def has_coverage(self) -> bool:
+        return self.coverage_pct is not None
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,9 @@ def _scores_json(s: Scores) -> dict[str, Any]:
         "answered": s.answered, "total": s.total, "progress_pct": s.progress_pct,
         "required_open": list(s.required_open), "notes_owed": list(s.notes_owed),
         "escalations": list(s.escalations),
+        **({"coverage_pct": s.coverage_pct, "provisional": bool(s.provisional),
+            "escalations_unrecorded": list(s.escalations_unrecorded or ())}
+           if s.coverage_pct is not None else {}),
     }
 
 
@@ -315,7 +329,8 @@ def _parse(doc: _Obj) -> ReturnData:
                        for x in s.objs("sections")),
         overall=_result(s.obj("overall")), answered=s.whole("answered"), total=s.whole("total"),
         progress_pct=s.whole("progress_pct"), required_open=s.texts("required_open"),
-        notes_owed=s.texts("notes_owed"), escalations=s.texts("escalations"))
+        notes_owed=s.texts("notes_owed"), escalations=s.texts("escalations"),
+        **_coverage(s))
     return ReturnData(
         id=a.uuid("id"), revision=a.whole("revision", minimum=1),
         status=a.choice("status", [x.value for x in Status]),
@@ -332,6 +347,17 @@ def _parse(doc: _Obj) -> ReturnData:
         actions=tuple(_action(x) for x in doc.objs("actions")),
         scores=scores, generator_version=gen.text("version"),
     )
+
+
+def _coverage(s: _Obj) -> dict[str, Any]:
+    """The optional coverage keys: all three or none (a return from before they existed)."""
+    if "coverage_pct" not in s.value:
+        return {}
+    coverage = s.whole("coverage_pct")
+    if coverage > 100:
+        raise _bad(s.at("coverage_pct"), "must be a whole percent from 0 to 100")
+    return {"coverage_pct": coverage, "provisional": s.flag("provisional"),
+            "escalations_unrecorded": s.texts("escalations_unrecorded")}
 
 
 def _assessors(a: _Obj) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from qa_tui.domain import AnswerState
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
-from qa_tui.templates import Question, Template, answer_label, visible_questions
+from qa_tui.templates import Question, Template, answer_label, rating_words, visible_questions
 
 Value = str | int | float | dt.date | dt.datetime | None
 
@@ -119,14 +119,53 @@ def cover(data: ReturnData, template: Template, digest: str) -> SheetModel:
         ("Format", f"{FORMAT} version {FORMAT_VERSION}"),
         ("Content hash (SHA-256)", digest),
     ]
-    rows: list[tuple[Value, ...]] = [("Quality assessment return", None), (None, None)]
+    title: tuple[Value, Value] = ("Quality assessment return", None)
+    banner: tuple[Value, Value] = (None, None)
+    if s.has_coverage:  # a return that knows its coverage says DRAFT and ESCALATE in words
+        title, banner, items = _prominent(data, items)
+    rows: list[tuple[Value, ...]] = [title, banner]
     rows += [(label, value) for label, value in items]
     model = SheetModel("Cover", COVER, rows, ["title", "blank"] + [i[0] for i in items],
                        first_data_row=3, extra_rows_allowed=True)
+    labels = [i[0] for i in items]
     fill = _fill_for(_overall_ratings(template), overall.rating)
     if fill:
-        model.fills[(2 + [i[0] for i in items].index("Overall rating"), 1)] = fill
+        model.fills[(2 + labels.index("Overall rating"), 1)] = fill
+    if s.has_coverage and s.escalations:
+        model.fills[(1, 0)] = model.fills[(1, 1)] = RED
+        model.fills[(2 + labels.index("Escalation flags"), 1)] = RED
+    if s.has_coverage and data.status != "complete":
+        model.fills[(0, 1)] = AMBER
     return model
+
+
+def _prominent(data: ReturnData, items: list[tuple[str, Value]]
+               ) -> tuple[tuple[Value, Value], tuple[Value, Value], list[tuple[str, Value]]]:
+    """Cover of a return with coverage: the title row says DRAFT, the row under it names the
+    escalations, and the overall rating has its coverage (and "provisional") beside it."""
+    s = data.scores
+    draft = data.status != "complete"
+    title: tuple[Value, Value] = ("Quality assessment return",
+                                  "DRAFT: not complete, the answers may still change"
+                                  if draft else None)
+    banner: tuple[Value, Value] = (None, None)
+    if s.escalations:
+        owed = s.escalations_unrecorded or ()
+        record = (f"escalation record owed on {', '.join(owed)}" if owed
+                  else "escalation recorded in the evidence notes")
+        banner = ("⚠ ESCALATION", f"Critical concern on {', '.join(s.escalations)}: {record}")
+    coverage = rating_words(s.overall.rating, s.overall.score_pct, s.coverage_pct or 0,
+                            bool(s.provisional))
+    out: list[tuple[str, Value]] = []
+    for label, value in items:
+        if label == "Status" and draft:
+            value = f"DRAFT ({data.status})"
+        if label == "Escalation flags" and s.escalations:
+            value = f"⚠ {', '.join(s.escalations)}"
+        out.append((label, value))
+        if label == "Overall rating":
+            out.append(("Rating with coverage", coverage))
+    return title, banner, out
 
 
 def summary(data: ReturnData, template: Template) -> SheetModel:
@@ -141,6 +180,20 @@ def summary(data: ReturnData, template: Template) -> SheetModel:
         fill = _fill_for(names, r.rating)
         if fill:
             model.fills[(len(rows) - 1, 6)] = fill
+    s = data.scores
+    if s.has_coverage:  # the overall rating with its coverage, and any escalation, in words
+        overall = s.overall
+        rows.append((None,) * len(SUMMARY))
+        rows.append(("Overall", "Overall rating", s.answered, s.total, len(s.required_open),
+                     overall.score_pct,
+                     rating_words(overall.rating, overall.score_pct, s.coverage_pct or 0,
+                                  bool(s.provisional)), overall.trace))
+        model.keys += ["blank", "Overall"]
+        if s.escalations:
+            rows.append(("⚠ Escalate", "Critical concern on " + ", ".join(s.escalations),
+                         None, None, None, None, "ESCALATION", None))
+            model.keys.append("Escalations")
+            model.fills[(len(rows) - 1, 0)] = model.fills[(len(rows) - 1, 6)] = RED
     return model
 
 

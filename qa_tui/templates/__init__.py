@@ -26,11 +26,13 @@ from qa_tui.templates.model import (
     Template,
 )
 from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, visible_questions
+from qa_tui.templates.wording import escalation_words, overall_words, rating_words
 
 __all__ = [
     "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "Scale", "ScoreReport",
     "ScoringRule", "Section", "SectionScore", "Template", "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
-    "load_template_file", "match_option", "options_text", "parse_answer", "toggled", "read_template_document", "score",
-    "sha256_hex", "template_hash", "visible_questions",
+    "escalation_words", "load_template_file", "match_option", "options_text", "overall_words",
+    "parse_answer", "rating_words", "read_template_document", "score", "sha256_hex",
+    "template_hash", "toggled", "visible_questions",
 ]

@@ -72,6 +72,9 @@ class ScoreReport:
     scored_total: int = 0
     """Scored questions on screen, less those answered N/A: what a rating should rest on."""
     provisional_below: int = 80
+    escalations_unrecorded: tuple[str, ...] = ()
+    """Escalated questions still without their escalation record: a non-empty evidence note
+    saying who was told, when and what was agreed. Completion waits for every one."""
 
     @property
     def coverage_pct(self) -> int:
@@ -281,7 +284,9 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
         overall = _score_answers(overall_rule, all_pairs)
     return ScoreReport(tuple(section_scores), overall, visible, answered_total, total,
                        tuple(required_open), tuple(notes_owed), tuple(escalations),
-                       len(all_pairs), scored_total, template.scoring.provisional_below)
+                       len(all_pairs), scored_total, template.scoring.provisional_below,
+                       tuple(q for q in escalations
+                             if not answers.get(q, EMPTY_ANSWER).note.strip()))
 
 
 def _open_required(questions: Sequence[Question], answers: Mapping[str, AnswerState]) -> list[str]:
