@@ -63,3 +63,75 @@ async def test_none_of_these_clears_the_others(svc: Services) -> None:
         assert svc.assessments.get(aid).answer("V2.1").value == ["none"]
         await pilot.press("1")
         assert svc.assessments.get(aid).answer("V2.1").value == ["far-from-home"]
+
+
+@pilot_test
+async def test_a_critical_concern_shows_on_assess_home_and_review_at_80x24(svc: Services) -> None:
+    from textual.widgets import Static
+
+    from qa_tui.ui.screens.home import HomeScreen
+    from qa_tui.ui.screens.review import ReviewScreen
+
+    aid = start_visit(svc)
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_assessment(aid, "V2.5")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AssessScreen)
+        await pilot.press("n")  # No on a critical question
+        assert svc.assessments.get(aid).report.escalations == ("V2.5",)
+        shown = screen_text(app)
+        status_line = shown.splitlines()[-2]
+        assert status_line.lstrip().startswith("⚠ ESCALATE: V2.5"), status_line
+        assert screen.question_id == "V2.5"  # stays: the escalation record is owed
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        top = "\n".join(screen_text(app).splitlines()[:4])
+        assert "⚠ ESCALATE: V2.5" in top and "record owed: V2.5" in top
+        overall = str(app.screen.query_one("#overall", Static).render())
+        assert overall.startswith("Overall rating: Inadequate (provisional, 2% answered)")
+        await pilot.press("c")
+        await pilot.pause()
+        assert not svc.assessments.get(aid).is_complete
+        outcome = str(app.screen.query_one("#outcome", Static).render())
+        assert "V2.5 is escalated ('No' on a critical question)" in outcome
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        home = screen_text(app)
+        row = next(line for line in home.splitlines() if "Riverside Care Home" in line)
+        assert row.lstrip("│▕ ").startswith("⚠"), row
+        assert "Inadequate (provisional, 2%)" in home
+
+
+@pilot_test
+async def test_exporting_a_draft_asks_first(paths: Paths, svc: Services) -> None:
+    from textual.widgets import Static
+
+    from qa_tui.returns import read_return
+    from qa_tui.ui.dialogs.confirm import ConfirmDialog
+
+    aid = start_visit(svc)
+    svc.assessments.answer(aid, "V1.1", "y")
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        body = str(app.screen.query_one("#confirm-body", Static).render())
+        assert "not complete: 1 of 41 questions answered" in body
+        assert "(provisional, 2% answered)" in body and "Cover will say DRAFT" in body
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not list(paths.export_dir.glob("*.xlsx"))
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [written] = list(paths.export_dir.glob("*.xlsx"))
+        assert read_return(written).data.id == aid

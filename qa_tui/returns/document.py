@@ -80,6 +80,9 @@ class SectionResult:
     total: int
     required_open: tuple[str, ...]
     result: Result
+    coverage_pct: int | None = None
+    """Optional (with ``Scores.coverage_pct``): share of the section's scored questions answered."""
+    provisional: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,9 @@ def _result_json(r: Result) -> dict[str, Any]:
 def _scores_json(s: Scores) -> dict[str, Any]:
     return {
         "sections": [{"id": x.id, "title": x.title, "answered": x.answered, "total": x.total,
-                      "required_open": list(x.required_open), **_result_json(x.result)}
+                      "required_open": list(x.required_open), **_result_json(x.result),
+                      **({"coverage_pct": x.coverage_pct, "provisional": bool(x.provisional)}
+                         if x.coverage_pct is not None else {})}
                      for x in s.sections],
         "overall": _result_json(s.overall),
         "answered": s.answered, "total": s.total, "progress_pct": s.progress_pct,
@@ -325,7 +330,8 @@ def _parse(doc: _Obj) -> ReturnData:
     s = doc.obj("scores")
     scores = Scores(
         sections=tuple(SectionResult(x.text("id"), x.text("title"), x.whole("answered"),
-                                     x.whole("total"), x.texts("required_open"), _result(x))
+                                     x.whole("total"), x.texts("required_open"), _result(x),
+                                     *_section_coverage(x))
                        for x in s.objs("sections")),
         overall=_result(s.obj("overall")), answered=s.whole("answered"), total=s.whole("total"),
         progress_pct=s.whole("progress_pct"), required_open=s.texts("required_open"),
@@ -347,6 +353,15 @@ def _parse(doc: _Obj) -> ReturnData:
         actions=tuple(_action(x) for x in doc.objs("actions")),
         scores=scores, generator_version=gen.text("version"),
     )
+
+
+def _section_coverage(x: _Obj) -> tuple[int | None, bool | None]:
+    if "coverage_pct" not in x.value:
+        return None, None
+    coverage = x.whole("coverage_pct")
+    if coverage > 100:
+        raise _bad(x.at("coverage_pct"), "must be a whole percent from 0 to 100")
+    return coverage, x.flag("provisional")
 
 
 def _coverage(s: _Obj) -> dict[str, Any]:

@@ -48,6 +48,8 @@ SUMMARY = (Column("Section id", 14), Column("Section", 40, "wrap"), Column("Answ
            Column("Questions", 10, "int"), Column("Required unanswered", 12, "int"),
            Column("Score %", 9, "pct"), Column("Rating", 22),
            Column("How the rating was reached", 70, "wrap"))
+SUMMARY_TRUST = (Column("Rating with coverage", 40, "wrap"), Column("Escalations", 16, "wrap"))
+"""Added at the right of Summary by returns that carry coverage (issue 10)."""
 RESPONSES = (Column("Section id", 12), Column("Section", 24, "wrap"),
              Column("Question id", 11), Column("Question", 60, "wrap"),
              Column("Answer", 24, "wrap"), Column("Answer value", 14, "number"),
@@ -119,11 +121,9 @@ def cover(data: ReturnData, template: Template, digest: str) -> SheetModel:
         ("Format", f"{FORMAT} version {FORMAT_VERSION}"),
         ("Content hash (SHA-256)", digest),
     ]
-    title: tuple[Value, Value] = ("Quality assessment return", None)
-    banner: tuple[Value, Value] = (None, None)
-    if s.has_coverage:  # a return that knows its coverage says DRAFT and ESCALATE in words
-        title, banner, items = _prominent(data, items)
-    rows: list[tuple[Value, ...]] = [title, banner]
+    if s.has_coverage:  # rows a later 1.x adds go at the bottom: earlier readers ignore them
+        items += _trust_rows(data)
+    rows: list[tuple[Value, ...]] = [("Quality assessment return", None), (None, None)]
     rows += [(label, value) for label, value in items]
     model = SheetModel("Cover", COVER, rows, ["title", "blank"] + [i[0] for i in items],
                        first_data_row=3, extra_rows_allowed=True)
@@ -131,69 +131,61 @@ def cover(data: ReturnData, template: Template, digest: str) -> SheetModel:
     fill = _fill_for(_overall_ratings(template), overall.rating)
     if fill:
         model.fills[(2 + labels.index("Overall rating"), 1)] = fill
-    if s.has_coverage and s.escalations:
-        model.fills[(1, 0)] = model.fills[(1, 1)] = RED
-        model.fills[(2 + labels.index("Escalation flags"), 1)] = RED
-    if s.has_coverage and data.status != "complete":
-        model.fills[(0, 1)] = AMBER
+    if s.has_coverage:  # fills are not compared: prominence without changing a checked cell
+        for label, colour, on in (("Status", AMBER, data.status != "complete"),
+                                  ("Draft or final", AMBER, data.status != "complete"),
+                                  ("Escalation flags", RED, bool(s.escalations)),
+                                  ("Escalation record", RED, bool(s.escalations_unrecorded))):
+            if on:
+                model.fills[(2 + labels.index(label), 0)] = colour
+                model.fills[(2 + labels.index(label), 1)] = colour
     return model
 
 
-def _prominent(data: ReturnData, items: list[tuple[str, Value]]
-               ) -> tuple[tuple[Value, Value], tuple[Value, Value], list[tuple[str, Value]]]:
-    """Cover of a return with coverage: the title row says DRAFT, the row under it names the
-    escalations, and the overall rating has its coverage (and "provisional") beside it."""
+def _trust_rows(data: ReturnData) -> list[tuple[str, Value]]:
+    """Cover rows of a return that knows its coverage: the rating with the share of answers it
+    rests on ("provisional" in words), DRAFT in words, and the escalation record."""
     s = data.scores
-    draft = data.status != "complete"
-    title: tuple[Value, Value] = ("Quality assessment return",
-                                  "DRAFT: not complete, the answers may still change"
-                                  if draft else None)
-    banner: tuple[Value, Value] = (None, None)
-    if s.escalations:
-        owed = s.escalations_unrecorded or ()
-        record = (f"escalation record owed on {', '.join(owed)}" if owed
-                  else "escalation recorded in the evidence notes")
-        banner = ("⚠ ESCALATION", f"Critical concern on {', '.join(s.escalations)}: {record}")
     coverage = rating_words(s.overall.rating, s.overall.score_pct, s.coverage_pct or 0,
                             bool(s.provisional))
-    out: list[tuple[str, Value]] = []
-    for label, value in items:
-        if label == "Status" and draft:
-            value = f"DRAFT ({data.status})"
-        if label == "Escalation flags" and s.escalations:
-            value = f"⚠ {', '.join(s.escalations)}"
-        out.append((label, value))
-        if label == "Overall rating":
-            out.append(("Rating with coverage", coverage))
-    return title, banner, out
+    draft = ("DRAFT: not complete; the answers and rating may still change"
+             if data.status != "complete" else "Final: marked complete")
+    owed = s.escalations_unrecorded or ()
+    if not s.escalations:
+        record = "no escalations"
+    elif owed:
+        record = (f"⚠ ESCALATE {', '.join(s.escalations)}: record owed on {', '.join(owed)} "
+                  "(who was told, when, what was agreed)")
+    else:
+        record = f"⚠ ESCALATE {', '.join(s.escalations)}: recorded in the evidence notes"
+    return [("Rating with coverage", coverage), ("Draft or final", draft),
+            ("Escalation record", record)]
 
 
 def summary(data: ReturnData, template: Template) -> SheetModel:
-    rows: list[tuple[Value, ...]] = [tuple(c.header for c in SUMMARY)]
-    model = SheetModel("Summary", SUMMARY, rows, ["header"])
+    wider = data.scores.has_coverage  # columns a later 1.x adds go at the right
+    columns = SUMMARY + SUMMARY_TRUST if wider else SUMMARY
+    rows: list[tuple[Value, ...]] = [tuple(c.header for c in columns)]
+    model = SheetModel("Summary", columns, rows, ["header"])
     names = _section_ratings(template)
+    flagged = set(data.scores.escalations)
     for s in data.scores.sections:
         r = s.result
-        rows.append((s.id, s.title, s.answered, s.total, len(s.required_open), r.score_pct,
-                     r.rating, r.trace))
+        row: tuple[Value, ...] = (s.id, s.title, s.answered, s.total, len(s.required_open),
+                                  r.score_pct, r.rating, r.trace)
+        if wider:
+            section = next((x for x in template.sections if x.id == s.id), None)
+            here = [q.id for q in section.questions if q.id in flagged] if section else []
+            row += (rating_words(r.rating, r.score_pct, s.coverage_pct or 0,
+                                 bool(s.provisional)),
+                    f"⚠ {', '.join(here)}" if here else None)
+            if here:
+                model.fills[(len(rows), 9)] = RED
+        rows.append(row)
         model.keys.append(s.id)
         fill = _fill_for(names, r.rating)
         if fill:
             model.fills[(len(rows) - 1, 6)] = fill
-    s = data.scores
-    if s.has_coverage:  # the overall rating with its coverage, and any escalation, in words
-        overall = s.overall
-        rows.append((None,) * len(SUMMARY))
-        rows.append(("Overall", "Overall rating", s.answered, s.total, len(s.required_open),
-                     overall.score_pct,
-                     rating_words(overall.rating, overall.score_pct, s.coverage_pct or 0,
-                                  bool(s.provisional)), overall.trace))
-        model.keys += ["blank", "Overall"]
-        if s.escalations:
-            rows.append(("⚠ Escalate", "Critical concern on " + ", ".join(s.escalations),
-                         None, None, None, None, "ESCALATION", None))
-            model.keys.append("Escalations")
-            model.fills[(len(rows) - 1, 0)] = model.fills[(len(rows) - 1, 6)] = RED
     return model
 
 

@@ -111,9 +111,6 @@ def _render(ws: Worksheet, model: SheetModel) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if model.name == "Cover":
         ws["A1"].font = _TITLE
-        for ref in ("B1", "A2", "B2"):  # DRAFT and the escalation banner, when present
-            if ws[ref].value is not None:
-                ws[ref].font = _TITLE
         for r in range(model.first_data_row, len(model.rows) + 1):
             ws.cell(row=r, column=1).font = _BOLD
             ws.cell(row=r, column=2).alignment = _LEFT_WRAP  # numbers beside their labels

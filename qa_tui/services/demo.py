@@ -169,7 +169,7 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     if actions:
         clock = max(a.updated_at for a in actions)
     report = score(template, states)
-    if complete and (report.required_open or report.notes_owed):
+    if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded):
         complete = False
     completed_at = clock + dt.timedelta(minutes=rng.randint(2, 30)) if complete else None
     record = AssessmentRecord(

@@ -97,7 +97,8 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
                      a.status, a.created_at, a.updated_at, a.closed_at) for a in detail.actions)
     scores = Scores(
         sections=tuple(SectionResult(s.id, s.title, s.answered, s.total, s.required_open,
-                                     _result(s.outcome)) for s in report.sections),
+                                     _result(s.outcome), s.coverage_pct, s.provisional)
+                       for s in report.sections),
         overall=_result(report.overall), answered=report.answered, total=report.total,
         progress_pct=report.progress_pct, required_open=report.required_open,
         notes_owed=report.notes_owed, escalations=report.escalations,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # column flags an escalation (a critical concern) with a glyph and, below it, how many.
 COLUMNS = (
     ("flag", "⚠", 1),
-    ("org", "Organisation / template · site / rating", None),
+    ("org", "Organisation, template, rating", None),
     ("visit", "Visit date", 10),
     ("status", "Status", 8),
     ("progress", "Done", 4),
@@ -33,6 +33,7 @@ class AssessmentTable(DataTable[str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._rows: list[AssessmentSummary] = []
         self._deleted = deleted
+        self._org_width = 12
         """In the bin, the last column says when it was deleted rather than updated."""
 
     def on_mount(self) -> None:
@@ -45,6 +46,7 @@ class AssessmentTable(DataTable[str]):
         width = self.size.width or self.app.size.width
         fixed = sum(w + PADDING for _, _, w in COLUMNS if w) + PADDING + 2  # + scrollbar
         org = max(12, width - fixed)
+        self._org_width = org
         for key, label, w in COLUMNS:
             if key == "updated" and self._deleted:
                 label = "Deleted"
@@ -61,8 +63,10 @@ class AssessmentTable(DataTable[str]):
             when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
             updated = local_time(when).replace(" ", "\n")
             flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
+            # a long organisation name wraps: the row grows so the rating line still shows
+            height = 2 + max(1, -(-len(org) // max(1, self._org_width)))
             self.add_row(flag, f"{org}\n{second}\n{home_rating(s)}", s.visit_date.isoformat(),
-                         s.status, f"{s.progress_pct}%", updated, key=s.id, height=3)
+                         s.status, f"{s.progress_pct}%", updated, key=s.id, height=height)
         if current is not None:
             self.select(current)
 
