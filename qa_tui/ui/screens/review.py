@@ -16,8 +16,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
-from qa_tui.templates import escalation_words, overall_words
-from qa_tui.ui.format import rating_text
+from qa_tui.templates import escalation_words, overall_words, rating_words
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -82,7 +81,8 @@ class ReviewScreen(QaScreen[str | None]):
         table.clear()
         for s in report.sections:
             table.add_row(s.title, f"{s.answered}/{s.total}", str(len(s.required_open)),
-                          rating_text(s.outcome), key=s.id)
+                          rating_words(s.rating, s.score_pct, s.coverage_pct, s.provisional),
+                          key=s.id)
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
                                                  + "\n  ".join(traces))
