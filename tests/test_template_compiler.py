@@ -606,3 +606,21 @@ options = [
 """ + ONE_SECTION.replace('scale = "s"', 'scale = "met"'))
     template = load_template_file(path)
     assert [o.key for o in template.scales["met"].options] == ["m", "p", "n"]
+
+
+def test_a_snapshot_from_before_the_key_rule_still_compiles() -> None:
+    """An assessment started under the earlier rule (digit keys by position on a 2/1/0 scale)
+    keeps opening: its snapshot gets the rule's letter keys instead of a refusal."""
+    from qa_tui.errors import TemplateInvalid
+    from qa_tui.templates import compile_template
+
+    doc = {"id": "old", "version": "1", "title": "t", "kind": "visit", "description": "d",
+           "source": "s", "scales": {"ypn": {"options": [
+               {"value": 2, "label": "Yes", "key": "1"}, {"value": 1, "label": "Partly", "key": "2"},
+               {"value": 0, "label": "No", "key": "3"}]}},
+           "sections": [{"id": "s", "title": "S", "questions": [
+               {"id": "Q", "text": "?", "scale": "ypn"}]}]}
+    with pytest.raises(TemplateInvalid):
+        compile_template(doc)
+    template = compile_template(doc, snapshot=True)
+    assert [o.key for o in template.scales["ypn"].options] == ["y", "p", "n"]

@@ -96,7 +96,8 @@ class AssessmentService:
         cached = self._templates.get(rec.template_hash)
         if cached is None:
             cached = compile_template(json.loads(rec.template_snapshot),
-                                      file=f"snapshot of {rec.template_id} {rec.template_version}")
+                                      file=f"snapshot of {rec.template_id} {rec.template_version}",
+                                      snapshot=True)
             self._templates[rec.template_hash] = cached
         return cached
 

@@ -200,9 +200,14 @@ def _question(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, 
     )
 
 
-def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Template:
-    """Build a :class:`Template` or raise :class:`TemplateInvalid` listing every problem."""
-    ctx = Ctx(file)
+def compile_template(data: Mapping[str, Any], *, file: str = "<template>",
+                     snapshot: bool = False) -> Template:
+    """Build a :class:`Template` or raise :class:`TemplateInvalid` listing every problem.
+
+    ``snapshot``: the document is an assessment's (or a return's) frozen copy, written under
+    earlier rules. A key that a later rule refuses is then given its default instead, so an
+    assessment in progress never stops opening because the rules moved on."""
+    ctx = Ctx(file, snapshot=snapshot)
     if not isinstance(data, Mapping):
         raise TemplateInvalid([Problem(file, "", "a template must be a table of keys")])
     try:

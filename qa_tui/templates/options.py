@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from qa_tui.templates.fields import (
@@ -83,6 +84,9 @@ def _assign_keys(ctx: Ctx, path: str, options: list[Option]) -> list[Option]:
     numeric = bool(options) and all(is_number(o.value) for o in options)
     digit_valued = numeric and all(isinstance(o.value, int) and 1 <= o.value <= 9
                                    for o in options)
+    if ctx.snapshot and numeric:  # a digit key from before the rule: the rule's key instead
+        options = [replace(o, key="") if o.key.isdigit() and o.key != str(o.value) else o
+                   for o in options]
     taken = {o.key for o in options if o.key}
     out: list[Option] = []
     for i, opt in enumerate(options):
