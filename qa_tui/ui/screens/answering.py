@@ -86,8 +86,10 @@ class AnswerKeys(_Base):
             if question.scale else None
         if option is None:
             hint = option_key_text(question)
-            self.status.error(f"{qid}: answer with {hint} (digits mean 1-9 values only)"
-                              if key.isdigit() else f"{key!r} is not an answer to {qid}; use {hint}")
+            if key.isdigit():  # on a scale not of 1-9, digits answer nothing (one number rule)
+                self.status.error(f"{qid}: answer with {hint} (digits mean 1-9 values only)")
+            else:
+                self.status.error(f"{key!r} is not an answer to {qid}; use {hint}")
             return
         if question.type is QuestionType.MULTI:
             current = self.detail.answer(qid).value
