@@ -29,5 +29,10 @@ def overall_words(report: ScoreReport) -> str:
 
 
 def escalation_words(escalations: tuple[str, ...] | list[str]) -> str:
-    """``⚠ ESCALATE: V5.3, V7.1`` (empty when nothing is escalated)."""
-    return f"⚠ ESCALATE: {', '.join(escalations)}" if escalations else ""
+    """``⚠ ESCALATE: V5.3, V7.1`` (empty when nothing is escalated); past three ids it counts
+    the rest (``+2 more``), so a one-line bar still has room for what follows."""
+    if not escalations:
+        return ""
+    shown = ", ".join(escalations[:3])
+    more = f" +{len(escalations) - 3} more" if len(escalations) > 3 else ""
+    return f"⚠ ESCALATE: {shown}{more}"
