@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
-from qa_tui.templates import escalation_words, overall_words, rating_words
+from qa_tui.templates import overall_words, rating_words
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -123,9 +123,9 @@ class ReviewScreen(QaScreen[str | None]):
             return
         flags = ", ".join(f"{q} {detail.label(q)}" for q in report.escalations)
         todo = report.escalations_unrecorded
-        record = (f"record owed: {', '.join(todo)} (note: who told, when, what agreed)" if todo
-                  else "escalation recorded in the notes")
-        alert.update(f"{escalation_words(report.escalations)} ({flags}) · {record}")
+        record = (f"record owed: {', '.join(todo)} (its note: who was told, when, what was "
+                  "agreed)" if todo else "escalation recorded in the notes")
+        alert.update(f"⚠ ESCALATE: {flags} · {record}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.detail is None:
