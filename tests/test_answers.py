@@ -72,12 +72,49 @@ def test_a_digit_not_on_a_1_to_9_scale_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("raw", "value"), [
-    ("1", 2), ("2", 1), ("3", 0),                 # not a 1-9 scale: keys follow positions
-    ("0", 0),                                     # the value as text
-    ("yes", 2), ("Y", 2), ("p", 1), ("partly", 1), ("no", 0), ("n", 0),
+    ("2", 2), ("1", 1), ("0", 0),                 # a number is the value, as show --json says
+    ("yes", 2), ("Y", 2), ("p", 1), ("partly", 1), ("no", 0), ("n", 0),   # letter keys y p n
 ])
 def test_yes_partly_no_scale(raw: str, value: int) -> None:
     assert parse_answer(q("Y1"), raw) == Parsed(value)
+
+
+def test_yes_partly_no_answers_by_letters_and_a_position_digit_is_refused() -> None:
+    assert [o.key for o in q("Y1").scale.options] == ["y", "p", "n"]  # type: ignore[union-attr]
+    assert refused("Y1", "3") == ("Y1: '3' is not an answer here; choose one of "
+                                  "y=Yes (2), p=Partly (1), n=No (0)")
+
+
+def test_a_token_that_fits_two_options_is_refused_not_guessed() -> None:
+    tpl = compile_template({
+        "id": "amb2", "version": "1", "title": "t", "kind": "visit", "description": "d",
+        "source": "s", "scales": {"s": {"options": [
+            {"value": "a", "label": "Alpha", "key": "b"}, {"value": "b", "label": "Beta"}]}},
+        "sections": [{"id": "s", "title": "S", "questions": [
+            {"id": "Q", "text": "?", "scale": "s"}]}],
+    })
+    question = tpl.question("Q")
+    assert question is not None
+    with pytest.raises(InvalidInput) as caught:
+        parse_answer(question, "b")
+    assert "ambiguous" in str(caught.value) and "'Alpha' or 'Beta'" in str(caught.value)
+    assert "b=Alpha, 2=Beta" in str(caught.value)
+
+
+def test_an_exclusive_option_is_refused_alongside_others() -> None:
+    tpl = compile_template({
+        "id": "ex", "version": "1", "title": "t", "kind": "visit", "description": "d",
+        "source": "s", "sections": [{"id": "s", "title": "S", "questions": [
+            {"id": "M", "type": "multi", "text": "?", "options": [
+                "One", "Two", {"value": "none", "label": "None of these", "exclusive": True}]}]}],
+    })
+    question = tpl.question("M")
+    assert question is not None
+    with pytest.raises(InvalidInput, match="'None of these' cannot be combined"):
+        parse_answer(question, "1,3")
+    with pytest.raises(InvalidInput, match="cannot be combined"):
+        check_value(question, ["none", "One"])
+    assert parse_answer(question, "3") == Parsed(["none"])
 
 
 def test_key_value_and_label_matching_on_a_text_scale() -> None:
@@ -102,14 +139,16 @@ def test_an_ambiguous_prefix_is_refused_with_the_options() -> None:
     assert grades is not None
     with pytest.raises(InvalidInput) as caught:
         parse_answer(grades, "g")
-    assert str(caught.value) == "Q: 'g' is not an answer here; choose one of 1=Good, 2=Great, 3=Poor"
+    assert str(caught.value) == ("Q: 'g' is ambiguous here: it could mean 'Good' or 'Great'; "
+                                 "choose one of 1=Good, 2=Great, 3=Poor")
 
 
 def test_yes_no_questions() -> None:
     assert parse_answer(q("B1"), "yes") == Parsed("yes")
     assert parse_answer(q("B1"), "y") == Parsed("yes")
-    assert parse_answer(q("B1"), "2") == Parsed("no")
-    assert refused("B1", "maybe") == "B1: 'maybe' is not an answer here; choose one of 1=Yes, 2=No"
+    assert parse_answer(q("B1"), "n") == Parsed("no")          # yes/no answers by letter
+    assert refused("B1", "2") == "B1: '2' is not an answer here; choose one of y=Yes, n=No"
+    assert refused("B1", "maybe") == "B1: 'maybe' is not an answer here; choose one of y=Yes, n=No"
 
 
 # --- N/A --------------------------------------------------------------------------------------

@@ -339,11 +339,13 @@ options = [
     f = str(tmp_path / "t.toml")
     assert found == [
         (f, "scales.score.options[0].key",
-         "key '2' differs from the option's value 1; on a 1-9 scale a digit means that value"),
+         "key '2' differs from the option's value 1; on a scale of numbers a digit means that "
+         "value (use a letter)"),
         (f, "scales.score.options[1].key",
-         "key '1' differs from the option's value 2; on a 1-9 scale a digit means that value"),
+         "key '1' differs from the option's value 2; on a scale of numbers a digit means that "
+         "value (use a letter)"),
         (f, "scales.letters.options[0].key",
-         "'j' is reserved for moving around an assessment (j k n e a r u x q 0)"),
+         "'j' is reserved for moving around an assessment (j k e a r u x q 0)"),
         (f, "scales.letters.options[1].key", "'bb' must be one character, 1-9 or a-z"),
         (f, "scales.letters.options[2].label", "duplicate label beta (also at scales.letters.options[1])"),
     ]
@@ -567,3 +569,58 @@ def test_a_snapshot_round_trips_through_json(tmp_path: Path) -> None:
     assert again.questions == template.questions
     assert again.scoring == template.scoring
     assert canonical_json(dict(again.data)) == snapshot
+
+
+def test_exclusive_applies_to_multi_options_and_must_be_true_or_false(tmp_path: Path) -> None:
+    found = problems(tmp_path, HEAD + """
+[[sections]]
+id = "s1"
+title = "One"
+
+[[sections.questions]]
+id = "C1"
+type = "choice"
+text = "Pick one"
+options = ["A", { value = "none", label = "None", exclusive = true }]
+
+[[sections.questions]]
+id = "M1"
+type = "multi"
+text = "Pick any"
+options = ["A", { value = "none", label = "None", exclusive = "yes" }]
+""")
+    f = str(tmp_path / "t.toml")
+    assert (f, "sections[0].questions[0].options[1].exclusive",
+            'applies to multiple-choice (type = "multi") options only') in found
+    assert any(p == "sections[0].questions[1].options[1].exclusive" for _, p, _ in found)
+
+
+def test_letter_keys_on_a_scale_of_numbers_that_is_not_1_to_9(tmp_path: Path) -> None:
+    path = write(tmp_path, HEAD + """
+[scales.met]
+options = [
+  { value = 2, label = "Met" },
+  { value = 1, label = "Partly met" },
+  { value = 0, label = "Not met" },
+]
+""" + ONE_SECTION.replace('scale = "s"', 'scale = "met"'))
+    template = load_template_file(path)
+    assert [o.key for o in template.scales["met"].options] == ["m", "p", "n"]
+
+
+def test_a_snapshot_from_before_the_key_rule_still_compiles() -> None:
+    """An assessment started under the earlier rule (digit keys by position on a 2/1/0 scale)
+    keeps opening: its snapshot gets the rule's letter keys instead of a refusal."""
+    from qa_tui.errors import TemplateInvalid
+    from qa_tui.templates import compile_template
+
+    doc = {"id": "old", "version": "1", "title": "t", "kind": "visit", "description": "d",
+           "source": "s", "scales": {"ypn": {"options": [
+               {"value": 2, "label": "Yes", "key": "1"}, {"value": 1, "label": "Partly", "key": "2"},
+               {"value": 0, "label": "No", "key": "3"}]}},
+           "sections": [{"id": "s", "title": "S", "questions": [
+               {"id": "Q", "text": "?", "scale": "ypn"}]}]}
+    with pytest.raises(TemplateInvalid):
+        compile_template(doc)
+    template = compile_template(doc, snapshot=True)
+    assert [o.key for o in template.scales["ypn"].options] == ["y", "p", "n"]

@@ -127,10 +127,24 @@ def test_question_ids_never_clash_between_templates() -> None:
 
 
 def test_option_keys_avoid_the_navigation_keys() -> None:
+    # ``n`` is free for an option: on a Yes/Partly/No question it answers No.
     for template_id in MINIMUM_QUESTIONS:
         for q in tpl(template_id).questions:
             if q.scale is not None:
-                assert not {o.key for o in q.scale.options} & set("jknearuxq0"), q.id
+                assert not {o.key for o in q.scale.options} & set("jkearuxqg0"), q.id
+
+
+@pytest.mark.parametrize("template_id", sorted(MINIMUM_QUESTIONS))
+def test_bundled_keys_follow_the_one_number_one_answer_rule(template_id: str) -> None:
+    """A digit key is the option's value on a scale of numbers; other number scales use letters."""
+    for q in tpl(template_id).questions:
+        if q.scale is None or not q.scale.numeric:
+            continue
+        for o in q.scale.options:
+            assert o.key == str(o.value) if q.scale.digit_values else o.key.isalpha(), q.id
+    if template_id == "qa-visit":
+        scale = tpl(template_id).scales["ypn"]
+        assert [o.key for o in scale.options] == ["y", "p", "n"]
 
 
 # --- cqc-well-led-kloe ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from qa_tui.ui.screens.review import ReviewScreen
 from qa_tui.ui.widgets.action_list import ActionList
 
 from .test_ui_support import (
+    accept_draft_export,
     fixed_services,
     palette_offers,
     pilot_test,
@@ -105,7 +106,7 @@ async def test_whole_visit_by_keys_cqc_well_led(paths: Paths) -> None:
         await keys("c")
         shown = screen_text(app)
         assert "Completed and saved" in shown
-        assert "Overall rating: Good (75%)" in shown
+        assert "Overall rating: Good (75%, 100% answered)" in shown
         assert presses < 40
 
     check = build_services(paths)
@@ -158,14 +159,14 @@ async def test_conditional_question_appears_and_disappears(svc: Services) -> Non
         screen = app.screen
         assert isinstance(screen, AssessScreen) and screen.question_id == "S1"
         assert "S2" not in screen_text(app)
-        await pilot.press("2")  # No: the follow-up shows, and is next
+        await pilot.press("n")  # No (yes/no answers by letter): the follow-up shows, is next
         assert screen.question_id == "S2"
         assert "Why were call bells out of reach?" in screen_text(app)
         await pilot.press("enter", *"Two bays", "enter")
         assert svc.assessments.get(aid).answer("S2").value == "Two bays"
         await pilot.press("k", "k")
         assert screen.question_id == "S1"
-        await pilot.press("1")  # Yes: the follow-up goes away (its answer is kept, ignored)
+        await pilot.press("y")  # Yes: the follow-up goes away (its answer is kept, ignored)
         assert "S2" not in screen._visible()
         assert screen.question_id == "S3"
         nav = screen.query_one("#nav-questions", OptionList)
@@ -438,6 +439,7 @@ async def test_export_from_home_writes_a_return(paths: Paths, svc: Services) -> 
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await pilot.press("e")
+        await accept_draft_export(app, pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         files = list(paths.export_dir.glob("*.xlsx"))

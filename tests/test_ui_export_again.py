@@ -13,7 +13,13 @@ from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from .test_ui_support import (
+    accept_draft_export,
+    fixed_services,
+    pilot_test,
+    screen_text,
+    start_ward_check,
+)
 
 
 @pytest.fixture
@@ -25,6 +31,7 @@ def svc(paths: Paths) -> Iterator[Services]:
 
 async def _export(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("e")
+    await accept_draft_export(app, pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

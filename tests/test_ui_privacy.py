@@ -16,7 +16,14 @@ from qa_tui.ui.format import identifier_warning
 from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
+from .test_ui_support import (
+    accept_draft_export,
+    fixed_services,
+    pilot_test,
+    screen_text,
+    start_ward_check,
+    until,
+)
 
 SMALL = (80, 24)
 VALID, INVALID = "943 476 5919", "943 476 5918"  # the second fails the Modulus 11 check
@@ -109,6 +116,7 @@ async def test_a_refused_export_lists_each_place_and_opens_it(paths: Paths,
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await pilot.press("e")
+        await accept_draft_export(app, pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ExportRefusedDialog)
@@ -135,6 +143,7 @@ async def test_an_other_refusal_still_reads_as_a_sentence(svc: Services) -> None
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await pilot.press("e")
+        await accept_draft_export(app, pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, ExportRefusedDialog)

@@ -199,3 +199,17 @@ def pilot_test(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., 
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+async def accept_draft_export(app: App[Any], pilot: Any) -> None:
+    """Exporting a draft asks first (issue 10): answer yes, as an assessor who means it would."""
+    from textual.widgets import Static
+
+    from qa_tui.ui.dialogs.confirm import ConfirmDialog
+
+    await pilot.pause()
+    screen = app.screen
+    if isinstance(screen, ConfirmDialog) and \
+            "DRAFT" in str(screen.query_one("#confirm-title", Static).render()):
+        await pilot.press("y")
+        await pilot.pause()

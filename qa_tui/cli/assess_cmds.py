@@ -199,11 +199,12 @@ def show(app: CliContext, assessment: str, as_json: bool) -> int:
 def history(app: CliContext, assessment: str, as_json: bool) -> int:
     """The audit log of one assessment: every change, when and by whom."""
     svc = app.services.assessments
-    entries = svc.history(svc.resolve_id(assessment, deleted=None))
+    aid = svc.resolve_id(assessment, deleted=None)
+    entries = svc.history(aid)
     if as_json:
         emit_json([e.to_json() for e in entries])
     else:
-        emit(history_rows(entries))
+        emit(history_rows(entries, svc.get(aid).template))
     return ExitCode.OK
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from qa_tui.templates import answer_label, overall_words
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail, AssessmentSummary, HistoryEntry
-    from qa_tui.templates import Template
+    from qa_tui.templates import Option, Question, Template
 
 
 def _pct(value: float | None) -> str:
@@ -26,9 +28,15 @@ def detail_text(d: AssessmentDetail) -> str:
         lines.append(f"  assessors: {', '.join(rec.assessors)}")
     lines.append(f"  progress: {report.answered}/{report.total} ({report.progress_pct}%)")
     lines.append("")
-    lines.append(f"Overall: {report.overall.rating or '-'}  ({report.overall.trace})")
+    if report.escalations:
+        lines.insert(0, f"⚠ ESCALATE: concern on critical question(s) "
+                        f"{', '.join(report.escalations)}")
+    lines.append(f"Overall: {overall_words(report)}  ({report.overall.trace})")
     if report.escalations:
         lines.append(f"  ESCALATE: concern on critical question(s) {', '.join(report.escalations)}")
+    if report.escalations_unrecorded:
+        lines.append(f"  escalation record owed (evidence note: who was told, when, what was "
+                     f"agreed): {', '.join(report.escalations_unrecorded)}")
     lines.append("")
     for s in report.sections:
         lines.append(f"{s.id}  {s.title}  {s.answered}/{s.total}  score {_pct(s.score_pct)}  "
@@ -66,9 +74,10 @@ def summary_rows(items: list[AssessmentSummary]) -> str:
               "PROGRESS  RATING")
     rows = [header]
     for s in items:
+        flag = f"  ⚠ ESCALATE {', '.join(s.escalations)}" if s.escalations else ""
         rows.append(f"{s.id[:8]:<8}  {s.org_name[:28]:<28}  {s.template_id[:24]:<24}  "
                     f"{s.visit_date.isoformat():<10}  {s.status:<8}  {s.progress_pct:>7}%  "
-                    f"{s.rating or '-'}")
+                    f"{s.rating_words or s.rating or '-'}{flag}")
     return "\n".join(rows)
 
 
@@ -90,7 +99,7 @@ def template_outline(t: Template) -> str:
     lines.append("")
     for scale in t.scales.values():
         na = ", N/A allowed" if scale.allow_na else ""
-        opts = "  ".join(f"[{o.key}] {o.label}" for o in scale.options)
+        opts = "  ".join(option_text(scale.numeric, o) for o in scale.options)
         lines.append(f"Scale {scale.id} ({scale.title}{na}): {opts}")
     for section in t.sections:
         lines.append("")
@@ -105,26 +114,52 @@ def template_outline(t: Template) -> str:
                 flags.append(f"shown if {q.show_if.question}")
             first = textwrap.shorten(q.text, 90, placeholder="...")
             lines.append(f"  {q.id:<8} {first}  [{', '.join(f for f in flags if f)}]")
+            if q.scale is not None and q.scale.id not in t.scales:
+                lines.append("           " + "  ".join(option_text(q.scale.numeric, o)
+                                                       for o in q.scale.options))
     return "\n".join(lines)
 
 
-def history_rows(entries: list[HistoryEntry]) -> str:
+def option_text(numeric: bool, o: Option) -> str:
+    """An option as the outline shows it: ``[y] Yes (2)``; value shown where it is a number and
+    the key is not that number; ``only on its own`` for an exclusive option."""
+    text = f"[{o.key}] {o.label}"
+    if numeric and o.key != str(o.value):
+        text += f" ({o.value})"
+    if o.exclusive:
+        text += " (only on its own)"
+    return text
+
+
+def history_rows(entries: list[HistoryEntry], template: Template | None = None) -> str:
+    """The audit log; answers read as their labels with the stored value beside them
+    (``Yes (2)``), so the log agrees with ``show`` and the return."""
     rows = []
     for e in entries:
         target = f" {e.target}" if e.target else ""
+        question = template.question(e.target) if template is not None and e.target else None
         rows.append(f"{e.id:>5}  {e.at.strftime('%Y-%m-%d %H:%M:%S')}Z  {e.actor:<12}  "
-                    f"{e.kind}{target}: {_short(e.old)} -> {_short(e.new)}")
+                    f"{e.kind}{target}: {_short(e.old, question)} -> {_short(e.new, question)}")
     return "\n".join(rows) if rows else "No events."
 
 
-def _short(value: object) -> str:
+def _short(value: object, question: Question | None = None) -> str:
     if value is None:
         return "-"
     if isinstance(value, dict):
         if "value" in value or "na" in value:
-            text = "N/A" if value.get("na") else repr(value.get("value"))
+            text = "N/A" if value.get("na") else _answer_text(value.get("value"), question)
             if value.get("note"):
                 text += " + note"
             return text
         return ", ".join(f"{k}={v!r}" for k, v in value.items() if v not in (None, ""))[:80]
     return str(value)[:80]
+
+
+def _answer_text(value: Any, question: Question | None) -> str:
+    if value is None:
+        return "(no answer)"
+    if question is None or question.scale is None:
+        return repr(value)
+    label = answer_label(question, value)
+    return f"{label} ({value!r})" if question.scale.numeric else label

@@ -67,6 +67,10 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
             continue
         if result.outcome == "replaced":
             warn(f"{result.path}: replaced the different file that was there")
+        if result.draft:
+            rating = "provisional rating, " if result.provisional else ""
+            warn(f"{result.path}: a DRAFT return ({rating}{result.coverage_pct}% of scored "
+                 "questions answered); its Cover says DRAFT")
         results.append(result.to_json())
         if not as_json:
             emit(str(result.path))

@@ -82,6 +82,9 @@ class SectionResult:
     total: int
     required_open: tuple[str, ...]
     result: Result
+    coverage_pct: int | None = None
+    """Optional (with ``Scores.coverage_pct``): share of the section's scored questions answered."""
+    provisional: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,17 @@ class Scores:
     required_open: tuple[str, ...]
     notes_owed: tuple[str, ...]
     escalations: tuple[str, ...]
+    coverage_pct: int | None = None
+    """Share of the scored questions the rating rests on. Added in qa-tui 1.x: ``None`` in a
+    return written before, whose visible sheets then keep their earlier layout."""
+    provisional: bool | None = None
+    """The overall rating rests on fewer answers than the template's threshold."""
+    escalations_unrecorded: tuple[str, ...] | None = None
+    """Escalated questions without their escalation record (an evidence note)."""
+
+    @property
+    def has_coverage(self) -> bool:
+        return self.coverage_pct is not None
 
 
 @dataclass(frozen=True)
@@ -175,12 +189,17 @@ def _result_json(r: Result) -> dict[str, Any]:
 def _scores_json(s: Scores) -> dict[str, Any]:
     return {
         "sections": [{"id": x.id, "title": x.title, "answered": x.answered, "total": x.total,
-                      "required_open": list(x.required_open), **_result_json(x.result)}
+                      "required_open": list(x.required_open), **_result_json(x.result),
+                      **({"coverage_pct": x.coverage_pct, "provisional": bool(x.provisional)}
+                         if x.coverage_pct is not None else {})}
                      for x in s.sections],
         "overall": _result_json(s.overall),
         "answered": s.answered, "total": s.total, "progress_pct": s.progress_pct,
         "required_open": list(s.required_open), "notes_owed": list(s.notes_owed),
         "escalations": list(s.escalations),
+        **({"coverage_pct": s.coverage_pct, "provisional": bool(s.provisional),
+            "escalations_unrecorded": list(s.escalations_unrecorded or ())}
+           if s.coverage_pct is not None else {}),
     }
 
 
@@ -319,11 +338,13 @@ def _parse(doc: _Obj) -> ReturnData:
     s = doc.obj("scores")
     scores = Scores(
         sections=tuple(SectionResult(x.text("id"), x.text("title"), x.whole("answered"),
-                                     x.whole("total"), x.texts("required_open"), _result(x))
+                                     x.whole("total"), x.texts("required_open"), _result(x),
+                                     *_section_coverage(x))
                        for x in s.objs("sections")),
         overall=_result(s.obj("overall")), answered=s.whole("answered"), total=s.whole("total"),
         progress_pct=s.whole("progress_pct"), required_open=s.texts("required_open"),
-        notes_owed=s.texts("notes_owed"), escalations=s.texts("escalations"))
+        notes_owed=s.texts("notes_owed"), escalations=s.texts("escalations"),
+        **_coverage(s))
     return ReturnData(
         id=a.uuid("id"), revision=a.whole("revision", minimum=1),
         status=a.choice("status", [x.value for x in Status]),
@@ -351,6 +372,26 @@ def _summary(a: _Obj) -> str:
     if not value:
         raise _bad(a.at("summary"), "is left out when empty, never written empty")
     return str(value)
+
+
+def _section_coverage(x: _Obj) -> tuple[int | None, bool | None]:
+    if "coverage_pct" not in x.value:
+        return None, None
+    coverage = x.whole("coverage_pct")
+    if coverage > 100:
+        raise _bad(x.at("coverage_pct"), "must be a whole percent from 0 to 100")
+    return coverage, x.flag("provisional")
+
+
+def _coverage(s: _Obj) -> dict[str, Any]:
+    """The optional coverage keys: all three or none (a return from before they existed)."""
+    if "coverage_pct" not in s.value:
+        return {}
+    coverage = s.whole("coverage_pct")
+    if coverage > 100:
+        raise _bad(s.at("coverage_pct"), "must be a whole percent from 0 to 100")
+    return {"coverage_pct": coverage, "provisional": s.flag("provisional"),
+            "escalations_unrecorded": s.texts("escalations_unrecorded")}
 
 
 def _assessors(a: _Obj) -> list[str]:

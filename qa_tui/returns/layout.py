@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from qa_tui.domain import AnswerState
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
-from qa_tui.templates import Question, Template, answer_label, visible_questions
+from qa_tui.templates import Question, Template, answer_label, rating_words, visible_questions
 
 Value = str | int | float | dt.date | dt.datetime | None
 
@@ -48,6 +48,8 @@ SUMMARY = (Column("Section id", 14), Column("Section", 40, "wrap"), Column("Answ
            Column("Questions", 10, "int"), Column("Required unanswered", 12, "int"),
            Column("Score %", 9, "pct"), Column("Rating", 22),
            Column("How the rating was reached", 70, "wrap"))
+SUMMARY_TRUST = (Column("Rating with coverage", 40, "wrap"), Column("Escalations", 16, "wrap"))
+"""Added at the right of Summary by returns that carry coverage (issue 10)."""
 RESPONSES = (Column("Section id", 12), Column("Section", 24, "wrap"),
              Column("Question id", 11), Column("Question", 60, "wrap"),
              Column("Answer", 24, "wrap"), Column("Answer value", 14, "number"),
@@ -119,24 +121,67 @@ def cover(data: ReturnData, template: Template, digest: str) -> SheetModel:
         ("Format", f"{FORMAT} version {FORMAT_VERSION}"),
         ("Content hash (SHA-256)", digest),
     ]
+    if s.has_coverage:  # rows a later 1.x adds go at the bottom: earlier readers ignore them
+        items += _trust_rows(data)
     rows: list[tuple[Value, ...]] = [("Quality assessment return", None), (None, None)]
     rows += [(label, value) for label, value in items]
     model = SheetModel("Cover", COVER, rows, ["title", "blank"] + [i[0] for i in items],
                        first_data_row=3, extra_rows_allowed=True)
+    labels = [i[0] for i in items]
     fill = _fill_for(_overall_ratings(template), overall.rating)
     if fill:
-        model.fills[(2 + [i[0] for i in items].index("Overall rating"), 1)] = fill
+        model.fills[(2 + labels.index("Overall rating"), 1)] = fill
+    if s.has_coverage:  # fills are not compared: prominence without changing a checked cell
+        for label, colour, on in (("Status", AMBER, data.status != "complete"),
+                                  ("Draft or final", AMBER, data.status != "complete"),
+                                  ("Escalation flags", RED, bool(s.escalations)),
+                                  ("Escalation record", RED, bool(s.escalations_unrecorded))):
+            if on:
+                model.fills[(2 + labels.index(label), 0)] = colour
+                model.fills[(2 + labels.index(label), 1)] = colour
     return model
 
 
+def _trust_rows(data: ReturnData) -> list[tuple[str, Value]]:
+    """Cover rows of a return that knows its coverage: the rating with the share of answers it
+    rests on ("provisional" in words), DRAFT in words, and the escalation record."""
+    s = data.scores
+    coverage = rating_words(s.overall.rating, s.overall.score_pct, s.coverage_pct or 0,
+                            bool(s.provisional))
+    draft = ("DRAFT: not complete; the answers and rating may still change"
+             if data.status != "complete" else "Final: marked complete")
+    owed = s.escalations_unrecorded or ()
+    if not s.escalations:
+        record = "no escalations"
+    elif owed:
+        record = (f"⚠ ESCALATE {', '.join(s.escalations)}: record owed on {', '.join(owed)} "
+                  "(who was told, when, what was agreed)")
+    else:
+        record = f"⚠ ESCALATE {', '.join(s.escalations)}: recorded in the evidence notes"
+    return [("Rating with coverage", coverage), ("Draft or final", draft),
+            ("Escalation record", record)]
+
+
 def summary(data: ReturnData, template: Template) -> SheetModel:
-    rows: list[tuple[Value, ...]] = [tuple(c.header for c in SUMMARY)]
-    model = SheetModel("Summary", SUMMARY, rows, ["header"])
+    wider = data.scores.has_coverage  # columns a later 1.x adds go at the right
+    columns = SUMMARY + SUMMARY_TRUST if wider else SUMMARY
+    rows: list[tuple[Value, ...]] = [tuple(c.header for c in columns)]
+    model = SheetModel("Summary", columns, rows, ["header"])
     names = _section_ratings(template)
+    flagged = set(data.scores.escalations)
     for s in data.scores.sections:
         r = s.result
-        rows.append((s.id, s.title, s.answered, s.total, len(s.required_open), r.score_pct,
-                     r.rating, r.trace))
+        row: tuple[Value, ...] = (s.id, s.title, s.answered, s.total, len(s.required_open),
+                                  r.score_pct, r.rating, r.trace)
+        if wider:
+            section = next((x for x in template.sections if x.id == s.id), None)
+            here = [q.id for q in section.questions if q.id in flagged] if section else []
+            row += (rating_words(r.rating, r.score_pct, s.coverage_pct or 0,
+                                 bool(s.provisional)),
+                    f"⚠ {', '.join(here)}" if here else None)
+            if here:
+                model.fills[(len(rows), 9)] = RED
+        rows.append(row)
         model.keys.append(s.id)
         fill = _fill_for(names, r.rating)
         if fill:

@@ -115,7 +115,7 @@ def _machine_block(grid: Grid) -> tuple[str, str]:
 def _compile_snapshot(text: str, name: str) -> Template:
     """Compiled templates are immutable, and a batch of returns shares a handful of snapshots:
     compile each distinct one once (about a third of the time spent checking a return)."""
-    return compile_template(json.loads(text), file=name)
+    return compile_template(json.loads(text), file=name, snapshot=True)
 
 
 def _template(data: ReturnData) -> Template:

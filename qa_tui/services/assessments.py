@@ -97,7 +97,8 @@ class AssessmentService:
         cached = self._templates.get(rec.template_hash)
         if cached is None:
             cached = compile_template(json.loads(rec.template_snapshot),
-                                      file=f"snapshot of {rec.template_id} {rec.template_version}")
+                                      file=f"snapshot of {rec.template_id} {rec.template_version}",
+                                      snapshot=True)
             self._templates[rec.template_hash] = cached
         return cached
 
@@ -193,8 +194,15 @@ class AssessmentService:
         reasons = []
         for qid in detail.report.required_open:
             reasons.append(f"{qid} is required and not answered")
+        unrecorded = detail.report.escalations_unrecorded
         for qid in detail.report.notes_owed:
-            reasons.append(f"{qid} needs an evidence note for the answer {detail.label(qid)!r}")
+            if qid not in unrecorded:
+                reasons.append(f"{qid} needs an evidence note for the answer "
+                               f"{detail.label(qid)!r}")
+        for qid in unrecorded:
+            reasons.append(f"{qid} is escalated ({detail.label(qid)!r} on a critical question) "
+                           "and needs its escalation record as the evidence note: who was "
+                           "told, when, and what was agreed")
         return reasons
 
     def reopen(self, assessment_id: str) -> AssessmentDetail:

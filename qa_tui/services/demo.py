@@ -181,7 +181,7 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     if actions:
         clock = max(a.updated_at for a in actions)
     report = score(template, states)
-    if complete and (report.required_open or report.notes_owed):
+    if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded):
         complete = False
     completed_at = clock + dt.timedelta(minutes=rng.randint(2, 30)) if complete else None
     record = AssessmentRecord(
@@ -216,7 +216,9 @@ def _answer(rng: random.Random, q: Question, quality: float, visit: dt.date) -> 
 def _value(rng: random.Random, q: Question, quality: float, visit: dt.date) -> JsonValue:
     if q.type is QuestionType.MULTI and q.scale is not None:
         options = list(q.scale.options)
-        return [o.value for o in rng.sample(options, rng.randint(1, min(3, len(options))))]
+        picked = rng.sample(options, rng.randint(1, min(3, len(options))))
+        alone = next((o for o in picked if o.exclusive), None)
+        return [alone.value] if alone is not None else [o.value for o in picked]
     if q.scale is not None:
         options = list(q.scale.options)
         if q.scale.numeric:

@@ -47,10 +47,18 @@ class ExportResult:
     """``written``, ``unchanged`` (identical file already there) or ``replaced`` (--force)."""
     revision: int
     sha256: str
+    status: str = "complete"
+    coverage_pct: int = 100
+    provisional: bool = False
+
+    @property
+    def draft(self) -> bool:
+        return self.status != "complete"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.assessment_id, "path": str(self.path), "outcome": self.outcome,
-                "revision": self.revision, "sha256": self.sha256}
+                "revision": self.revision, "sha256": self.sha256, "status": self.status,
+                "coverage_pct": self.coverage_pct, "provisional": self.provisional}
 
 
 @dataclass(frozen=True)
@@ -89,10 +97,13 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
                      a.status, a.created_at, a.updated_at, a.closed_at) for a in detail.actions)
     scores = Scores(
         sections=tuple(SectionResult(s.id, s.title, s.answered, s.total, s.required_open,
-                                     _result(s.outcome)) for s in report.sections),
+                                     _result(s.outcome), s.coverage_pct, s.provisional)
+                       for s in report.sections),
         overall=_result(report.overall), answered=report.answered, total=report.total,
         progress_pct=report.progress_pct, required_open=report.required_open,
-        notes_owed=report.notes_owed, escalations=report.escalations)
+        notes_owed=report.notes_owed, escalations=report.escalations,
+        coverage_pct=report.coverage_pct, provisional=report.provisional,
+        escalations_unrecorded=report.escalations_unrecorded)
     return ReturnData(
         id=rec.id, revision=rec.revision, status=rec.status, org_name=rec.org_name,
         org_code=rec.org_code, site=rec.site, kind=rec.kind, assessors=rec.assessors,
@@ -172,7 +183,9 @@ class ReturnService:
                                    and _older_revision(path, rec.revision)) from None
         digest = sha256_hex(text)
         self._mark_exported(rec, path, fmt, digest, outcome)
-        return ExportResult(rec.id, path, outcome, rec.revision, digest)
+        report = detail.report
+        return ExportResult(rec.id, path, outcome, rec.revision, digest, rec.status,
+                            report.coverage_pct, report.provisional)
 
     def _mark_exported(self, exported: AssessmentRecord, path: Path, fmt: str, digest: str,
                        outcome: Outcome) -> None:

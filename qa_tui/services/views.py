@@ -13,7 +13,7 @@ from typing import Any
 
 from qa_tui.domain import AnswerState, Status
 from qa_tui.store import ActionRecord, AssessmentRecord, EventRecord
-from qa_tui.templates import Outcome, ScoreReport, Template, answer_label
+from qa_tui.templates import Outcome, ScoreReport, Template, answer_label, overall_words
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,12 @@ class AssessmentSummary:
     progress_pct: int
     rating: str | None
     deleted_at: dt.datetime | None = None
+    escalations: tuple[str, ...] = ()
+    """Critical questions answered with a concern: shown on every list, never hidden."""
+    coverage_pct: int = 100
+    provisional: bool = False
+    rating_words: str = ""
+    """The rating as people read it, with its coverage (``Good (provisional, 37% answered)``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +55,9 @@ class AssessmentSummary:
             "total": self.total,
             "rating": self.rating,
             "updated_at": iso(self.updated_at),
+            "escalations": list(self.escalations),
+            "coverage_pct": self.coverage_pct,
+            "provisional": self.provisional,
         }
 
 
@@ -122,6 +131,9 @@ class AssessmentDetail:
             "required_open": list(report.required_open),
             "notes_owed": list(report.notes_owed),
             "escalations": list(report.escalations),
+            "escalations_unrecorded": list(report.escalations_unrecorded),
+            "coverage_pct": report.coverage_pct,
+            "provisional": report.provisional,
             "actions": [action_json(a) for a in self.actions],
             "created_at": iso(rec.created_at),
             "updated_at": iso(rec.updated_at),
@@ -155,7 +167,9 @@ def summarise(rec: AssessmentRecord, template: Template, report: ScoreReport) ->
         template_version=rec.template_version, status=rec.status, visit_date=rec.visit_date,
         updated_at=rec.updated_at, answered=report.answered, total=report.total,
         progress_pct=report.progress_pct, rating=report.overall.rating,
-        deleted_at=rec.deleted_at,
+        deleted_at=rec.deleted_at, escalations=report.escalations,
+        coverage_pct=report.coverage_pct, provisional=report.provisional,
+        rating_words=overall_words(report),
     )
 
 

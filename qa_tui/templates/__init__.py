@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from qa_tui.templates.answers import Parsed, answer_label, check_value, match_option, parse_answer
+from qa_tui.templates.answers import (
+    Parsed,
+    answer_label,
+    check_value,
+    match_option,
+    options_text,
+    parse_answer,
+    toggled,
+)
 from qa_tui.templates.canonical import canonical_json, sha256_hex, template_hash
 from qa_tui.templates.compiler import compile_template
 from qa_tui.templates.library import TemplateEntry, TemplateLibrary, bundled_dir
@@ -20,12 +28,14 @@ from qa_tui.templates.model import (
     Template,
 )
 from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, visible_questions
+from qa_tui.templates.wording import escalation_words, overall_words, rating_words
 
 __all__ = [
     "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "ReportSpec", "Scale",
     "ScaleReport", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
     "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
-    "load_template_file", "match_option", "parse_answer", "read_template_document", "score",
-    "sha256_hex", "template_hash", "visible_questions",
+    "escalation_words", "load_template_file", "match_option", "options_text", "overall_words",
+    "parse_answer", "rating_words", "read_template_document", "score", "sha256_hex",
+    "template_hash", "toggled", "visible_questions",
 ]

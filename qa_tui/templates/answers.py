@@ -1,9 +1,12 @@
 """Turn what a person typed into a stored answer value, checked against its question.
 
 One function serves the CLI (``qa-tui answer ID Q VALUE``), the TUI and imports, so "3", "good",
-"G" and "Good" mean the same everywhere. Matching order for options: on a 1-9 integer scale a
-digit is that value; then the option key; then the value as text; then the label; then a label
-prefix that only one option has. Every step ignores case.
+"G" and "Good" mean the same everywhere. Matching for options: on a 1-9 integer scale a digit is
+that value; otherwise the token is compared with every option's key, value (as text) and label,
+and only if none matches exactly, with the start of the labels. Every step ignores case. A token
+that fits two options is refused with the choices listed, never guessed (the key rule in
+:mod:`qa_tui.templates.options` keeps that rare: a digit never is one option's key and another's
+value).
 """
 
 from __future__ import annotations
@@ -29,26 +32,49 @@ class Parsed:
     na: bool = False
 
 
-def _options_text(scale: Scale) -> str:
-    return ", ".join(f"{o.key}={o.label}" for o in scale.options)
+def options_text(scale: Scale) -> str:
+    """The choices as a person types them: ``y=Yes (2), p=Partly (1), n=No (0)``."""
+    def one(o: Option) -> str:
+        shown = f"{o.key}={o.label}"
+        return f"{shown} ({o.value})" if scale.numeric and o.key != str(o.value) else shown
+    return ", ".join(one(o) for o in scale.options)
+
+
+def option_matches(scale: Scale, raw: str) -> list[Option]:
+    """Every option the typed token could mean (one: a match; several: ambiguous)."""
+    text = raw.strip()
+    folded = text.casefold()
+    if not text:
+        return []
+    if scale.digit_values and text.isdigit():
+        opt = scale.option(int(text))
+        return [opt] if opt is not None else []
+    exact = [o for o in scale.options
+             if folded in (o.key.casefold(), str(o.value).casefold(), o.label.casefold())]
+    if exact:
+        return exact
+    return [o for o in scale.options if o.label.casefold().startswith(folded)]
 
 
 def match_option(scale: Scale, raw: str) -> Option | None:
-    text = raw.strip()
-    folded = text.casefold()
-    if scale.digit_values and text.isdigit():
-        return scale.option(int(text))
-    stages = (
-        lambda o: o.key.casefold() == folded,
-        lambda o: str(o.value).casefold() == folded,
-        lambda o: o.label.casefold() == folded,
-        lambda o: bool(folded) and o.label.casefold().startswith(folded),
-    )
-    for test in stages:
-        hits = [o for o in scale.options if test(o)]
-        if len(hits) == 1:
-            return hits[0]
-    return None
+    hits = option_matches(scale, raw)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _resolve(question: Question, scale: Scale, raw: str, what: str) -> Option:
+    hits = option_matches(scale, raw)
+    if len(hits) == 1:
+        return hits[0]
+    token = raw.strip()
+    if hits:
+        could = " or ".join(repr(o.label) for o in hits)
+        raise InvalidInput(f"{token!r} is ambiguous here: it could mean {could}; choose one of "
+                           f"{options_text(scale)}", where=question.id)
+    if question.type is QuestionType.MULTI:
+        raise InvalidInput(f"{token!r} is not {what}; choose from {options_text(scale)} "
+                           "(comma-separated)", where=question.id)
+    raise InvalidInput(f"{token!r} is not {what}; choose one of {options_text(scale)}",
+                       where=question.id)
 
 
 def parse_answer(question: Question, raw: str, *, na: bool = False) -> Parsed:
@@ -63,19 +89,11 @@ def parse_answer(question: Question, raw: str, *, na: bool = False) -> Parsed:
         return Parsed(None, na=True)
     qtype = question.type
     if question.scale is not None and qtype is not QuestionType.MULTI:
-        opt = match_option(question.scale, raw)
-        if opt is None:
-            raise InvalidInput(f"{raw.strip()!r} is not an answer here; choose one of "
-                               f"{_options_text(question.scale)}", where=where)
-        return Parsed(opt.value)
+        return Parsed(_resolve(question, question.scale, raw, "an answer here").value)
     if qtype is QuestionType.MULTI and question.scale is not None:
         picked: list[JsonValue] = []
         for part in (p for p in raw.split(",") if p.strip()):
-            opt = match_option(question.scale, part)
-            if opt is None:
-                raise InvalidInput(f"{part.strip()!r} is not an option; choose from "
-                                   f"{_options_text(question.scale)} (comma-separated)", where=where)
-            picked.append(opt.value)
+            picked.append(_resolve(question, question.scale, part, "an option").value)
         return Parsed(check_value(question, picked))
     if qtype is QuestionType.NUMBER:
         try:
@@ -110,11 +128,15 @@ def check_value(question: Question, value: JsonValue) -> JsonValue:
                 chosen.append(v)
         if not chosen:
             raise InvalidInput("pick at least one option", where=where)
+        alone = [o for v in chosen if (o := question.scale.option(v)) is not None and o.exclusive]
+        if alone and len(chosen) > 1:
+            raise InvalidInput(f"{alone[0].label!r} cannot be combined with other options: "
+                               "choose it alone, or clear it first", where=where)
         return sorted(chosen, key=order.index)
     if question.scale is not None:
         if question.scale.option(value) is None:
             raise InvalidInput(f"{value!r} is not an answer here; choose one of "
-                               f"{_options_text(question.scale)}", where=where)
+                               f"{options_text(question.scale)}", where=where)
         return value
     if qtype is QuestionType.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -159,3 +181,17 @@ def answer_label(question: Question, value: JsonValue, na: bool = False) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def toggled(question: Question, current: JsonValue, option: Option) -> list[JsonValue]:
+    """A multiple choice after one option is toggled: an exclusive option ("None of these")
+    clears the others, and any other option clears an exclusive one."""
+    chosen: list[JsonValue] = list(current) if isinstance(current, list) else []
+    if option.value in chosen:
+        return [v for v in chosen if v != option.value]
+    if option.exclusive:
+        return [option.value]
+    scale = question.scale
+    keep = [v for v in chosen
+            if scale is None or (opt := scale.option(v)) is None or not opt.exclusive]
+    return keep + [option.value]

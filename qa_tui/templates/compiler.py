@@ -19,7 +19,6 @@ from qa_tui.errors import Problem, TemplateInvalid
 from qa_tui.templates.fields import (
     Ctx,
     check_json,
-    check_unique,
     is_number,
     join_path,
     read_bool,
@@ -37,19 +36,16 @@ from qa_tui.templates.model import (
     Section,
     Template,
 )
+from qa_tui.templates.options import compile_options
 from qa_tui.templates.report_spec import compile_report
 from qa_tui.templates.scoring_rules import RULE_KEYS, SCORING_KEYS, compile_rule
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-KEY_RE = re.compile(r"^[1-9a-z]$")
-RESERVED_KEYS = frozenset("jknearuxq0")
-"""Keys the assessment screen uses to move around; an option may not take them."""
 
 TOP_KEYS = ("id", "version", "title", "kind", "description", "source", "notes", "scales",
             "sections", "scoring", "report")
 SCALE_KEYS = ("title", "options", "allow_na", "note_required_for")
-OPTION_KEYS = ("value", "label", "key", "description", "concern")
 SECTION_KEYS = ("id", "title", "description", "questions")
 QUESTION_KEYS = ("id", "text", "type", "scale", "options", "guidance", "evidence_prompt",
                  "required", "weight", "critical", "allow_na", "show_if", "min", "max")
@@ -58,63 +54,8 @@ SHOW_IF_KEYS = ("question", "equals", "in", "not_equals", "not_in")
 YES_NO = Scale(
     id="yes_no",
     title="Yes or no",
-    options=(Option(value="yes", label="Yes", key="1"), Option(value="no", label="No", key="2")),
+    options=(Option(value="yes", label="Yes", key="y"), Option(value="no", label="No", key="n")),
 )
-
-
-def _options(ctx: Ctx, raw: Any, path: str, *, digit_keys_by_value: bool) -> tuple[Option, ...]:
-    """Options of a scale or an inline choice list; plain strings are shorthand for labels."""
-    if not isinstance(raw, list) or not raw:
-        ctx.add(path, "must be a non-empty list of options", "empty" if raw == [] else "type")
-        return ()
-    if len(raw) > 9:
-        ctx.add(path, f"has {len(raw)} options; at most 9 (one digit key each)")
-    options: list[Option] = []
-    for i, item in enumerate(raw):
-        opath = f"{path}[{i}]"
-        if isinstance(item, str):
-            item = {"value": item, "label": item}
-        if not isinstance(item, Mapping):
-            ctx.add(opath, f"must be a table or text, not {type_name(item)}", "type")
-            continue
-        unknown_keys(ctx, item, OPTION_KEYS, opath)
-        value = item.get("value")
-        if value is None:
-            ctx.add(join_path(opath, "value"), "is required", "missing")
-        elif not (is_number(value) or isinstance(value, str)):
-            ctx.add(join_path(opath, "value"), f"must be a number or text, not {type_name(value)}",
-                    "type")
-        label = read_text(ctx, item, "label", opath, max_len=200)
-        key = item.get("key")
-        options.append(Option(
-            value=value,
-            label=label,
-            key=key if isinstance(key, str) else "",
-            description=read_text(ctx, item, "description", opath, required=False),
-            concern=read_bool(ctx, item, "concern", opath, False),
-        ))
-    digit_valued = all(isinstance(o.value, int) and not isinstance(o.value, bool)
-                       and 1 <= o.value <= 9 for o in options)
-    resolved: list[Option] = []
-    for i, opt in enumerate(options):
-        key = opt.key
-        if not key:
-            key = str(opt.value) if digit_valued and digit_keys_by_value else str(i + 1)
-        elif not KEY_RE.match(key):
-            ctx.add(f"{path}[{i}].key", f"{key!r} must be one character, 1-9 or a-z")
-        elif key in RESERVED_KEYS:
-            ctx.add(f"{path}[{i}].key",
-                    f"{key!r} is reserved for moving around an assessment (j k n e a r u x q 0)")
-        elif digit_valued and key.isdigit() and key != str(opt.value):
-            ctx.add(f"{path}[{i}].key",
-                    f"key {key!r} differs from the option's value {opt.value}; on a 1-9 scale a "
-                    "digit means that value")
-        resolved.append(Option(opt.value, opt.label, key, opt.description, opt.concern))
-    check_unique(ctx, path, "value", [(i, repr(o.value)) for i, o in enumerate(resolved)
-                                 if o.value is not None])
-    check_unique(ctx, path, "label", [(i, o.label.casefold()) for i, o in enumerate(resolved) if o.label])
-    check_unique(ctx, path, "key", [(i, o.key) for i, o in enumerate(resolved)])
-    return tuple(resolved)
 
 
 def _scale(ctx: Ctx, scale_id: str, raw: Any, path: str) -> Scale | None:
@@ -124,7 +65,7 @@ def _scale(ctx: Ctx, scale_id: str, raw: Any, path: str) -> Scale | None:
     unknown_keys(ctx, raw, SCALE_KEYS, path)
     if not NAME_RE.match(scale_id):
         ctx.add(path, f"scale id {scale_id!r} must be letters, digits, '.', '_' or '-'")
-    options = _options(ctx, raw.get("options"), join_path(path, "options"), digit_keys_by_value=True)
+    options = compile_options(ctx, raw.get("options"), join_path(path, "options"))
     needing = raw.get("note_required_for", [])
     values = {repr(o.value) for o in options}
     if not isinstance(needing, list):
@@ -213,10 +154,15 @@ def _question(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, 
         if "scale" in raw and isinstance(raw["scale"], str) and raw["scale"] in scales:
             scale = scales[raw["scale"]]
         else:
-            opts = _options(ctx, raw.get("options"), join_path(path, "options"), digit_keys_by_value=False)
+            opts = compile_options(ctx, raw.get("options"), join_path(path, "options"))
             scale = Scale(id=f"{qid}.options", title=qid, options=opts)
     elif qtype is QuestionType.YES_NO:
         scale = YES_NO
+    if scale is not None and qtype is not QuestionType.MULTI and "options" in raw:
+        for i, opt in enumerate(scale.options):
+            if opt.exclusive:
+                ctx.add(f"{join_path(path, 'options')}[{i}].exclusive",
+                        "applies to multiple-choice (type = \"multi\") options only")
     weight = raw.get("weight", 1)
     if not is_number(weight) or weight < 0:
         ctx.add(join_path(path, "weight"), f"must be a number of 0 or more, not {weight!r}")
@@ -255,9 +201,14 @@ def _question(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, 
     )
 
 
-def compile_template(data: Mapping[str, Any], *, file: str = "<template>") -> Template:
-    """Build a :class:`Template` or raise :class:`TemplateInvalid` listing every problem."""
-    ctx = Ctx(file)
+def compile_template(data: Mapping[str, Any], *, file: str = "<template>",
+                     snapshot: bool = False) -> Template:
+    """Build a :class:`Template` or raise :class:`TemplateInvalid` listing every problem.
+
+    ``snapshot``: the document is an assessment's (or a return's) frozen copy, written under
+    earlier rules. A key that a later rule refuses is then given its default instead, so an
+    assessment in progress never stops opening because the rules moved on."""
+    ctx = Ctx(file, snapshot=snapshot)
     if not isinstance(data, Mapping):
         raise TemplateInvalid([Problem(file, "", "a template must be a table of keys")])
     try:

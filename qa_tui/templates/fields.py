@@ -22,6 +22,8 @@ class Ctx:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    snapshot: bool = False
+    """Compiling an assessment's frozen copy: rules added later give way (see the compiler)."""
 
     def add(self, path: str, message: str, code: str = "invalid") -> None:
         self.problems.append(Problem(self.file, path, message, code))

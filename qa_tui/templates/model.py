@@ -20,7 +20,9 @@ class Option:
     """One answer on a scale or in a choice list.
 
     ``concern`` marks an answer that, on a critical question, flags the assessment for escalation
-    (e.g. "No" on "Are call bells within reach?").
+    (e.g. "No" on "Are call bells within reach?"). ``exclusive`` marks an option of a multiple
+    choice that stands alone ("None of these"): picking it clears the others, and an answer that
+    combines it with another option is refused.
     """
 
     value: JsonValue
@@ -28,6 +30,7 @@ class Option:
     key: str
     description: str = ""
     concern: bool = False
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)

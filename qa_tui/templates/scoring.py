@@ -45,6 +45,10 @@ class SectionScore:
     total: int
     required_open: tuple[str, ...]
     outcome: Outcome
+    coverage_pct: int = 100
+    """Share of this section's scored questions (less N/A) that have a scored answer."""
+    provisional: bool = False
+    """The section's rating rests on fewer answers than the template's threshold."""
 
     @property
     def score_pct(self) -> float | None:
@@ -72,6 +76,9 @@ class ScoreReport:
     scored_total: int = 0
     """Scored questions on screen, less those answered N/A: what a rating should rest on."""
     provisional_below: int = 80
+    escalations_unrecorded: tuple[str, ...] = ()
+    """Escalated questions still without their escalation record: a non-empty evidence note
+    saying who was told, when and what was agreed. Completion waits for every one."""
 
     @property
     def coverage_pct(self) -> int:
@@ -279,10 +286,14 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
         escalations.extend(_escalations(shown, answers))
         answered_total += answered
         total += len(shown)
-        scored_total += sum(1 for q in shown if q.scored and not answers.get(q.id, EMPTY_ANSWER).na)
-        section_scores.append(SectionScore(section.id, section.title, answered, len(shown),
-                                           tuple(open_here),
-                                           _score_answers(template.scoring.section, pairs)))
+        here = sum(1 for q in shown if q.scored and not answers.get(q.id, EMPTY_ANSWER).na)
+        scored_total += here
+        outcome = _score_answers(template.scoring.section, pairs)
+        coverage = math.floor(100 * len(pairs) / here) if here else 100
+        section_scores.append(SectionScore(
+            section.id, section.title, answered, len(shown), tuple(open_here), outcome,
+            coverage, outcome.rating is not None
+            and coverage < template.scoring.provisional_below))
     overall_rule = template.scoring.overall
     if overall_rule.method is ScoringMethod.CQC_AGGREGATE and overall_rule.scale is None:
         overall = _score_sections(overall_rule, section_scores, template.scoring.section, all_pairs)
@@ -290,7 +301,9 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
         overall = _score_answers(overall_rule, all_pairs)
     return ScoreReport(tuple(section_scores), overall, visible, answered_total, total,
                        tuple(required_open), tuple(notes_owed), tuple(escalations),
-                       len(all_pairs), scored_total, template.scoring.provisional_below)
+                       len(all_pairs), scored_total, template.scoring.provisional_below,
+                       tuple(q for q in escalations
+                             if not answers.get(q, EMPTY_ANSWER).note.strip()))
 
 
 def _open_required(questions: Sequence[Question], answers: Mapping[str, AnswerState]) -> list[str]:

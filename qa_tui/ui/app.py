@@ -201,13 +201,43 @@ class QaApp(App[int]):
         if callable(refresh):
             refresh()
 
-    def export(self, assessment_id: str, *, replace: bool = False) -> None:
+    def export(self, assessment_id: str, *, replace: bool = False,
+               draft_ok: bool = False) -> None:
         """Write the Excel return of one assessment in a worker; the result arrives as a
-        message: a toast when written, the list of reasons when refused."""
+        message: a toast when written, the list of reasons when refused. A draft asks first:
+        its rating may rest on a few answers, and a return travels."""
         if self.services is None:
+            return
+        if not draft_ok and self._confirm_draft_export(assessment_id, replace):
             return
         self.run_worker(lambda: self._export_worker(assessment_id, replace), thread=True,
                         group="export")
+
+    def _confirm_draft_export(self, assessment_id: str, replace: bool) -> bool:
+        """Ask before exporting a draft; True when the dialog now owns the decision."""
+        from qa_tui.errors import QaError
+        from qa_tui.templates import overall_words
+        from qa_tui.ui.dialogs.confirm import ConfirmDialog
+
+        assert self.services is not None
+        try:
+            detail = self.services.assessments.get(assessment_id)
+        except QaError:
+            return False  # the export itself will say what is wrong
+        if detail.is_complete:
+            return False
+        report = detail.report
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.export(assessment_id, replace=replace, draft_ok=True)
+
+        self.push_screen(ConfirmDialog(
+            "Export a DRAFT?",
+            f"This assessment is not complete: {report.answered} of {report.total} questions "
+            f"answered; rating {overall_words(report)}.\n\nThe return's Cover will say DRAFT. "
+            "Export it anyway?", yes="export the draft"), answered)
+        return True
 
     def _export_worker(self, assessment_id: str, replace: bool = False) -> None:
         """Thread worker: never touches widgets; the outcome comes back as a message."""
@@ -229,7 +259,7 @@ class QaApp(App[int]):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    self.export(outcome.assessment_id, replace=True)
+                    self.export(outcome.assessment_id, replace=True, draft_ok=True)
 
             why = outcome.text.removeprefix("Not exported: ").replace(
                 " (use --force to replace it)", "")

@@ -15,6 +15,7 @@ from textual import events
 from textual.widgets import Input
 
 from qa_tui.domain import QuestionType
+from qa_tui.templates import toggled
 from qa_tui.ui.format import option_key_text
 from qa_tui.ui.widgets.answer_picker import NA_KEY, AnswerPicker
 
@@ -84,13 +85,15 @@ class AnswerKeys(_Base):
         option = next((o for o in question.scale.options if o.key == key), None) \
             if question.scale else None
         if option is None:
-            self.status.error(f"{key!r} is not an answer to {qid}; use {option_key_text(question)}")
+            hint = option_key_text(question)
+            if key.isdigit():  # on a scale not of 1-9, digits answer nothing (one number rule)
+                self.status.error(f"{qid}: answer with {hint} (digits mean 1-9 values only)")
+            else:
+                self.status.error(f"{key!r} is not an answer to {qid}; use {hint}")
             return
         if question.type is QuestionType.MULTI:
             current = self.detail.answer(qid).value
-            chosen = list(current) if isinstance(current, list) else []
-            chosen = [v for v in chosen if v != option.value] if option.value in chosen \
-                else chosen + [option.value]
+            chosen = toggled(question, current, option)
             if not chosen:
                 self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
                 return

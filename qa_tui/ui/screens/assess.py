@@ -25,7 +25,8 @@ from qa_tui.errors import QaError
 from qa_tui.ui import navigation as nav
 from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
-from qa_tui.ui.format import answer_key_rows, rating_text
+from qa_tui.templates import escalation_words, overall_words
+from qa_tui.ui.format import answer_key_rows
 from qa_tui.ui.screens.answering import AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.widgets.action_list import ActionList
@@ -146,8 +147,9 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
                        detailed=self.app.size.height >= 32, reload_note=reload_note)
         self.refresh_bindings()
         report = detail.report
+        self.status.alert(escalation_words(report.escalations))
         self.status.progress(f"{report.answered}/{report.total} answered · "
-                             f"{rating_text(report.overall)} · {rec.status}")
+                             f"{overall_words(report)} · {rec.status}")
 
     def go_to(self, question_id: str) -> None:
         """Show another question (from keys, the palette, the nav or the review)."""
@@ -210,7 +212,11 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
             self.question_id = self._visible()[0]
         self.status.saved(what)
         self._refresh_view(reload_note=False)
-        if self.question_id in detail.report.notes_owed and not self.view.note.has_focus:
+        if self.question_id in detail.report.escalations_unrecorded \
+                and not self.view.note.has_focus:
+            # stay: a critical concern needs its escalation record before anything else
+            self.status.saved(f"{what}; ESCALATE: e to record who was told, when, what agreed")
+        elif self.question_id in detail.report.notes_owed and not self.view.note.has_focus:
             # stay: this answer needs its evidence written before moving on
             self.status.saved(f"{what}; this answer needs an evidence note: press e")
         elif advance and self.qa.settings.auto_advance:

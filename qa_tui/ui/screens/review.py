@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
-from qa_tui.ui.format import rating_text
+from qa_tui.templates import overall_words, rating_words
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class ReviewScreen(QaScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title-bar", markup=False)
+        yield Static("", id="escalation-alert", markup=False)
         with VerticalScroll(id="review-body"):
             yield Static("", id="overall", markup=False)
             yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
@@ -72,8 +73,9 @@ class ReviewScreen(QaScreen[str | None]):
         rec, report = detail.record, detail.report
         self.query_one("#title-bar", Static).update(
             f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}")
+        self._show_alert(detail)
         self.query_one("#overall", Static).update(
-            f"Overall rating: {rating_text(report.overall)}\n"
+            f"Overall rating: {overall_words(report)}\n"
             f"  {report.overall.trace}\n"
             f"  {report.answered} of {report.total} questions answered ({report.progress_pct}%); "
             f"status {rec.status}")
@@ -81,7 +83,8 @@ class ReviewScreen(QaScreen[str | None]):
         table.clear()
         for s in report.sections:
             table.add_row(s.title, f"{s.answered}/{s.total}", str(len(s.required_open)),
-                          rating_text(s.outcome), key=s.id)
+                          rating_words(s.rating, s.score_pct, s.coverage_pct, s.provisional),
+                          key=s.id)
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
                                                  + "\n  ".join(traces))
@@ -97,6 +100,10 @@ class ReviewScreen(QaScreen[str | None]):
         for qid in report.notes_owed:
             todo.add_option(Option(f"{qid}: needs an evidence note for {detail.label(qid)!r}",
                                    id=f"{qid}"))
+        for qid in report.escalations_unrecorded:
+            if qid not in report.notes_owed:
+                todo.add_option(Option(f"{qid}: escalated: record who was told, when, what was "
+                                       "agreed (its note)", id=qid))
         heading = self.query_one("#todo-heading", Label)
         if todo.option_count:
             heading.update(f"Still to do before completing ({todo.option_count}); "
@@ -108,6 +115,19 @@ class ReviewScreen(QaScreen[str | None]):
             heading.update("Nothing left to do: press c to complete.")
         todo.display = bool(todo.option_count)
         self.refresh_bindings()
+
+    def _show_alert(self, detail: AssessmentDetail) -> None:
+        """Escalations first, above everything that scrolls: visible at 80x24 on opening."""
+        report = detail.report
+        alert = self.query_one("#escalation-alert", Static)
+        alert.display = bool(report.escalations)
+        if not report.escalations:
+            return
+        flags = ", ".join(f"{q} {detail.label(q)}" for q in report.escalations)
+        todo = report.escalations_unrecorded
+        record = (f"record owed: {', '.join(todo)} (its note: who was told, when, what was "
+                  "agreed)" if todo else "escalation recorded in the notes")
+        alert.update(f"⚠ ESCALATE: {flags} · {record}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.detail is None:

@@ -12,10 +12,12 @@ from qa_tui.ui.format import local_time
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentSummary
 
-# (key, label, fixed width or None for "whatever is left"). Rows are two lines high, so the
-# organisation and the template both fit whole at 80 columns.
+# (key, label, fixed width or None for "whatever is left"). Rows are three lines high, so the
+# organisation, the template and the rating with its coverage fit at 80 columns. The first
+# column flags an escalation (a critical concern) with a glyph and, below it, how many.
 COLUMNS = (
-    ("org", "Organisation / template · site", None),
+    ("flag", "⚠", 1),
+    ("org", "Organisation, template, rating", None),
     ("visit", "Visit date", 10),
     ("status", "Status", 8),
     ("progress", "Done", 4),
@@ -31,6 +33,7 @@ class AssessmentTable(DataTable[str]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._rows: list[AssessmentSummary] = []
         self._deleted = deleted
+        self._org_width = 12
         """In the bin, the last column says when it was deleted rather than updated."""
 
     def on_mount(self) -> None:
@@ -43,6 +46,7 @@ class AssessmentTable(DataTable[str]):
         width = self.size.width or self.app.size.width
         fixed = sum(w + PADDING for _, _, w in COLUMNS if w) + PADDING + 2  # + scrollbar
         org = max(12, width - fixed)
+        self._org_width = org
         for key, label, w in COLUMNS:
             if key == "updated" and self._deleted:
                 label = "Deleted"
@@ -58,8 +62,11 @@ class AssessmentTable(DataTable[str]):
             second = s.template_id + (f" · {s.site}" if s.site else "")
             when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
             updated = local_time(when).replace(" ", "\n")
-            self.add_row(f"{org}\n{second}", s.visit_date.isoformat(), s.status,
-                         f"{s.progress_pct}%", updated, key=s.id, height=2)
+            flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
+            # a long organisation name wraps: the row grows so the rating line still shows
+            height = 2 + max(1, -(-len(org) // max(1, self._org_width)))
+            self.add_row(flag, f"{org}\n{second}\n{home_rating(s)}", s.visit_date.isoformat(),
+                         s.status, f"{s.progress_pct}%", updated, key=s.id, height=height)
         if current is not None:
             self.select(current)
 
@@ -79,3 +86,14 @@ class AssessmentTable(DataTable[str]):
     def selected(self) -> AssessmentSummary | None:
         sid = self.selected_id
         return next((s for s in self._rows if s.id == sid), None)
+
+
+def home_rating(s: AssessmentSummary) -> str:
+    """The rating word first (never the part cut off), then its coverage."""
+    if s.rating is None:
+        text = f"not rated yet ({s.coverage_pct}% answered)"
+    elif s.provisional:
+        text = f"{s.rating} (provisional, {s.coverage_pct}%)"
+    else:
+        text = f"{s.rating} ({s.coverage_pct}% answered)"
+    return text

@@ -14,9 +14,17 @@ class SaveStatus(Static):
         super().__init__("", id=id, markup=False)
         self._progress = ""
         self._state = "No changes yet."
+        self._alert = ""
 
     def _render_text(self) -> None:
-        self.update(f"{self._state}   {self._progress}" if self._progress else self._state)
+        text = f"{self._state}   {self._progress}" if self._progress else self._state
+        self.update(f"{self._alert} │ {text}" if self._alert else text)
+
+    def alert(self, text: str) -> None:
+        """A marker that leads the line whatever else it says (an escalation): it is never
+        the part cut off at 80 columns."""
+        self._alert = text
+        self._render_text()
 
     def progress(self, text: str) -> None:
         self._progress = text
