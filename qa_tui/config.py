@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from qa_tui import durable
+
 APP_NAME = "qa-tui"
 DB_FILENAME = "qa-tui.sqlite3"
 
@@ -31,7 +33,7 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
     env = os.environ if env is None else env
     home = env.get("QA_TUI_HOME")
     if home:
-        root = Path(home).expanduser()
+        root = typed_path(home)
         data_dir, config_dir = root / "data", root / "config"
         export_dir = root / "exports"
     else:
@@ -39,7 +41,7 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
         config_dir = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
         export_dir = Path(platformdirs.user_documents_dir()) / "qa-tui returns"
     db_value = db if db is not None else env.get("QA_TUI_DB") or None
-    db_path = Path(db_value).expanduser() if db_value else data_dir / DB_FILENAME
+    db_path = typed_path(db_value) if db_value else data_dir / DB_FILENAME
     return Paths(
         data_dir=data_dir,
         config_dir=config_dir,
@@ -50,23 +52,17 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
     )
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only; an existing folder is kept as is."""
-    if not path.exists():
-        path.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
-    return path
+def typed_path(text: str | os.PathLike[str]) -> Path:
+    """A path as a person typed or pasted it: surrounding spaces and one pair of matching
+    quotes go (Windows Explorer's "Copy as path" adds double quotes), and ``~`` is expanded."""
+    value = os.fspath(text).strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    elif value.endswith('"') and value.count('"') == 1:
+        value = value[:-1]  # cmd.exe: "C:\returns\" arrives as C:\returns" (the \" escapes)
+    return Path(value).expanduser()
 
 
-def sync_dir(folder: Path) -> None:
-    """fsync a folder so a rename into it survives a power cut (where the platform allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+# The one private-write helper lives in qa_tui.durable; these names stay for existing callers.
+ensure_private_dir = durable.ensure_private_dir
+sync_dir = durable.sync_dir

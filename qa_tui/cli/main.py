@@ -15,11 +15,12 @@ import click
 from qa_tui import __version__
 from qa_tui.cli.context import CliContext
 from qa_tui.cli.output import ExitCode, error
+from qa_tui.cli.paths import TypedPath
 from qa_tui.errors import QaError, Refused, TemplateInvalid
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="QA_TUI_DB",
+@click.option("--db", "db", type=TypedPath(dir_okay=False, path_type=Path), envvar="QA_TUI_DB",
               help="Database file (default: qa-tui.sqlite3 in the user data dir; env QA_TUI_DB).")
 @click.version_option(__version__, prog_name="qa-tui")
 @click.pass_context

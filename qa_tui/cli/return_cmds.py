@@ -15,6 +15,7 @@ import click
 
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
+from qa_tui.cli.paths import TypedPath
 from qa_tui.errors import QaError
 
 
@@ -38,7 +39,7 @@ def _report_error(exc: QaError, path: Path | None = None) -> None:
 @click.command("export")
 @click.argument("assessments", nargs=-1)
 @click.option("--all", "export_all", is_flag=True, help="Export every assessment (not the bin).")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "out_dir", type=TypedPath(file_okay=False, path_type=Path),
               default=None, help="Folder for the files (default: the export folder).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx",
               show_default=True, help="Excel return, or its canonical JSON.")
@@ -79,7 +80,7 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(path_type=Path))
+                type=TypedPath(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
 def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
@@ -103,7 +104,7 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=TypedPath(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
 def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:

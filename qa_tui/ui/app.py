@@ -128,9 +128,15 @@ class QaApp(App[int]):
                 screen.reload()
 
     def _install_signal_handlers(self) -> None:
-        """Closing the terminal (SIGHUP) or a kill (SIGTERM) exits cleanly instead of dying."""
+        """Closing the terminal (SIGHUP) or a kill (SIGTERM) exits cleanly instead of dying.
+
+        Windows has no SIGHUP and its event loop takes no signal handlers: there, closing the
+        console window ends the process, and every answer shown saved is already committed."""
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            if sig is None:
+                continue
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, self._exit_now)  # not on every platform
 
@@ -155,14 +161,15 @@ class QaApp(App[int]):
             self.services.close()
 
     def _fatal_error(self) -> None:
-        """Report a crash without local variables: they could put answer text in scrollback."""
-        from rich.segment import Segments
+        """Report a crash without local variables: they could put answer text in scrollback.
+
+        Textual's default shows locals. This overrides its one crash hook and then uses only
+        public API (``panic``); ``tests/test_platform_support.py`` fails if a Textual release
+        renames the hook, so an upgrade cannot quietly bring locals back."""
         from rich.traceback import Traceback
 
         self.bell()
-        trace = Traceback(show_locals=False, width=None, suppress=[])
-        self._exit_renderables.append(Segments(self.console.render(trace, self.console.options)))
-        self._close_messages_no_wait()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[]))
 
     # -- app-wide actions -------------------------------------------------------------------
 
