@@ -27,6 +27,8 @@ class Paths:
     export_dir: Path
     backup_dir: Path
     db_path: Path
+    log_dir: Path
+    """Where the opt-in support log goes (see qa_tui.eventlog)."""
 
 
 def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Paths:
@@ -36,10 +38,12 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
         root = typed_path(home)
         data_dir, config_dir = root / "data", root / "config"
         export_dir = root / "exports"
+        log_dir = root / "logs"
     else:
         data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         config_dir = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
         export_dir = Path(platformdirs.user_documents_dir()) / "qa-tui returns"
+        log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     db_value = db if db is not None else env.get("QA_TUI_DB") or None
     db_path = typed_path(db_value) if db_value else data_dir / DB_FILENAME
     return Paths(
@@ -49,6 +53,7 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
         export_dir=export_dir,
         backup_dir=data_dir / "backups",
         db_path=db_path,
+        log_dir=log_dir,
     )
 
 

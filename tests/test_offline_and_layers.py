@@ -119,6 +119,11 @@ def test_wheel_ships_templates_and_runs_from_anywhere(tmp_path: Path) -> None:
     bundled = {Path(n).name for n in names if n.startswith("qa_tui/_bundled/assessments/")}
     shipped = {p.name for p in (ROOT / "assessments").glob("*.toml")}
     assert shipped and shipped <= bundled
+    assert "qa_tui/_bundled/exports/return-v1.schema.json" in names
+    meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    metadata = zipfile.ZipFile(wheel).read(meta).decode()
+    assert "License-Expression: MIT" in metadata
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     site = tmp_path / "site"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
                               "--target", str(site), str(wheel)], capture_output=True,
@@ -138,6 +143,12 @@ def test_wheel_ships_templates_and_runs_from_anywhere(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert "cqc-saf-well-led" in {t["id"] for t in json.loads(listed.stdout)}
+    schema = subprocess.run([sys.executable, "-c", "from qa_tui.returns.schema import "
+                             "schema_path, load_schema; print(schema_path()); "
+                             "print(load_schema()['title'])"],
+                            capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
+    assert schema.returncode == 0, schema.stderr
+    assert schema.stdout.split("\n")[0].startswith(str(site))
 
 
 def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path) -> None:

@@ -57,6 +57,7 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
     ids = [s.id for s in svc.assessments.list()] if export_all else list(assessments)
     failed = False
     results: list[dict[str, Any]] = []
+    _warn_if_synced(app, out_dir, ids)
     for given in ids:
         try:
             result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
@@ -76,6 +77,18 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
     elif export_all and not ids:
         warn("no assessments to export")
     return ExitCode.INVALID if failed else ExitCode.OK
+
+
+def _warn_if_synced(app: CliContext, out_dir: Path | None, ids: list[str]) -> None:
+    """Once per export: the default folder is synced to the cloud (OneDrive, iCloud)."""
+    if out_dir is not None or not ids:
+        return
+    from qa_tui.services.doctor import sync_warning
+    from qa_tui.synced import sync_service
+
+    service = sync_service(app.paths.export_dir)
+    if service:
+        warn(sync_warning(app.paths.export_dir, service))
 
 
 @click.command("import")

@@ -29,6 +29,8 @@ class UiSettings:
     """Move to the next question after answering one by key (off: stay and review it)."""
     dark: bool = True
     """Start in the dark theme (the light one reads better in a bright ward)."""
+    log: bool = False
+    """Keep the support log (commands, errors, timings; never what was typed): see README."""
 
 
 @dataclass(frozen=True)
