@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from qa_tui.cli import progress
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
 from qa_tui.cli.paths import TypedPath
@@ -58,20 +59,24 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
     failed = False
     results: list[dict[str, Any]] = []
     _warn_if_synced(app, out_dir, ids)
-    for given in ids:
-        try:
-            result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
-                                        force=force, allow_identifiers=allow_identifiers)
-        except QaError as exc:
-            failed = True
-            _report_error(exc)
-            results.append({"id": given, "error": str(exc)})
-            continue
-        if result.outcome == "replaced":
-            warn(f"{result.path}: replaced the different file that was there")
-        results.append(result.to_json())
-        if not as_json:
-            emit(str(result.path))
+    with progress.counting("Exporting returns", len(ids),
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        for given in ids:
+            try:
+                result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
+                                            force=force, allow_identifiers=allow_identifiers)
+            except QaError as exc:
+                failed = True
+                _report_error(exc)
+                results.append({"id": given, "error": str(exc)})
+                continue
+            finally:
+                tick()
+            if result.outcome == "replaced":
+                warn(f"{result.path}: replaced the different file that was there")
+            results.append(result.to_json())
+            if not as_json:
+                emit(str(result.path))
     if as_json:
         emit_json(results)
     elif export_all and not ids:
@@ -100,17 +105,22 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
     """Load returns into the local database (a folder means the .xlsx files in it)."""
     failed = False
     report: list[dict[str, Any]] = []
-    for path in _files(files):
-        try:
-            result = app.services.returns.import_file(path)
-        except QaError as exc:
-            failed = True
-            _report_error(exc, path)
-            report.append({"file": str(path), "outcome": "refused", "reason": exc.message})
-            continue
-        report.append(result.to_json())
-        if not as_json:
-            emit(f"{path}: {result.message()}")
+    found = _files(files)
+    with progress.counting("Importing returns", len(found),
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        for path in found:
+            try:
+                result = app.services.returns.import_file(path)
+            except QaError as exc:
+                failed = True
+                _report_error(exc, path)
+                report.append({"file": str(path), "outcome": "refused", "reason": exc.message})
+                continue
+            finally:
+                tick()
+            report.append(result.to_json())
+            if not as_json:
+                emit(f"{path}: {result.message()}")
     if as_json:
         emit_json(report)
     return ExitCode.INVALID if failed else ExitCode.OK
@@ -126,24 +136,33 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 
     failed = False
     report: list[dict[str, Any]] = []
-    for path in _files(files):
-        try:
-            checked = read_return(path)
-        except QaError as exc:
-            failed = True
-            _report_error(exc)
-            report.append({"file": str(path), "ok": False, "reason": exc.message})
-            continue
-        d = checked.data
-        report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
-                       "template": d.template_id, "organisation": d.org_name,
-                       "sha256": checked.sha256})
-        if not as_json:
-            emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
-                 f"{d.org_name})")
+    found = _files(files)
+    with progress.counting("Verifying returns", len(found),
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        for path in found:
+            try:
+                checked = read_return(path)
+            except QaError as exc:
+                failed = True
+                _report_error(exc)
+                report.append({"file": str(path), "ok": False, "reason": exc.message})
+                continue
+            finally:
+                tick()
+            _verified(report, path, checked, as_json)
     if as_json:
         emit_json(report)
     return ExitCode.INVALID if failed else ExitCode.OK
+
+
+def _verified(report: list[dict[str, Any]], path: Path, checked: Any, as_json: bool) -> None:
+    d = checked.data
+    report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
+                   "template": d.template_id, "organisation": d.org_name,
+                   "sha256": checked.sha256})
+    if not as_json:
+        emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
+             f"{d.org_name})")
 
 
 @click.command()
@@ -157,7 +176,9 @@ def demo(app: CliContext, count: int, seed: int, as_json: bool) -> int:
     """Fill the database with plausible sample assessments (fictional organisations)."""
     from qa_tui.services.demo import create_demo
 
-    result = create_demo(app.services, count=count, seed=seed)
+    with progress.counting("Creating demo assessments", count,
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        result = create_demo(app.services, count=count, seed=seed, on_done=tick)
     if as_json:
         emit_json({"created": list(result.created), "skipped": list(result.skipped),
                    "seed": seed})
