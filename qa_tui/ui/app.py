@@ -213,6 +213,7 @@ class QaApp(App[int]):
         message: a toast when written, the list of reasons when refused."""
         if self.services is None:
             return
+        self.notify("Writing the Excel return…", title="Export", timeout=3)
         self.run_worker(lambda: self._export_worker(assessment_id, replace), thread=True,
                         group="export")
 
