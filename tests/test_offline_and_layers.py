@@ -165,3 +165,28 @@ def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.slow
+def test_sdist_carries_everything_its_tests_read(tmp_path: Path) -> None:
+    """The sdist's tests can pass: it holds every tracked file under the folders the tests read
+    (tests, templates, the return format, docs, CI), the README, the lock file and the licence."""
+    import tarfile
+
+    build = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o",
+                            str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+    if build.returncode != 0:  # no hatchling in this environment: let pip's isolation fetch it
+        build = subprocess.run([sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path),
+                                str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-2000:]
+    sdist = next(tmp_path.glob("qa_tui-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT,
+                             check=True).stdout.split()
+    needed = {name for name in tracked
+              if name.split("/", 1)[0] in {"tests", "assessments", "exports", "docs", ".ci",
+                                           "qa_tui"}
+              or name in {"README.md", "LICENSE", "requirements.lock", "pyproject.toml"}}
+    missing = sorted(needed - names)
+    assert not missing, f"the sdist lacks: {missing[:10]}"
