@@ -78,3 +78,30 @@ async def test_export_says_it_has_started(paths: Paths, monkeypatch: Any) -> Non
             assert len(said) == 2 and said[1].startswith("Return written to")
     finally:
         svc.close()
+
+
+@pilot_test
+async def test_export_into_a_synced_folder_warns_once(paths: Paths, monkeypatch: Any) -> None:
+    monkeypatch.setenv("OneDrive", str(paths.export_dir.parent))
+    svc = fixed_services(paths)
+    aid = start_ward_check(svc)
+    app = build_app(services=svc)
+    said: list[str] = []
+    real = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        said.append(message)
+        real(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            for _ in range(2):
+                app.export(aid)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            warned = [m for m in said if "synced to OneDrive" in m]
+            assert len(warned) == 1 and "leave this laptop" in warned[0]
+    finally:
+        svc.close()

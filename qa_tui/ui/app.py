@@ -82,6 +82,7 @@ class QaApp(App[int]):
         self._settings_dir = settings_dir
         self._settings_notice = settings_notice
         self._handle_signals = handle_signals
+        self._sync_warned = False
         self.theme = DARK if self.settings.dark else LIGHT
 
     # -- start-up and shutdown ------------------------------------------------------------
@@ -214,8 +215,25 @@ class QaApp(App[int]):
         if self.services is None:
             return
         self.notify("Writing the Excel return…", title="Export", timeout=3)
+        self._warn_if_synced()
         self.run_worker(lambda: self._export_worker(assessment_id, replace), thread=True,
                         group="export")
+
+    def _warn_if_synced(self) -> None:
+        """Once a session: the export folder is synced to the cloud, so returns leave the
+        laptop (Windows often redirects Documents into OneDrive)."""
+        if self._sync_warned or self.services is None:
+            return
+        from qa_tui.synced import sync_service
+
+        self._sync_warned = True
+        folder = self.services.paths.export_dir
+        service = sync_service(folder)
+        if service:
+            self.notify(f"The export folder {folder} is synced to {service}: returns written "
+                        "there leave this laptop. To export to a local folder, use "
+                        "qa-tui export -o FOLDER.", title="Export", severity="warning",
+                        timeout=20, markup=False)
 
     def _export_worker(self, assessment_id: str, replace: bool = False) -> None:
         """Thread worker: never touches widgets; the outcome comes back as a message."""
