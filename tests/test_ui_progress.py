@@ -55,11 +55,8 @@ async def test_import_shows_a_bar_while_it_runs(tmp_path: Path, paths: Paths,
         svc.close()
 
 
-@pilot_test
-async def test_export_says_it_has_started(paths: Paths, monkeypatch: Any) -> None:
-    svc = fixed_services(paths)
-    aid = start_ward_check(svc)
-    app = build_app(services=svc)
+def _notices(app: Any, monkeypatch: Any) -> list[str]:
+    """Every notification the app shows from now on, in order."""
     said: list[str] = []
     real = app.notify
 
@@ -68,6 +65,15 @@ async def test_export_says_it_has_started(paths: Paths, monkeypatch: Any) -> Non
         real(message, **kwargs)
 
     monkeypatch.setattr(app, "notify", notify)
+    return said
+
+
+@pilot_test
+async def test_export_says_it_has_started(paths: Paths, monkeypatch: Any) -> None:
+    svc = fixed_services(paths)
+    aid = start_ward_check(svc)
+    app = build_app(services=svc)
+    said = _notices(app, monkeypatch)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -86,14 +92,7 @@ async def test_export_into_a_synced_folder_warns_once(paths: Paths, monkeypatch:
     svc = fixed_services(paths)
     aid = start_ward_check(svc)
     app = build_app(services=svc)
-    said: list[str] = []
-    real = app.notify
-
-    def notify(message: str, **kwargs: Any) -> None:
-        said.append(message)
-        real(message, **kwargs)
-
-    monkeypatch.setattr(app, "notify", notify)
+    said = _notices(app, monkeypatch)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
