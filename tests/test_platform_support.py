@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import types
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
 
 import pytest
 
@@ -157,3 +158,35 @@ def test_the_crash_hook_we_override_still_exists() -> None:
 
     assert callable(getattr(App, "_fatal_error", None))
     assert QaApp._fatal_error is not App._fatal_error
+
+
+def test_a_crash_report_shows_no_local_values(paths: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """The override works through public API: a crash prints its traceback, never locals."""
+    import asyncio
+
+    from qa_tui.ui.app import build_app
+
+    from .test_ui_support import fixed_services
+
+    svc = fixed_services(paths)
+    app = build_app(services=svc)
+
+    def crash() -> None:
+        # a local that must not be printed (built at run time: the source is shown, not values)
+        note_text = "".join(reversed("dias tekcorpS animlehliW tneitaP"))
+        raise RuntimeError("crash " + str(len(note_text)))
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.call_later(crash)
+            await pilot.pause()
+
+    try:
+        with pytest.raises(RuntimeError, match="crash 32"):
+            asyncio.run(run())
+    finally:
+        svc.close()
+    err = capsys.readouterr().err
+    assert "RuntimeError" in err and "crash 32" in err
+    assert "Wilhelmina" not in err
