@@ -124,3 +124,12 @@ def test_quoted_paths_as_explorer_copies_them(wcli, tmp_path: Path) -> None:  # 
     assert db.is_file()
     # cmd.exe turns "C:\my returns\" into C:\my returns" (the \" is an escaped quote)
     assert wcli("verify", f'{out}"').code == 0
+
+
+def test_doctor_and_the_log_work_there(wcli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    _demo(wcli, 1)
+    done = wcli("doctor", "--json", env={"QA_TUI_LOG": "1"})
+    assert done.code == 0, done.err
+    report = json.loads(done.out)
+    assert report["ok"] and report["database"]["integrity"] == "ok"
+    assert "command=doctor exit=0" in (home / "logs" / "qa-tui.log").read_text("utf-8")
