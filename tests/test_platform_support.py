@@ -190,3 +190,24 @@ def test_a_crash_report_shows_no_local_values(paths: Any, capsys: pytest.Capture
     err = capsys.readouterr().err
     assert "RuntimeError" in err and "crash 32" in err
     assert "Wilhelmina" not in err
+
+
+def test_the_entry_point_lets_click_expand_wildcards_on_windows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """cmd.exe passes ``*.xlsx`` as typed; click expands it on Windows only when it reads
+    ``sys.argv`` itself, so the entry point must hand it ``args=None``."""
+    import sys
+
+    from qa_tui.cli import main as entry
+
+    seen: list[object] = []
+
+    def fake_main(args: object = None, **kwargs: object) -> int:
+        seen.append(args)
+        return 0
+
+    monkeypatch.setattr(sys, "argv", ["qa-tui", "verify", "*.xlsx"])
+    monkeypatch.setattr(entry.cli, "main", fake_main)
+    with pytest.raises(SystemExit):
+        entry.main()
+    assert seen == [None]

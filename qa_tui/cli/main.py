@@ -103,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.monotonic()
     code: int = ExitCode.INVALID
     try:
-        code = _run(args, debug, log)
+        # None, not the list: on Windows click then expands wildcards (cmd.exe does not)
+        code = _run(list(argv) if argv is not None else None, debug, log)
     finally:
         log.event("command", command=_command_name(args), exit=code,
                   seconds=round(time.monotonic() - started, 3))
@@ -118,7 +119,7 @@ def _open_log() -> EventLog:
         return EventLog(None)
 
 
-def _run(args: list[str], debug: bool, log: EventLog) -> int:
+def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
     """The command's exit code; every failure reported on stderr in one line (``debug``:
     with the full traceback first)."""
     try:
