@@ -104,3 +104,28 @@ async def test_export_into_a_synced_folder_warns_once(paths: Paths, monkeypatch:
             assert len(warned) == 1 and "leave this laptop" in warned[0]
     finally:
         svc.close()
+
+
+@pilot_test
+async def test_the_app_logs_an_export_and_not_its_text(paths: Paths, monkeypatch: Any) -> None:
+    from qa_tui.eventlog import log_file, open_log
+
+    monkeypatch.setenv("QA_TUI_LOG", "1")
+    svc = fixed_services(paths)
+    aid = start_ward_check(svc, org="Quokkaville Infirmary")
+    svc.assessments.set_note(aid, "S3", "Marmoset droppings by the sluice")
+    log = open_log(paths)
+    app = build_app(services=svc, event_log=log)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.export(aid)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    finally:
+        log.close()
+        svc.close()
+    text = log_file(paths).read_text(encoding="utf-8")
+    assert "app.export ok=true reasons=0 seconds=" in text
+    for planted in ("Quokkaville", "Marmoset", "sluice", aid[:8]):
+        assert planted not in text

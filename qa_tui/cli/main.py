@@ -37,6 +37,7 @@ def cli(ctx: click.Context, db: Path | None, debug: bool) -> int | None:
 
     Run with no command to start the keyboard-driven app.
     """
+    log = ctx.obj if isinstance(ctx.obj, EventLog) else EventLog(None)  # from main()
     ctx.obj = CliContext(db)
     if ctx.invoked_subcommand is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -44,7 +45,7 @@ def cli(ctx: click.Context, db: Path | None, debug: bool) -> int | None:
                                    "(qa-tui --help lists them)")
         from qa_tui.ui.launch import run_tui  # Textual loads only for the interactive app
 
-        return run_tui(ctx.obj.paths, debug=debug)
+        return run_tui(ctx.obj.paths, debug=debug, log=log)
     return None
 
 
@@ -123,7 +124,7 @@ def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
     """The command's exit code; every failure reported on stderr in one line (``debug``:
     with the full traceback first)."""
     try:
-        result = cli.main(args=args, prog_name="qa-tui", standalone_mode=False)
+        result = cli.main(args=args, prog_name="qa-tui", standalone_mode=False, obj=log)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:

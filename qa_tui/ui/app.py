@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from qa_tui.config import Paths, resolve_paths
+from qa_tui.eventlog import EventLog
 from qa_tui.services.settings import UiSettings, load_settings, save_settings
 from qa_tui.ui.commands import AssessmentCommands
 from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
@@ -70,10 +73,13 @@ class QaApp(App[int]):
 
     def __init__(self, *, paths: Paths | None = None, services: Services | None = None,
                  settings: UiSettings | None = None, handle_signals: bool = False,
-                 settings_dir: Path | None = None, settings_notice: str | None = None) -> None:
+                 settings_dir: Path | None = None, settings_notice: str | None = None,
+                 event_log: EventLog | None = None) -> None:
         """``settings_dir``: where changed settings are saved (None: not saved);
-        ``settings_notice``: why the saved ones could not be used, shown once at start."""
+        ``settings_notice``: why the saved ones could not be used, shown once at start;
+        ``event_log``: the opt-in support log (exports and crashes, never their text)."""
         super().__init__()
+        self.event_log = event_log if event_log is not None else EventLog(None)
         self.paths = paths if paths is not None else (services.paths if services else None)
         self.services: Services | None = services
         self._owns_services = services is None
@@ -169,6 +175,9 @@ class QaApp(App[int]):
         renames the hook, so an upgrade cannot quietly bring locals back."""
         from rich.traceback import Traceback
 
+        crash = sys.exc_info()[1]
+        if crash is not None:
+            self.event_log.error("app", crash)
         self.bell()
         self.panic(Traceback(show_locals=False, width=None, suppress=[]))
 
@@ -238,11 +247,15 @@ class QaApp(App[int]):
     def _export_worker(self, assessment_id: str, replace: bool = False) -> None:
         """Thread worker: never touches widgets; the outcome comes back as a message."""
         assert self.services is not None
+        started = time.monotonic()
         try:
             outcome = export_return(self.services, assessment_id, replace=replace)
         except Exception as exc:  # a failed export must not take the assessor's app down
+            self.event_log.error("app.export", exc)
             outcome = ExportOutcome(assessment_id, False,
                                     f"Export failed ({type(exc).__name__}): {exc}")
+        self.event_log.event("app.export", ok=outcome.ok, reasons=len(outcome.reasons),
+                             seconds=round(time.monotonic() - started, 3))
         self.post_message(self.ExportFinished(outcome))
 
     def on_qa_app_export_finished(self, message: ExportFinished) -> None:
@@ -313,7 +326,8 @@ class QaApp(App[int]):
 
 
 def build_app(paths: Paths | None = None, *, services: Services | None = None,
-              settings: UiSettings | None = None, handle_signals: bool = False) -> QaApp:
+              settings: UiSettings | None = None, handle_signals: bool = False,
+              event_log: EventLog | None = None) -> QaApp:
     """The composition root of the TUI, used by ``run_tui`` and the tests alike.
 
     Pass ``services`` to use ones already open (tests, with a fixed clock); otherwise the app
@@ -327,4 +341,4 @@ def build_app(paths: Paths | None = None, *, services: Services | None = None,
         settings, notice = loaded.settings, loaded.notice
     return QaApp(paths=paths, services=services, settings=settings,
                  handle_signals=handle_signals, settings_dir=where.config_dir,
-                 settings_notice=notice)
+                 settings_notice=notice, event_log=event_log)

@@ -11,14 +11,16 @@ import sys
 import traceback
 
 from qa_tui.config import Paths
+from qa_tui.eventlog import EventLog
 
 
-def run_tui(paths: Paths, *, debug: bool = False) -> int:
+def run_tui(paths: Paths, *, debug: bool = False, log: EventLog | None = None) -> int:
     """Run the assessor app against ``paths``; the process exit code. ``debug``: an
-    unexpected error prints its full traceback (``--debug`` / ``QA_TUI_DEBUG=1``)."""
+    unexpected error prints its full traceback (``--debug`` / ``QA_TUI_DEBUG=1``); ``log``:
+    the opt-in support log, for the app's own events (exports, crashes)."""
     from qa_tui.ui.app import build_app
 
-    app = build_app(paths, handle_signals=True)
+    app = build_app(paths, handle_signals=True, event_log=log)
     try:
         result = app.run()
     except KeyboardInterrupt:
