@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from qa_tui import durable
+
 APP_NAME = "qa-tui"
 DB_FILENAME = "qa-tui.sqlite3"
 
@@ -25,21 +27,25 @@ class Paths:
     export_dir: Path
     backup_dir: Path
     db_path: Path
+    log_dir: Path
+    """Where the opt-in support log goes (see qa_tui.eventlog)."""
 
 
 def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Paths:
     env = os.environ if env is None else env
     home = env.get("QA_TUI_HOME")
     if home:
-        root = Path(home).expanduser()
+        root = typed_path(home)
         data_dir, config_dir = root / "data", root / "config"
         export_dir = root / "exports"
+        log_dir = root / "logs"
     else:
         data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         config_dir = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
         export_dir = Path(platformdirs.user_documents_dir()) / "qa-tui returns"
+        log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     db_value = db if db is not None else env.get("QA_TUI_DB") or None
-    db_path = Path(db_value).expanduser() if db_value else data_dir / DB_FILENAME
+    db_path = typed_path(db_value) if db_value else data_dir / DB_FILENAME
     return Paths(
         data_dir=data_dir,
         config_dir=config_dir,
@@ -47,26 +53,21 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
         export_dir=export_dir,
         backup_dir=data_dir / "backups",
         db_path=db_path,
+        log_dir=log_dir,
     )
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only; an existing folder is kept as is."""
-    if not path.exists():
-        path.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
-    return path
+def typed_path(text: str | os.PathLike[str]) -> Path:
+    """A path as a person typed or pasted it: surrounding spaces and one pair of matching
+    quotes go (Windows Explorer's "Copy as path" adds double quotes), and ``~`` is expanded."""
+    value = os.fspath(text).strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    elif value.endswith('"') and value.count('"') == 1:
+        value = value[:-1]  # cmd.exe: "C:\returns\" arrives as C:\returns" (the \" escapes)
+    return Path(value).expanduser()
 
 
-def sync_dir(folder: Path) -> None:
-    """fsync a folder so a rename into it survives a power cut (where the platform allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+# The one private-write helper lives in qa_tui.durable; these names stay for existing callers.
+ensure_private_dir = durable.ensure_private_dir
+sync_dir = durable.sync_dir

@@ -119,6 +119,11 @@ def test_wheel_ships_templates_and_runs_from_anywhere(tmp_path: Path) -> None:
     bundled = {Path(n).name for n in names if n.startswith("qa_tui/_bundled/assessments/")}
     shipped = {p.name for p in (ROOT / "assessments").glob("*.toml")}
     assert shipped and shipped <= bundled
+    assert "qa_tui/_bundled/exports/return-v1.schema.json" in names
+    meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    metadata = zipfile.ZipFile(wheel).read(meta).decode()
+    assert "License-Expression: MIT" in metadata
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     site = tmp_path / "site"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q",
                               "--target", str(site), str(wheel)], capture_output=True,
@@ -138,6 +143,12 @@ def test_wheel_ships_templates_and_runs_from_anywhere(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert "cqc-saf-well-led" in {t["id"] for t in json.loads(listed.stdout)}
+    schema = subprocess.run([sys.executable, "-c", "from qa_tui.returns.schema import "
+                             "schema_path, load_schema; print(schema_path()); "
+                             "print(load_schema()['title'])"],
+                            capture_output=True, text=True, cwd=elsewhere, env=env, timeout=60)
+    assert schema.returncode == 0, schema.stderr
+    assert schema.stdout.split("\n")[0].startswith(str(site))
 
 
 def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path) -> None:
@@ -164,3 +175,28 @@ def test_every_lazy_name_in_services_resolves() -> None:
     assert sorted(services.__all__) == sorted(services._WHERE)
     for name in services.__all__:
         assert getattr(services, name) is not None, name
+
+
+@pytest.mark.slow
+def test_sdist_carries_everything_its_tests_read(tmp_path: Path) -> None:
+    """The sdist's tests can pass: it holds every tracked file under the folders the tests read
+    (tests, templates, the return format, docs, CI), the README, the lock file and the licence."""
+    import tarfile
+
+    build = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o",
+                            str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+    if build.returncode != 0:  # no hatchling in this environment: let pip's isolation fetch it
+        build = subprocess.run([sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path),
+                                str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-2000:]
+    sdist = next(tmp_path.glob("qa_tui-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT,
+                             check=True).stdout.split()
+    needed = {name for name in tracked
+              if name.split("/", 1)[0] in {"tests", "assessments", "exports", "docs", ".ci",
+                                           "qa_tui"}
+              or name in {"README.md", "LICENSE", "requirements.lock", "pyproject.toml"}}
+    missing = sorted(needed - names)
+    assert not missing, f"the sdist lacks: {missing[:10]}"

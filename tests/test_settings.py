@@ -46,7 +46,7 @@ def test_saved_privately_and_read_back(tmp_path: Path) -> None:
     assert path == config / FILENAME
     assert stat.S_IMODE(config.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert json.loads(path.read_text()) == {"auto_advance": False, "dark": False}
+    assert json.loads(path.read_text()) == {"auto_advance": False, "dark": False, "log": False}
     assert load_settings(config).settings == UiSettings(auto_advance=False, dark=False)
     assert load_settings(config).notice is None
     save_settings(config, UiSettings(auto_advance=True, dark=False))
@@ -103,7 +103,7 @@ async def test_theme_and_auto_advance_survive_a_restart(paths: Paths, svc: Servi
         app.action_toggle_auto_advance()
         await pilot.pause()
     assert json.loads((paths.config_dir / FILENAME).read_text()) == {
-        "auto_advance": False, "dark": False}
+        "auto_advance": False, "dark": False, "log": False}
 
     again = build_app(services=svc)
     async with again.run_test(size=(80, 24)) as pilot:

@@ -122,6 +122,7 @@ def test_pragmas_in_force(store: Store) -> None:
     assert store.pragmas() == {
         "journal_mode": "wal",
         "synchronous": 2,
+        "fullfsync": 1,
         "foreign_keys": 1,
         "busy_timeout": 10_000,
         "user_version": SCHEMA_VERSION,

@@ -8,6 +8,7 @@ import click
 
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json
+from qa_tui.cli.paths import TypedPath
 from qa_tui.cli.render import detail_text, history_rows, summary_rows
 
 
@@ -267,7 +268,7 @@ def scan(app: CliContext, assessment: str, as_json: bool) -> int:
 
 
 @click.command("backup")
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=TypedPath(path_type=Path))
 @pass_cli
 def backup_cmd(app: CliContext, path: Path | None) -> int:
     """Take a consistent copy of the database (safe while the app is open); prints its path."""
@@ -278,7 +279,7 @@ def backup_cmd(app: CliContext, path: Path | None) -> int:
 
 
 @click.command("restore")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=TypedPath(path_type=Path))
 @pass_cli
 def restore_cmd(app: CliContext, path: Path) -> int:
     """Replace the database with a backup, after checking it; the current one is kept aside."""

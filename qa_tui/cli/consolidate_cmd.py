@@ -17,6 +17,7 @@ import click
 
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
+from qa_tui.cli.paths import TypedPath
 
 STAGES = {"checking": "Checking returns", "writing": "Writing the workbook",
           "database": "Loading the database"}
@@ -56,11 +57,11 @@ def _date(text: str | None, hint: str = "--as-of") -> dt.date | None:
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=TypedPath(path_type=Path))
 @click.option("-o", "--output", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
+              type=TypedPath(dir_okay=False, path_type=Path),
               help="The consolidated workbook (.xlsx) to write.")
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--db", "db", type=TypedPath(dir_okay=False, path_type=Path), default=None,
               help="Also load the accepted returns into this SQLite database (created if "
                    "missing; re-runs add and update, never duplicate).")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,

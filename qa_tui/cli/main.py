@@ -1,12 +1,16 @@
 """Entry point: ``qa-tui`` with no command starts the TUI; with a command it runs headless.
 
 Every expected failure (:class:`QaError`) becomes one line on stderr and exit 1; usage mistakes
-exit 2; nothing ever prints a traceback (which could also leak answer text into scrollback).
+exit 2; nothing prints a traceback (which could also leak answer text into scrollback) unless
+asked with ``--debug`` or ``QA_TUI_DEBUG=1``, for a support session.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,19 +19,25 @@ import click
 from qa_tui import __version__
 from qa_tui.cli.context import CliContext
 from qa_tui.cli.output import ExitCode, error
+from qa_tui.cli.paths import TypedPath
+from qa_tui.config import resolve_paths
 from qa_tui.errors import QaError, Refused, TemplateInvalid
+from qa_tui.eventlog import EventLog, open_log
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="QA_TUI_DB",
+@click.option("--db", "db", type=TypedPath(dir_okay=False, path_type=Path), envvar="QA_TUI_DB",
               help="Database file (default: qa-tui.sqlite3 in the user data dir; env QA_TUI_DB).")
+@click.option("--debug", is_flag=True, envvar="QA_TUI_DEBUG",
+              help="Show the full traceback of an unexpected error (env QA_TUI_DEBUG=1).")
 @click.version_option(__version__, prog_name="qa-tui")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None) -> int | None:
+def cli(ctx: click.Context, db: Path | None, debug: bool) -> int | None:
     """Offline clinical quality assessment: templates, visits, Excel returns, consolidation.
 
     Run with no command to start the keyboard-driven app.
     """
+    log = ctx.obj if isinstance(ctx.obj, EventLog) else EventLog(None)  # from main()
     ctx.obj = CliContext(db)
     if ctx.invoked_subcommand is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -35,7 +45,7 @@ def cli(ctx: click.Context, db: Path | None) -> int | None:
                                    "(qa-tui --help lists them)")
         from qa_tui.ui.launch import run_tui  # Textual loads only for the interactive app
 
-        return run_tui(ctx.obj.paths)
+        return run_tui(ctx.obj.paths, debug=debug, log=log)
     return None
 
 
@@ -47,12 +57,13 @@ def _register() -> None:
         orgs_cmd,
         report_cmds,
         return_cmds,
+        support_cmds,
         template_cmds,
     )
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
                     *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS,
-                    *report_cmds.COMMANDS):
+                    *report_cmds.COMMANDS, *support_cmds.COMMANDS):
         cli.add_command(command)
 
 
@@ -71,30 +82,87 @@ def _report(exc: QaError) -> None:
         error(str(exc))
 
 
+def _debugging(args: Sequence[str]) -> bool:
+    """``--debug`` before the command, or ``QA_TUI_DEBUG`` set to a true value."""
+    if os.environ.get("QA_TUI_DEBUG", "").strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    head = list(args)[: next((i for i, a in enumerate(args) if a in cli.commands), len(args))]
+    return "--debug" in head
+
+
+def _command_name(args: Sequence[str]) -> str:
+    """The command being run, as the CLI names it (``export``, ``templates.check``): read
+    against the CLI's own command list, so nothing a person typed can reach the log."""
+    for index, arg in enumerate(args):
+        command = cli.commands.get(arg)
+        if command is None:
+            continue
+        sub = getattr(command, "commands", None)
+        rest = args[index + 1:]
+        if sub and rest and rest[0] in sub:
+            return f"{arg}.{rest[0]}"
+        return arg
+    return "app"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; exit with its code. Opted in, the support log records the command, how it
+    ended and how long it took (see qa_tui.eventlog)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = _debugging(args)
+    log = _open_log()
+    started = time.monotonic()
+    code: int = ExitCode.INVALID
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="qa-tui",
-                          standalone_mode=False)
+        # None, not the list: on Windows click then expands wildcards (cmd.exe does not)
+        code = _run(list(argv) if argv is not None else None, debug, log)
+    finally:
+        log.event("command", command=_command_name(args), exit=code,
+                  seconds=round(time.monotonic() - started, 3))
+        log.close()
+    sys.exit(code)
+
+
+def _open_log() -> EventLog:
+    try:
+        return open_log(resolve_paths())
+    except Exception:  # noqa: BLE001 - the support log must never stop the work
+        return EventLog(None)
+
+
+def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
+    """The command's exit code; every failure reported on stderr in one line (``debug``:
+    with the full traceback first)."""
+    try:
+        result = cli.main(args=args, prog_name="qa-tui", standalone_mode=False, obj=log)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return int(exc.exit_code)
     except click.UsageError as exc:
         exc.show()
-        sys.exit(ExitCode.USAGE)
+        return ExitCode.USAGE
     except click.ClickException as exc:
         exc.show()
-        sys.exit(ExitCode.INVALID)
+        return ExitCode.INVALID
     except click.Abort:
         error("aborted")
-        sys.exit(ExitCode.INVALID)
+        return ExitCode.INVALID
     except QaError as exc:
+        log.error("cli", exc)
+        if debug:
+            traceback.print_exc()
         _report(exc)
-        sys.exit(ExitCode.INVALID)
+        return ExitCode.INVALID
     except KeyboardInterrupt:
         error("interrupted")
-        sys.exit(130)
+        return 130
     except BrokenPipeError:
-        sys.exit(ExitCode.INVALID)
-    except Exception as exc:  # last resort: one line, no traceback, no locals
+        return ExitCode.INVALID
+    except Exception as exc:  # last resort: one line, no traceback, no locals (unless --debug)
+        log.error("cli", exc)
+        if debug:
+            traceback.print_exc()
         error(f"internal error ({type(exc).__name__}): {exc}")
-        sys.exit(ExitCode.INVALID)
-    sys.exit(result if isinstance(result, int) else ExitCode.OK)
+        if not debug:
+            error("run again with --debug (or QA_TUI_DEBUG=1) to see the full traceback")
+        return ExitCode.INVALID
+    return result if isinstance(result, int) else ExitCode.OK

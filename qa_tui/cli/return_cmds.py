@@ -13,8 +13,10 @@ from typing import Any
 
 import click
 
+from qa_tui.cli import progress
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
+from qa_tui.cli.paths import TypedPath
 from qa_tui.errors import QaError
 
 
@@ -38,7 +40,7 @@ def _report_error(exc: QaError, path: Path | None = None) -> None:
 @click.command("export")
 @click.argument("assessments", nargs=-1)
 @click.option("--all", "export_all", is_flag=True, help="Export every assessment (not the bin).")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "out_dir", type=TypedPath(file_okay=False, path_type=Path),
               default=None, help="Folder for the files (default: the export folder).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default="xlsx",
               show_default=True, help="Excel return, or its canonical JSON.")
@@ -56,24 +58,29 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
     ids = [s.id for s in svc.assessments.list()] if export_all else list(assessments)
     failed = False
     results: list[dict[str, Any]] = []
-    for given in ids:
-        try:
-            result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
-                                        force=force, allow_identifiers=allow_identifiers)
-        except QaError as exc:
-            failed = True
-            _report_error(exc)
-            results.append({"id": given, "error": str(exc)})
-            continue
-        if result.outcome == "replaced":
-            warn(f"{result.path}: replaced the different file that was there")
-        if result.draft:
-            rating = "provisional rating, " if result.provisional else ""
-            warn(f"{result.path}: a DRAFT return ({rating}{result.coverage_pct}% of scored "
-                 "questions answered); its Cover says DRAFT")
-        results.append(result.to_json())
-        if not as_json:
-            emit(str(result.path))
+    _warn_if_synced(app, out_dir, ids)
+    with progress.counting("Exporting returns", len(ids),
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        for given in ids:
+            try:
+                result = svc.returns.export(svc.assessments.resolve_id(given), out_dir, fmt=fmt,
+                                            force=force, allow_identifiers=allow_identifiers)
+            except QaError as exc:
+                failed = True
+                _report_error(exc)
+                results.append({"id": given, "error": str(exc)})
+                continue
+            finally:
+                tick()
+            if result.outcome == "replaced":
+                warn(f"{result.path}: replaced the different file that was there")
+            if result.draft:
+                rating = "provisional rating, " if result.provisional else ""
+                warn(f"{result.path}: a DRAFT return ({rating}{result.coverage_pct}% of scored "
+                     "questions answered); its Cover says DRAFT")
+            results.append(result.to_json())
+            if not as_json:
+                emit(str(result.path))
     if as_json:
         emit_json(results)
     elif export_all and not ids:
@@ -81,33 +88,50 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
     return ExitCode.INVALID if failed else ExitCode.OK
 
 
+def _warn_if_synced(app: CliContext, out_dir: Path | None, ids: list[str]) -> None:
+    """Once per export: the default folder is synced to the cloud (OneDrive, iCloud)."""
+    if out_dir is not None or not ids:
+        return
+    from qa_tui.services.doctor import sync_warning
+    from qa_tui.synced import sync_service
+
+    service = sync_service(app.paths.export_dir)
+    if service:
+        warn(sync_warning(app.paths.export_dir, service))
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(path_type=Path))
+                type=TypedPath(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
 def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
     """Load returns into the local database (a folder means the .xlsx files in it)."""
     failed = False
     report: list[dict[str, Any]] = []
-    for path in _files(files):
-        try:
-            result = app.services.returns.import_file(path)
-        except QaError as exc:
-            failed = True
-            _report_error(exc, path)
-            report.append({"file": str(path), "outcome": "refused", "reason": exc.message})
-            continue
-        report.append(result.to_json())
-        if not as_json:
-            emit(f"{path}: {result.message()}")
+    found = _files(files)
+    with progress.counting("Importing returns", len(found),
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        for path in found:
+            try:
+                result = app.services.returns.import_file(path)
+            except QaError as exc:
+                failed = True
+                _report_error(exc, path)
+                report.append({"file": str(path), "outcome": "refused", "reason": exc.message})
+                continue
+            finally:
+                tick()
+            report.append(result.to_json())
+            if not as_json:
+                emit(f"{path}: {result.message()}")
     if as_json:
         emit_json(report)
     return ExitCode.INVALID if failed else ExitCode.OK
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=TypedPath(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
 def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
@@ -116,24 +140,33 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 
     failed = False
     report: list[dict[str, Any]] = []
-    for path in _files(files):
-        try:
-            checked = read_return(path)
-        except QaError as exc:
-            failed = True
-            _report_error(exc)
-            report.append({"file": str(path), "ok": False, "reason": exc.message})
-            continue
-        d = checked.data
-        report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
-                       "template": d.template_id, "organisation": d.org_name,
-                       "sha256": checked.sha256})
-        if not as_json:
-            emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
-                 f"{d.org_name})")
+    found = _files(files)
+    with progress.counting("Verifying returns", len(found),
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        for path in found:
+            try:
+                checked = read_return(path)
+            except QaError as exc:
+                failed = True
+                _report_error(exc)
+                report.append({"file": str(path), "ok": False, "reason": exc.message})
+                continue
+            finally:
+                tick()
+            _verified(report, path, checked, as_json)
     if as_json:
         emit_json(report)
     return ExitCode.INVALID if failed else ExitCode.OK
+
+
+def _verified(report: list[dict[str, Any]], path: Path, checked: Any, as_json: bool) -> None:
+    d = checked.data
+    report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
+                   "template": d.template_id, "organisation": d.org_name,
+                   "sha256": checked.sha256})
+    if not as_json:
+        emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
+             f"{d.org_name})")
 
 
 @click.command()
@@ -147,7 +180,9 @@ def demo(app: CliContext, count: int, seed: int, as_json: bool) -> int:
     """Fill the database with plausible sample assessments (fictional organisations)."""
     from qa_tui.services.demo import create_demo
 
-    result = create_demo(app.services, count=count, seed=seed)
+    with progress.counting("Creating demo assessments", count,
+                           enabled=progress.wanted(as_json=as_json)) as tick:
+        result = create_demo(app.services, count=count, seed=seed, on_done=tick)
     if as_json:
         emit_json({"created": list(result.created), "skipped": list(result.skipped),
                    "seed": seed})

@@ -8,6 +8,7 @@ import click
 
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
+from qa_tui.cli.paths import TypedPath
 from qa_tui.cli.render import template_outline
 from qa_tui.services.catalog import check_template_files, template_infos
 
@@ -36,7 +37,7 @@ def templates(ctx: click.Context, app: CliContext, as_json: bool) -> int | None:
 
 
 @templates.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=TypedPath(path_type=Path))
 @pass_cli
 def check(app: CliContext, files: tuple[Path, ...]) -> int:
     """Validate template files; every problem is listed with file and place."""

@@ -79,6 +79,8 @@ def _start_tracker() -> None:
     captured, sys.stderr = sys.stderr, real
     try:
         resource_tracker.ensure_running()
+    except (ImportError, AttributeError, OSError):
+        pass  # Windows: no tracker process (it needs _posixsubprocess), and none is needed
     finally:
         sys.stderr = captured
 
@@ -119,7 +121,7 @@ def check_files(files: Sequence[Path], *, as_of: dt.date, workers: int | None = 
                     yield result
                     if on_done:
                         on_done()
-    except (BrokenProcessPool, OSError, ValueError, RuntimeError):
+    except (BrokenProcessPool, OSError, ValueError, RuntimeError, ImportError):
         # Workers could not start (a restricted system; a script without a __main__ guard)
         # or one died (killed, out of memory): finish what is left here, one by one.
         yield from _inline([*running.values(), *reversed(pending)], as_of, on_done)

@@ -24,7 +24,6 @@ import datetime as dt
 import functools
 import os
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -35,7 +34,8 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from qa_tui.config import ensure_private_dir, sync_dir
+from qa_tui import durable
+from qa_tui.config import ensure_private_dir
 from qa_tui.consolidate.columns import Col, Rated
 from qa_tui.consolidate.inputs import MARKER
 from qa_tui.returns.textsafe import needs_quote_prefix
@@ -240,8 +240,8 @@ class Book:
     def __init__(self, target: Path, scratch: Path) -> None:
         self.target = target
         ensure_private_dir(target.parent)
-        self._tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-        fd = os.open(self._tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        self._tmp = durable.temp_name(target)
+        fd = durable.create_private(self._tmp, read=True)
         self._file: IO[bytes] = os.fdopen(fd, "w+b")
         self.book = xlsxwriter.Workbook(self._file, {
             "constant_memory": True, "tmpdir": str(scratch), "strings_to_formulas": False,
@@ -257,10 +257,10 @@ class Book:
         """Finish the workbook, flush it to disk and put it at the target in one rename."""
         self.book.close()
         self._file.flush()
-        os.fsync(self._file.fileno())
+        durable.flush_to_disk(self._file.fileno())
         self._file.close()
-        os.replace(self._tmp, self.target)
-        sync_dir(self.target.parent)
+        durable.replace(self._tmp, self.target)
+        durable.sync_dir(self.target.parent)
 
     def abandon(self) -> None:
         """Drop the half-written file (an error or an interrupt): the target is untouched."""

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import os
 import re
-import secrets
 import time
 import unicodedata
 from pathlib import Path
 from typing import Literal
 
-from qa_tui.config import ensure_private_dir, sync_dir
+from qa_tui.config import ensure_private_dir
+from qa_tui.durable import write_private_atomic
 from qa_tui.errors import Refused
 
 Outcome = Literal["written", "unchanged", "replaced"]
@@ -49,7 +48,8 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
     """Write ``data`` at ``path`` (mode 0600). Identical bytes already there: ``unchanged``.
-    A different file there: :class:`Refused` unless ``force`` (then ``replaced``)."""
+    A different file there: :class:`Refused` unless ``force`` (then ``replaced``); the file
+    open in another program (Excel, on Windows): :class:`FileInUse` with that reason."""
     ensure_private_dir(path.parent)
     existed = path.exists()
     if existed and _same_bytes(path, data):
@@ -58,24 +58,13 @@ def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
         raise Refused("a different file already exists there (use --force to replace it)",
                       where=str(path))
     _sweep_stale_temps(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        if force:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    sync_dir(path.parent)
+        write_private_atomic(path, data, exclusive=not force)
+    except FileExistsError:
+        if _same_bytes(path, data):
+            return "unchanged"
+        raise Refused("a different file appeared there while writing (use --force to "
+                      "replace it)", where=str(path)) from None
     return "replaced" if existed else "written"
 
 
@@ -92,20 +81,3 @@ def _sweep_stale_temps(path: Path) -> None:
                 old.unlink()
         except OSError:
             continue
-
-
-def _link_new(tmp: Path, path: Path) -> None:
-    """Put ``tmp`` at ``path`` only if nothing is there (no race with another writer)."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        if _same_bytes(path, tmp.read_bytes()):
-            return
-        raise Refused("a different file appeared there while writing (use --force to "
-                      "replace it)", where=str(path)) from None
-    except OSError:  # a file system without hard links (some shared drives)
-        if path.exists():
-            raise Refused("a different file already exists there (use --force to replace "
-                          "it)", where=str(path)) from None
-        os.replace(tmp, path)
-

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -120,8 +121,11 @@ class _Draft:
     actions: list[ActionRecord]
 
 
-def create_demo(services: Services, *, count: int, seed: int) -> DemoResult:
-    """Create ``count`` sample assessments across every template in the library."""
+def create_demo(services: Services, *, count: int, seed: int,
+                on_done: Callable[[], None] | None = None) -> DemoResult:
+    """Create ``count`` sample assessments across every template in the library;
+    ``on_done`` ticks after each one (a progress bar)."""
+    tick = on_done or (lambda: None)
     rng = random.Random(seed)
     templates = sorted((e.template for e in services.library.all()), key=lambda t: t.id)
     if not templates:
@@ -134,6 +138,7 @@ def create_demo(services: Services, *, count: int, seed: int) -> DemoResult:
         with services.store.write() as tx:
             if tx.get_assessment(rec.id) is not None:
                 skipped.append(rec.id)
+                tick()
                 continue
             tx.insert_assessment(rec)
             tx.add_event(EventRecord(None, rec.id, rec.created_at, services.actor, "start", "",
@@ -146,6 +151,7 @@ def create_demo(services: Services, *, count: int, seed: int) -> DemoResult:
                                      None, {"seed": seed, "answers": len(draft.answers),
                                             "actions": len(draft.actions)}))
         created.append(rec.id)
+        tick()
     return DemoResult(seed, tuple(created), tuple(skipped))
 
 

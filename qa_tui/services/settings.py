@@ -10,12 +10,11 @@ writes a good file over it). No Textual here: the TUI reads and writes through t
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from qa_tui.config import ensure_private_dir, sync_dir
+from qa_tui.config import ensure_private_dir
+from qa_tui.durable import write_private_atomic
 
 FILENAME = "settings.json"
 MAX_BYTES = 64 * 1024
@@ -30,6 +29,8 @@ class UiSettings:
     """Move to the next question after answering one by key (off: stay and review it)."""
     dark: bool = True
     """Start in the dark theme (the light one reads better in a bright ward)."""
+    log: bool = False
+    """Keep the support log (commands, errors, timings; never what was typed): see README."""
 
 
 @dataclass(frozen=True)
@@ -81,21 +82,7 @@ def save_settings(config_dir: Path, settings: UiSettings) -> Path:
     ensure_private_dir(config_dir)
     path = settings_path(config_dir)
     text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
-    tmp = path.with_name(f".{FILENAME}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(text.encode("utf-8"))
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    sync_dir(config_dir)
+    write_private_atomic(path, text.encode("utf-8"))
     return path
 
 

@@ -11,7 +11,6 @@ reads use a deferred ``BEGIN`` that pins one consistent snapshot.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,11 +23,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
+from qa_tui import durable
 from qa_tui.config import ensure_private_dir
 from qa_tui.errors import QaError
 from qa_tui.store import precheck
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from qa_tui.store.repo import UnitOfWork
+from qa_tui.store.uri import readonly_uri
 
 DEFAULT_BUSY_TIMEOUT = 10.0
 """Seconds a write waits for another qa-tui window to finish its transaction."""
@@ -106,6 +107,7 @@ class Store:
         names = (
             "journal_mode",
             "synchronous",
+            "fullfsync",
             "foreign_keys",
             "busy_timeout",
             "user_version",
@@ -123,11 +125,9 @@ class Store:
         dest = Path(dest)
         ensure_private_dir(dest.parent)
         try:
-            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            durable.touch_private(dest)
         except FileExistsError:
             raise QaError("a file of that name already exists", where=str(dest)) from None
-        os.fchmod(fd, 0o600)
-        os.close(fd)
         try:
             target = sqlite3.connect(str(dest))
             try:
@@ -155,8 +155,7 @@ class Store:
         if version < 1:
             raise precheck.refuse(source, "not a qa-tui database (it has no schema)")
         precheck.check_integrity_readonly(source)
-        uri = source.resolve().as_uri() + "?mode=ro&immutable=1"
-        origin = sqlite3.connect(uri, uri=True)
+        origin = sqlite3.connect(readonly_uri(source), uri=True)
         try:
             with self._sqlite_connection() as target:
                 origin.backup(target)
@@ -232,15 +231,13 @@ def _prepare_file(path: Path) -> tuple[int | None, bool]:
     the integrity check is still to do once SQLite has read the live WAL.
     """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        durable.touch_private(path)  # 0600 where the platform has modes
     except FileExistsError:
         pass
     else:
-        os.fchmod(fd, 0o600)  # the umask may have taken bits away; never adds any
-        os.close(fd)
         return None, False
     if path.is_file() and path.stat().st_size == 0:
-        os.chmod(path, 0o600)
+        durable.restrict(path)
         return None, False
     version = precheck.check_header(path)
     if precheck.has_live_wal(path):
@@ -260,6 +257,8 @@ def _make_engine(path: Path, busy_timeout: float) -> Engine:
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=FULL")
+            # macOS: a commit reaches the disk, not only the drive's cache (a no-op elsewhere).
+            cursor.execute("PRAGMA fullfsync=ON")
             cursor.execute(f"PRAGMA busy_timeout={millis}")
         finally:
             cursor.close()

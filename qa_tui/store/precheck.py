@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qa_tui.errors import DatabaseRefused
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION
+from qa_tui.store.uri import readonly_uri
 
 _MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100
@@ -83,9 +84,8 @@ def first_problem(lines: list[str]) -> str | None:
 
 def check_integrity_readonly(path: Path) -> None:
     """Run ``PRAGMA quick_check`` without creating or changing any file."""
-    uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             lines = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
         finally:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from qa_tui.config import Paths, resolve_paths
+from qa_tui.eventlog import EventLog
 from qa_tui.services.settings import UiSettings, load_settings, save_settings
 from qa_tui.ui.commands import AssessmentCommands
 from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
@@ -70,10 +73,13 @@ class QaApp(App[int]):
 
     def __init__(self, *, paths: Paths | None = None, services: Services | None = None,
                  settings: UiSettings | None = None, handle_signals: bool = False,
-                 settings_dir: Path | None = None, settings_notice: str | None = None) -> None:
+                 settings_dir: Path | None = None, settings_notice: str | None = None,
+                 event_log: EventLog | None = None) -> None:
         """``settings_dir``: where changed settings are saved (None: not saved);
-        ``settings_notice``: why the saved ones could not be used, shown once at start."""
+        ``settings_notice``: why the saved ones could not be used, shown once at start;
+        ``event_log``: the opt-in support log (exports and crashes, never their text)."""
         super().__init__()
+        self.event_log = event_log if event_log is not None else EventLog(None)
         self.paths = paths if paths is not None else (services.paths if services else None)
         self.services: Services | None = services
         self._owns_services = services is None
@@ -82,6 +88,7 @@ class QaApp(App[int]):
         self._settings_dir = settings_dir
         self._settings_notice = settings_notice
         self._handle_signals = handle_signals
+        self._sync_warned = False
         self.theme = DARK if self.settings.dark else LIGHT
 
     # -- start-up and shutdown ------------------------------------------------------------
@@ -128,9 +135,15 @@ class QaApp(App[int]):
                 screen.reload()
 
     def _install_signal_handlers(self) -> None:
-        """Closing the terminal (SIGHUP) or a kill (SIGTERM) exits cleanly instead of dying."""
+        """Closing the terminal (SIGHUP) or a kill (SIGTERM) exits cleanly instead of dying.
+
+        Windows has no SIGHUP and its event loop takes no signal handlers: there, closing the
+        console window ends the process, and every answer shown saved is already committed."""
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            if sig is None:
+                continue
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, self._exit_now)  # not on every platform
 
@@ -155,14 +168,18 @@ class QaApp(App[int]):
             self.services.close()
 
     def _fatal_error(self) -> None:
-        """Report a crash without local variables: they could put answer text in scrollback."""
-        from rich.segment import Segments
+        """Report a crash without local variables: they could put answer text in scrollback.
+
+        Textual's default shows locals. This overrides its one crash hook and then uses only
+        public API (``panic``); ``tests/test_platform_support.py`` fails if a Textual release
+        renames the hook, so an upgrade cannot quietly bring locals back."""
         from rich.traceback import Traceback
 
+        crash = sys.exc_info()[1]
+        if crash is not None:
+            self.event_log.error("app", crash)
         self.bell()
-        trace = Traceback(show_locals=False, width=None, suppress=[])
-        self._exit_renderables.append(Segments(self.console.render(trace, self.console.options)))
-        self._close_messages_no_wait()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[]))
 
     # -- app-wide actions -------------------------------------------------------------------
 
@@ -210,6 +227,8 @@ class QaApp(App[int]):
             return
         if not draft_ok and self._confirm_draft_export(assessment_id, replace):
             return
+        self.notify("Writing the Excel return…", title="Export", timeout=3)
+        self._warn_if_synced()
         self.run_worker(lambda: self._export_worker(assessment_id, replace), thread=True,
                         group="export")
 
@@ -239,14 +258,34 @@ class QaApp(App[int]):
             "Export it anyway?", yes="export the draft"), answered)
         return True
 
+    def _warn_if_synced(self) -> None:
+        """Once a session: the export folder is synced to the cloud, so returns leave the
+        laptop (Windows often redirects Documents into OneDrive)."""
+        if self._sync_warned or self.services is None:
+            return
+        from qa_tui.synced import sync_service
+
+        self._sync_warned = True
+        folder = self.services.paths.export_dir
+        service = sync_service(folder)
+        if service:
+            self.notify(f"The export folder {folder} is synced to {service}: returns written "
+                        "there leave this laptop. To export to a local folder, use "
+                        "qa-tui export -o FOLDER.", title="Export", severity="warning",
+                        timeout=20, markup=False)
+
     def _export_worker(self, assessment_id: str, replace: bool = False) -> None:
         """Thread worker: never touches widgets; the outcome comes back as a message."""
         assert self.services is not None
+        started = time.monotonic()
         try:
             outcome = export_return(self.services, assessment_id, replace=replace)
         except Exception as exc:  # a failed export must not take the assessor's app down
+            self.event_log.error("app.export", exc)
             outcome = ExportOutcome(assessment_id, False,
                                     f"Export failed ({type(exc).__name__}): {exc}")
+        self.event_log.event("app.export", ok=outcome.ok, reasons=len(outcome.reasons),
+                             seconds=round(time.monotonic() - started, 3))
         self.post_message(self.ExportFinished(outcome))
 
     def on_qa_app_export_finished(self, message: ExportFinished) -> None:
@@ -317,7 +356,8 @@ class QaApp(App[int]):
 
 
 def build_app(paths: Paths | None = None, *, services: Services | None = None,
-              settings: UiSettings | None = None, handle_signals: bool = False) -> QaApp:
+              settings: UiSettings | None = None, handle_signals: bool = False,
+              event_log: EventLog | None = None) -> QaApp:
     """The composition root of the TUI, used by ``run_tui`` and the tests alike.
 
     Pass ``services`` to use ones already open (tests, with a fixed clock); otherwise the app
@@ -331,4 +371,4 @@ def build_app(paths: Paths | None = None, *, services: Services | None = None,
         settings, notice = loaded.settings, loaded.notice
     return QaApp(paths=paths, services=services, settings=settings,
                  handle_signals=handle_signals, settings_dir=where.config_dir,
-                 settings_notice=notice)
+                 settings_notice=notice, event_log=event_log)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from qa_tui.ui.importing import FileOutcome, NothingToImport, import_one, returns_at, summary
 
@@ -43,6 +43,8 @@ class ImportDialog(ModalScreen[int]):
     ImportDialog #import-state { margin-top: 1; height: auto; }
     ImportDialog #import-state.-error { color: $text-error; }
     ImportDialog #import-results { height: auto; max-height: 12; }
+    ImportDialog #import-progress { display: none; margin-top: 1; }
+    ImportDialog #import-progress.-running { display: block; }
     ImportDialog #import-keys { color: $text-muted; margin-top: 1; }
     """
     BINDINGS = [
@@ -75,6 +77,7 @@ class ImportDialog(ModalScreen[int]):
                             "(~ for your home folder)", id="import-path", compact=True)
             yield Static("Type the path, then enter. A folder imports every .xlsx in it.",
                          id="import-state", markup=False)
+            yield ProgressBar(show_eta=False, id="import-progress")
             with VerticalScroll(id="import-results"):
                 yield Static("", id="import-lines", markup=False)
             yield Static("enter: import   esc: close", id="import-keys", markup=False)
@@ -98,6 +101,9 @@ class ImportDialog(ModalScreen[int]):
         self.running = True
         many = f"{len(files)} files" if len(files) != 1 else "1 file"
         self._state(f"Importing {many}…")
+        bar = self.query_one("#import-progress", ProgressBar)
+        bar.update(total=len(files), progress=0)
+        bar.add_class("-running")
         self._import(files)
 
     @work(thread=True, exclusive=True, group="import")
@@ -109,11 +115,13 @@ class ImportDialog(ModalScreen[int]):
 
     def on_import_dialog_file_done(self, message: FileDone) -> None:
         self.outcomes.append(message.outcome)
+        self.query_one("#import-progress", ProgressBar).advance(1)
         lines = self.query_one("#import-lines", Static)
         lines.update("\n".join(o.line() for o in self.outcomes))
 
     def on_import_dialog_all_done(self) -> None:
         self.running = False
+        self.query_one("#import-progress", ProgressBar).remove_class("-running")
         refused = any(o.outcome == "refused" for o in self.outcomes)
         self._state(("Done. " if not refused else "Done, with refusals. ")
                     + summary(self.outcomes) + ".", error=refused)

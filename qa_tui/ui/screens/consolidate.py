@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
-from qa_tui.config import Paths, resolve_paths
+from qa_tui.config import Paths, resolve_paths, typed_path
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -145,18 +145,18 @@ class ConsolidateScreen(QaScreen[None]):
     def action_run(self) -> None:
         if self.running:
             return
-        sources = [Path(s.strip()).expanduser()
-                   for s in self.query_one("#source", Input).value.split(";") if s.strip()]
+        typed = self.query_one("#source", Input).value.split(";")
+        sources = [typed_path(s) for s in typed if s.strip()]
         output_text = self.query_one("#output", Input).value.strip()
         db_text = self.query_one("#db", Input).value.strip()
         if not sources or not output_text:
             self._status("Give a folder of returns and a workbook to write.", ok=False)
             return
-        output = Path(output_text).expanduser()
+        output = typed_path(output_text)
         if output.suffix.lower() != ".xlsx":
             self._status("The workbook name must end in .xlsx.", ok=False)
             return
-        db = Path(db_text).expanduser() if db_text else None
+        db = typed_path(db_text) if db_text else None
         self._set_running(True)
         self._status("")
         self.run_worker(lambda: self._work(sources, output, db), thread=True,
