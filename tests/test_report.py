@@ -280,6 +280,20 @@ def test_set_summary_is_one_saved_change(services: Services) -> None:
     assert [e.kind for e in svc.history(aid)][-1] == "summary"
 
 
+def test_undo_takes_back_a_summary_edit_not_an_earlier_answer(services: Services) -> None:
+    svc = services.assessments
+    aid = svc.start("cqc-saf-well-led", org_name="Undo Trust").id
+    svc.answer(aid, "WL1", "3")
+    svc.set_summary(aid, "First draft of the summary.")
+    svc.set_summary(aid, "Second draft.")
+    undone = svc.undo(aid)
+    assert undone is not None and "report summary" in str(undone)
+    assert svc.get(aid).record.summary == "First draft of the summary."
+    assert svc.undo(aid) is not None and svc.get(aid).record.summary == ""
+    assert svc.get(aid).answers["WL1"].value == 3  # the answer before them is untouched
+    assert svc.undo(aid) is not None and not svc.get(aid).answer("WL1").answered
+
+
 def test_the_template_decides_assurance_wording_days_and_classes(services: Services) -> None:
     """A [report] table changes the headline, the deadline and what counts as a strength."""
     from qa_tui.report import build_view

@@ -356,6 +356,12 @@ class AssessmentService:
                 what = Undone(f"{target.target}: back to {describe_state(restored)}",
                               question_id=target.target)
                 old, new = answer_json(current), answer_json(restored)
+            elif target.kind == "summary":
+                restored_summary = str(target.old or "")
+                old, new = rec.summary or None, restored_summary or None
+                rec = replace(rec, summary=restored_summary)
+                what = Undone("report summary: back to "
+                              + (f"{restored_summary[:40]!r}" if restored_summary else "none"))
             else:
                 current_action = tx.get_action(target.target)
                 if target.kind == "action.add":

@@ -15,7 +15,7 @@ from qa_tui.domain import ActionStatus, AnswerState, Priority, clean_note, parse
 from qa_tui.errors import InvalidInput
 from qa_tui.store import ActionRecord, AnswerRecord, EventRecord
 
-UNDOABLE = frozenset({"answer", "action.add", "action.edit"})
+UNDOABLE = frozenset({"answer", "action.add", "action.edit", "summary"})
 
 
 def state_of(row: AnswerRecord) -> AnswerState:
