@@ -25,6 +25,7 @@ from defusedxml.ElementTree import fromstring
 
 from qa_tui.errors import ReturnInvalid
 from qa_tui.returns.textsafe import restore
+from qa_tui.safefile import NotReadable, read_limited
 
 MAX_FILE = 5 * 1024 * 1024
 MAX_TOTAL = 50 * 1024 * 1024
@@ -79,13 +80,9 @@ class Package:
     @classmethod
     def open(cls, path: Path) -> Package:
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE:
-                raise ReturnInvalid(f"is too large to be a return ({_mb(size)}; "
-                                    f"at most {_mb(MAX_FILE)})")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ReturnInvalid(f"cannot be read ({exc.strerror or exc})") from None
+            raw = read_limited(path, MAX_FILE, what="return")
+        except NotReadable as exc:
+            raise ReturnInvalid(exc.message) from None
         if raw.startswith(b"\xd0\xcf\x11\xe0"):
             raise ReturnInvalid("is an old-style (.xls) or password-protected Excel file, "
                                 "not a qa-tui return")
