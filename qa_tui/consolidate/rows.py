@@ -56,6 +56,8 @@ class ReturnKey:
     site: str
     visit_date: dt.date
     status: str
+    identifiers: str | None = None
+    """Set when the return says it was exported with ``--allow-identifiers`` (kinds, places)."""
 
     @property
     def sort_key(self) -> tuple[str, str, dt.date, str, str]:
@@ -83,7 +85,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
     data, template = verified.data, verified.template
     key = ReturnKey(str(verified.path), data.id, data.revision, verified.sha256,
                     content_hash(verified.document), data.template_id, data.template_version,
-                    data.template_hash, data.org_name, data.site, data.visit_date, data.status)
+                    data.template_hash, data.org_name, data.site, data.visit_date, data.status,
+                    data.identifiers.describe() if data.identifiers else None)
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
                   template.scoring.section.ratings(),
@@ -208,6 +211,9 @@ def _exceptions(verified: VerifiedReturn, template: Template) -> list[Row]:
         rows.append(("Escalation", *head,
                      f'critical question {qid} answered "{label}"' + (f": {q.text}" if q else ""),
                      path, None))
+    if d.identifiers is not None:
+        rows.append(("Identifiers allowed", *head,
+                     f"{d.identifiers.describe()}; check before sharing further", path, None))
     if s.notes_owed:
         rows.append(("Evidence note owed", *head,
                      f"answers that need an evidence note have none: {', '.join(s.notes_owed)}",

@@ -14,9 +14,11 @@ from qa_tui.returns.document import (
     Result,
     ReturnAction,
     ReturnAnswer,
+    IdentifiersAllowed,
     ReturnData,
     Scores,
     SectionResult,
+    identifiers_json,
     iso_time,
 )
 from qa_tui.returns.files import Outcome, return_filename, save_file
@@ -38,7 +40,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "FORMAT", "FORMAT_VERSION", "Outcome", "Result", "ReturnAction", "ReturnAnswer",
-    "ReturnData", "Scores", "SectionResult", "VerifiedReturn", "escape", "iso_time",
+    "IdentifiersAllowed", "ReturnData", "Scores", "SectionResult", "VerifiedReturn", "escape",
+    "identifiers_json", "iso_time",
     "needs_quote_prefix", "neutralise", "read_return", "restore", "return_filename",
     "save_file", "write_return",
 ]

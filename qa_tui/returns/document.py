@@ -95,6 +95,27 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class IdentifiersAllowed:
+    """Probable patient identifiers a person chose to export anyway: kinds and places only."""
+
+    kinds: tuple[str, ...]
+    places: tuple[str, ...]
+
+    def describe(self) -> str:
+        return (f"exported with --allow-identifiers: probable {', '.join(self.kinds)} in "
+                f"{', '.join(self.places)}")
+
+
+def identifiers_json(found: IdentifiersAllowed | None) -> dict[str, Any]:
+    """The ``--json`` field scripts read: ``identifiers_allowed`` (false, or true with the
+    ``identifiers`` kinds and places the return says were let through)."""
+    if found is None:
+        return {"identifiers_allowed": False}
+    return {"identifiers_allowed": True,
+            "identifiers": {"kinds": list(found.kinds), "places": list(found.places)}}
+
+
+@dataclass(frozen=True)
 class ReturnData:
     """Everything a return says, typed. ``to_document()`` gives the canonical JSON object."""
 
@@ -119,9 +140,11 @@ class ReturnData:
     actions: tuple[ReturnAction, ...]
     scores: Scores
     generator_version: str
+    identifiers: IdentifiersAllowed | None = None
+    """Set when exported with ``--allow-identifiers`` while probable identifiers remained."""
 
     def to_document(self) -> dict[str, Any]:
-        return {
+        document = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "generator": {"name": "qa-tui", "version": self.generator_version},
@@ -142,6 +165,11 @@ class ReturnData:
             "actions": [_action_json(a) for a in self.actions],
             "scores": _scores_json(self.scores),
         }
+        if self.identifiers is not None:  # additive keys: absent from every other return
+            document["identifiers_allowed"] = True
+            document["identifiers"] = {"kinds": list(self.identifiers.kinds),
+                                       "places": list(self.identifiers.places)}
+        return document
 
     @classmethod
     def from_document(cls, document: Any) -> ReturnData:
@@ -331,7 +359,19 @@ def _parse(doc: _Obj) -> ReturnData:
         answers=tuple(_answer(x) for x in doc.objs("answers")),
         actions=tuple(_action(x) for x in doc.objs("actions")),
         scores=scores, generator_version=gen.text("version"),
+        identifiers=_identifiers(doc),
     )
+
+
+def _identifiers(doc: _Obj) -> IdentifiersAllowed | None:
+    """The optional ``identifiers_allowed`` / ``identifiers`` keys (absent: none allowed)."""
+    allowed = doc.value.get("identifiers_allowed", False)
+    if allowed is False and "identifiers" not in doc.value:
+        return None
+    if allowed is not True:
+        raise _bad("identifiers_allowed", "must be true when present")
+    found = doc.obj("identifiers")
+    return IdentifiersAllowed(found.texts("kinds"), found.texts("places"))
 
 
 def _assessors(a: _Obj) -> list[str]:
