@@ -4,9 +4,9 @@ Evidence notes are written fast on a ward, and a return travels by email: an NHS
 of birth in a note is a data breach. The rules aim for few false alarms:
 
 - NHS numbers: ten digits that pass the Modulus 11 check, however they are written: together,
-  or in groups of two or more digits (3-3-4, 4-3-3, 5-5, ...) each joined by the same separator
-  (any Unicode space or line break, zero-width space, dot, slash, underscore or dash), in any
-  script's digits, and with letters right against them (``pt9434765919``). Ten digits inside a
+  or in groups of three or more digits (3-3-4, 4-3-3, 5-5, ...) each joined by the same
+  separator (any Unicode space or line break, zero-width space, dot, slash, underscore or
+  dash; lists of one- and two-digit numbers are left alone), in any script's digits, and with letters right against them (``pt9434765919``). Ten digits inside a
   longer sequence of groups (``943 476 5919 2``) count too. Groups joined by different
   separators (``12/03/2024 10``: a date and an hour) and a digit run longer than ten with no
   separator (an order number) are not flagged, nor is a ten-digit number failing the check.
@@ -85,7 +85,7 @@ def nhs_numbers(text: str) -> list[tuple[int, int]]:
                     continue
                 chosen = groups[i:j + 1]
                 if len(chosen) > 1:
-                    if any(e - s < 2 for s, e in chosen):
+                    if any(e - s < 3 for s, e in chosen):
                         break
                     gaps = {_gap_kind(text[a[1]:b[0]])
                             for a, b in zip(chosen, chosen[1:], strict=False)}

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from qa_tui.identifiers import NHS_NUMBER, scan_text
+from qa_tui.identifiers import NHS_NUMBER, nhs_number_valid, scan_text
 
 VALID = "9434765919"  # passes Modulus 11 (a published test number)
 
@@ -104,3 +106,43 @@ def test_a_clean_return_says_nothing_about_identifiers(cli, tmp_path: Path) -> N
     path = Path(cli("export", aid, "-o", str(tmp_path), "--allow-identifiers").out.strip())
     checked = cli("verify", str(path), "--json")
     assert checked.err == "" and json.loads(checked.out)[0]["identifiers_allowed"] is False
+
+
+# -- fuzzing: any grouping and separator of a valid number is found --------------------------
+
+_SEPARATORS = [" ", "  ", "-", " - ", ".", "/", "_", "\n", "\u00a0", "\u2009", "\u3000",
+               "\u2013", "\u2212", "\u200b", "\t"]
+
+
+def _with_check_digit(nine: str) -> str | None:
+    for d in "0123456789":
+        if nhs_number_valid(nine + d):
+            return nine + d
+    return None
+
+
+@given(nine=st.text(alphabet="0123456789", min_size=9, max_size=9),
+       cuts=st.sets(st.integers(3, 7), max_size=2), sep=st.sampled_from(_SEPARATORS),
+       before=st.sampled_from(["", "pt", "NHS no ", "(", "ref:"]),
+       after=st.sampled_from(["", "x", ")", ".", " seen", " 2 visits"]))
+def test_any_grouping_of_a_valid_number_is_found(nine: str, cuts: set[int], sep: str,
+                                                 before: str, after: str) -> None:
+    number = _with_check_digit(nine)
+    if number is None:
+        return
+    points = [0, *sorted(c for c in cuts if all(abs(c - o) >= 3 for o in cuts if o != c)), 10]
+    groups = [number[a:b] for a, b in zip(points, points[1:], strict=False)]
+    if any(len(g) < 3 for g in groups):
+        return
+    text = f"{before}{sep.join(groups)}{after}"
+    assert NHS_NUMBER in [f.kind for f in scan_text(text)], repr(text)
+
+
+@given(day=st.integers(1, 28), month=st.integers(1, 12), year=st.integers(1990, 2030),
+       hour=st.integers(0, 23), minute=st.integers(0, 59), count=st.integers(0, 99),
+       sep=st.sampled_from(["/", ".", "-"]))
+def test_dates_times_and_counts_are_not_nhs_numbers(day: int, month: int, year: int, hour: int,
+                                                    minute: int, count: int, sep: str) -> None:
+    text = (f"visit {day:02d}{sep}{month:02d}{sep}{year} {hour:02d}:{minute:02d}, "
+            f"{count} staff; {year}{sep}{month:02d}{sep}{day:02d} {hour:02d} {count}")
+    assert NHS_NUMBER not in [f.kind for f in scan_text(text)], text
