@@ -69,15 +69,18 @@ def _add_to(db: Path, statement: str) -> None:
     ("CREATE INDEX ix_extra ON answer (note)", "index 'ix_extra'"),
     ("DROP TRIGGER event_no_delete", "trigger 'event_no_delete' is missing"),
 ])
-def test_restore_refuses_a_schema_that_is_not_exactly_ours(cli, tmp_path: Path, statement: str, named: str) -> None:  # type: ignore[no-untyped-def]
+def test_restore_refuses_a_schema_that_is_not_exactly_ours(cli, home: Path, tmp_path: Path, statement: str, named: str) -> None:  # type: ignore[no-untyped-def]
     aid = cli("new", "--template", "cqc-saf-well-led", "--org", "Schema Trust").out.strip()
     cli("answer", aid, "WL1", "3")
     backup = Path(cli("backup", str(tmp_path / "b.sqlite3")).out.strip())
     _add_to(backup, statement)
     before = cli("show", aid, "--json").out
+    backups = home / "data" / "backups"
+    kept = sorted(backups.iterdir()) if backups.exists() else []
     r = cli("restore", str(backup))
     assert r.code == 1 and "schema" in r.err and named in r.err and "Traceback" not in r.err
     assert cli("show", aid, "--json").out == before
+    assert (sorted(backups.iterdir()) if backups.exists() else []) == kept  # no safety copy
 
 
 def test_restore_of_a_changed_table_definition_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,8 @@ class Store:
             raise
         return dest
 
-    def restore_from(self, source: Path) -> int:
+    def restore_from(self, source: Path,
+                     before_replace: Callable[[], object] | None = None) -> int:
         """Replace this database's content with ``source``, after vetting it; return its version.
 
         The source must be a regular file; it is checked (ours, not newer, intact, and exactly
@@ -165,6 +166,8 @@ class Store:
         with private_copy.private_copy(source) as origin:
             version = private_copy.check_copy(origin, source)
             private_copy.check_schema(origin, source, version)
+            if before_replace is not None:  # e.g. the safety copy: only once the source passed
+                before_replace()
             with self._sqlite_connection() as target:
                 origin.backup(target)
         self._engine.dispose()
