@@ -54,6 +54,8 @@ def check_regular(path: Path) -> os.stat_result:
     except OSError as exc:
         raise NotReadable(f"cannot be read ({exc.strerror or exc})") from None
     kind = _kind(info.st_mode)
+    if kind == "a folder":
+        raise NotReadable("cannot be read (it is a folder, not a file)")
     if kind is not None:
         raise NotReadable(f"is {kind}, not a regular file (refused: reading it could hang or "
                           "never end)")

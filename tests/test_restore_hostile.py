@@ -109,3 +109,14 @@ def test_damaged_database_with_live_wal_is_refused_unchanged(cli, home: Path, tm
     r = run_cli("--db", str(copy), "list", env={"QA_TUI_HOME": str(home)}, timeout=60)
     assert r.code == 1 and "damaged" in r.err, (r.code, r.err)
     assert _files(copy) == before  # main file and -wal byte for byte; no -shm left behind
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_database_path_that_is_not_a_regular_file_is_refused(tmp_path: Path, home: Path, kind: str) -> None:
+    target = tmp_path / "db.sqlite3"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    r = run_cli("--db", str(target), "list", env={"QA_TUI_HOME": str(home)}, timeout=60)
+    assert r.code == 1 and "not a regular file" in r.err and "Traceback" not in r.err
