@@ -307,3 +307,16 @@ def test_template_check_refuses_a_fifo(tmp_path: Path, home: Path) -> None:
 def test_zip_is_still_what_is_read(good: Path) -> None:
     """The crafted corpus above starts from a file the writer made: it really is a return."""
     assert zipfile.is_zipfile(io.BytesIO(good.read_bytes()))
+
+
+def test_import_and_consolidate_refuse_a_fifo_and_a_device_link(tmp_path: Path,
+                                                                home: Path) -> None:
+    fifo, zero = tmp_path / "p.xlsx", tmp_path / "z.xlsx"
+    os.mkfifo(fifo)
+    zero.symlink_to("/dev/zero")
+    env = {"QA_TUI_HOME": str(home)}
+    imported = run_cli("import", str(fifo), str(zero), env=env, timeout=120)
+    assert imported.code == 1 and "named pipe" in imported.err and "is a device" in imported.err
+    joined = run_cli("consolidate", str(fifo), str(zero), "-o", str(tmp_path / "c.xlsx"),
+                     env=env, timeout=120)
+    assert joined.code == 1 and joined.err.count("not a regular file") == 2
