@@ -6,10 +6,11 @@ of birth in a note is a data breach. The rules aim for few false alarms:
 - NHS numbers: ten digits that pass the Modulus 11 check, however they are written: together,
   or in groups of three or more digits (3-3-4, 4-3-3, 5-5, ...) each joined by the same
   separator (any Unicode space or line break, zero-width space, dot, slash, underscore or
-  dash; lists of one- and two-digit numbers are left alone), in any script's digits, and with letters right against them (``pt9434765919``). Ten digits inside a
-  longer sequence of groups (``943 476 5919 2``) count too. Groups joined by different
-  separators (``12/03/2024 10``: a date and an hour) and a digit run longer than ten with no
-  separator (an order number) are not flagged, nor is a ten-digit number failing the check.
+  dash; lists of one- and two-digit numbers are left alone), in any script's digits, and with
+  letters right against them (``pt9434765919``). Ten digits inside a longer sequence of
+  groups (``943 476 5919 2``) count too. Groups joined by different separators
+  (``12/03/2024 10``: a date and an hour) and a digit run longer than ten with no separator
+  (an order number) are not flagged, nor is a ten-digit number failing the check.
 - Dates of birth: a date within a few words after "DOB", "D.O.B.", "date of birth" or "born".
 - Full UK postcodes (outward and inward parts, e.g. NE1 4LP); a district alone (NE1) is not.
 - Email addresses, and UK phone numbers (0 or +44 and 10-11 digits).

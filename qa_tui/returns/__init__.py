@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from qa_tui.returns.document import (
     FORMAT,
     FORMAT_VERSION,
+    IdentifiersAllowed,
     Result,
     ReturnAction,
     ReturnAnswer,
-    IdentifiersAllowed,
     ReturnData,
     Scores,
     SectionResult,

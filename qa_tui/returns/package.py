@@ -18,9 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-
-from xml.etree.ElementTree import TreeBuilder
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -153,7 +151,7 @@ class _Bounded(TreeBuilder):
         super().__init__()
         self._pkg, self._name, self._what, self._depth = pkg, name, what, 0
 
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:  # type: ignore[override]
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
         self._depth += 1
         self._pkg.elements += 1
         if self._depth > MAX_DEPTH:

@@ -20,7 +20,6 @@ from typing import Any
 from qa_tui.errors import InvalidInput, ReturnInvalid, TemplateInvalid
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
 from qa_tui.returns.layout import SheetModel, Value, visible_sheets
-from qa_tui.returns.recompute import check_bundled, check_scores
 from qa_tui.returns.package import (
     CellValue,
     Formula,
@@ -33,6 +32,7 @@ from qa_tui.returns.package import (
     workbook_sheets,
 )
 from qa_tui.returns.package import column_letter as get_column_letter
+from qa_tui.returns.recompute import check_bundled, check_scores
 from qa_tui.templates import Template, canonical_json, check_value, compile_template, sha256_hex
 
 SHEETS = ("Cover", "Summary", "Responses", "Actions", "_return")

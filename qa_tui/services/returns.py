@@ -17,7 +17,6 @@ from qa_tui.config import Paths
 from qa_tui.errors import InvalidInput, NotFound, Refused, ReturnInvalid
 from qa_tui.returns import (
     IdentifiersAllowed,
-    identifiers_json,
     Outcome,
     Result,
     ReturnAction,
@@ -26,6 +25,7 @@ from qa_tui.returns import (
     Scores,
     SectionResult,
     VerifiedReturn,
+    identifiers_json,
     read_return,
     return_filename,
     save_file,
