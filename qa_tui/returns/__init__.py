@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qa_tui.returns.allowed import IdentifiersAllowed, identifiers_json
 from qa_tui.returns.document import (
     FORMAT,
     FORMAT_VERSION,
-    IdentifiersAllowed,
     Result,
     ReturnAction,
     ReturnAnswer,
     ReturnData,
     Scores,
     SectionResult,
-    identifiers_json,
     iso_time,
 )
 from qa_tui.returns.files import Outcome, return_filename, save_file

@@ -26,6 +26,7 @@ from qa_tui.domain import (
     clean_org_name,
 )
 from qa_tui.errors import InvalidInput, ReturnInvalid
+from qa_tui.returns.allowed import IdentifiersAllowed
 from qa_tui.templates import canonical_json, sha256_hex
 
 FORMAT = "qa-tui-return"
@@ -92,27 +93,6 @@ class Scores:
     required_open: tuple[str, ...]
     notes_owed: tuple[str, ...]
     escalations: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class IdentifiersAllowed:
-    """Probable patient identifiers a person chose to export anyway: kinds and places only."""
-
-    kinds: tuple[str, ...]
-    places: tuple[str, ...]
-
-    def describe(self) -> str:
-        return (f"exported with --allow-identifiers: probable {', '.join(self.kinds)} in "
-                f"{', '.join(self.places)}")
-
-
-def identifiers_json(found: IdentifiersAllowed | None) -> dict[str, Any]:
-    """The ``--json`` field scripts read: ``identifiers_allowed`` (false, or true with the
-    ``identifiers`` kinds and places the return says were let through)."""
-    if found is None:
-        return {"identifiers_allowed": False}
-    return {"identifiers_allowed": True,
-            "identifiers": {"kinds": list(found.kinds), "places": list(found.places)}}
 
 
 @dataclass(frozen=True)
