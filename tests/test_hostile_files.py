@@ -277,6 +277,15 @@ def test_a_string_longer_than_excel_allows_is_refused(good: Path, tmp_path: Path
     assert code == 1 and "Excel holds at most 32,767" in text
 
 
+@pytest.mark.parametrize("cell", [
+    '<c r="Z1" t="inlineStr"><is><t>{}</t></is></c>', '<c r="Z1" t="str"><v>{}</v></c>'])
+def test_an_inline_or_str_cell_longer_than_excel_allows_is_refused(good: Path, tmp_path: Path,
+                                                                   home: Path, cell: str) -> None:
+    crafted = _with_cell(good, tmp_path / "long.xlsx", RESPONSES, cell.format(_noise(40_000)))
+    code, text = verify(crafted, home)
+    assert code == 1 and "Excel holds at most 32,767" in text
+
+
 @pytest.mark.parametrize("depth", [40, 150_000])
 def test_deeply_nested_xml_is_refused(good: Path, tmp_path: Path, home: Path, depth: int) -> None:
     nested = ("<x>" * depth + "</x>" * depth)

@@ -248,7 +248,11 @@ def _text(element: Element) -> str:
             out.append(child.text or "")
         elif tag == "r":
             out.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    text = restore("".join(out))
+    return _limited(restore("".join(out)))
+
+
+def _limited(text: str) -> str:
+    """Cell text no longer than Excel allows: no cell of a real return holds more."""
     if len(text) > MAX_CELL_TEXT:
         raise ReturnInvalid(f"a cell holds {len(text):,} characters (Excel holds at most "
                             f"{MAX_CELL_TEXT:,}; refused)")
@@ -325,7 +329,7 @@ def _cell_value(cell: Element, strings: list[str], part: str, sheet: str) -> Cel
         if kind == "s":
             return strings[int(raw)]
         if kind in ("str", "d"):
-            return restore(raw)
+            return _limited(restore(raw))
         if kind == "b":
             return raw.strip() in ("1", "true")
         if kind == "e":
