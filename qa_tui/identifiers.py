@@ -3,8 +3,14 @@
 Evidence notes are written fast on a ward, and a return travels by email: an NHS number or a date
 of birth in a note is a data breach. The rules aim for few false alarms:
 
-- NHS numbers: ten digits (spaces or dashes allowed in the 3-3-4 pattern) that pass the Modulus 11
-  check; a ten-digit number failing it is not flagged.
+- NHS numbers: ten digits that pass the Modulus 11 check, however they are written: together,
+  or in groups of three or more digits (3-3-4, 4-3-3, 5-5, ...) each joined by the same
+  separator (any Unicode space or line break, zero-width space, dot, slash, underscore or
+  dash; lists of one- and two-digit numbers are left alone), in any script's digits, and with
+  letters right against them (``pt9434765919``). Ten digits inside a longer sequence of
+  groups (``943 476 5919 2``) count too. Groups joined by different separators
+  (``12/03/2024 10``: a date and an hour) and a digit run longer than ten with no separator
+  (an order number) are not flagged, nor is a ten-digit number failing the check.
 - Dates of birth: a date within a few words after "DOB", "D.O.B.", "date of birth" or "born".
 - Full UK postcodes (outward and inward parts, e.g. NE1 4LP); a district alone (NE1) is not.
 - Email addresses, and UK phone numbers (0 or +44 and 10-11 digits).
@@ -21,7 +27,9 @@ POSTCODE = "postcode"
 EMAIL = "email address"
 PHONE = "phone number"
 
-_NHS = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+_SEPARATOR = "[\\s._/\\-\u2010-\u2015\u2212\u00b7\u200b-\u200d\u2060\ufeff]"
+_DIGIT_GROUPS = re.compile(rf"\d+(?:{_SEPARATOR}{{1,3}}\d+)*")
+_GROUP = re.compile(r"\d+")
 _DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}"
          r"|\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?\s+\d{2,4})")
 _DOB = re.compile(r"\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?)\s*[:\-]?\s*"
@@ -54,6 +62,43 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+def _gap_kind(gap: str) -> str:
+    """A gap between digit groups, normalised: any space, line break or zero-width character is
+    a space, any dash a hyphen (``943 – 476 – 5919`` has two gaps of the same kind)."""
+    return "".join(" " if ch.isspace() or ch in "\u200b\u200c\u200d\u2060\ufeff" else
+                   "-" if ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212" else ch
+                   for ch in gap)
+
+
+def nhs_numbers(text: str) -> list[tuple[int, int]]:
+    """Where ten digits written in any of the ways above pass the Modulus 11 check."""
+    found: list[tuple[int, int]] = []
+    for run in _DIGIT_GROUPS.finditer(text):
+        groups = [(run.start() + g.start(), run.start() + g.end())
+                  for g in _GROUP.finditer(run.group())]
+        for i in range(len(groups)):
+            size = 0
+            for j in range(i, len(groups)):
+                size += groups[j][1] - groups[j][0]
+                if size > 10:
+                    break
+                if size < 10:
+                    continue
+                chosen = groups[i:j + 1]
+                if len(chosen) > 1:
+                    if any(e - s < 3 for s, e in chosen):
+                        break
+                    gaps = {_gap_kind(text[a[1]:b[0]])
+                            for a, b in zip(chosen, chosen[1:], strict=False)}
+                    if len(gaps) > 1:
+                        break
+                digits = "".join(str(int(ch)) for s, e in chosen for ch in text[s:e])
+                if nhs_number_valid(digits):
+                    found.append((chosen[0][0], chosen[-1][1]))
+                break
+    return found
+
+
 def mask(value: str) -> str:
     """Enough to find it again in the note (the last two characters), never the whole value."""
     compact = value.strip()
@@ -75,9 +120,8 @@ def scan_text(text: str) -> list[Finding]:
         taken.append((start, end))
         findings.append(Finding(kind, start, end, mask(text[start:end])))
 
-    for m in _NHS.finditer(text):
-        if nhs_number_valid("".join(m.groups())):
-            add(NHS_NUMBER, m.start(), m.end())
+    for start, end in nhs_numbers(text):
+        add(NHS_NUMBER, start, end)
     for m in _DOB.finditer(text):
         add(DATE_OF_BIRTH, m.start(1), m.end(1))
     for m in _EMAIL.finditer(text):

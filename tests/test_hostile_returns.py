@@ -90,3 +90,46 @@ def test_entity_expansion_in_a_part_is_refused(valid_return: bytes, tmp_path: Pa
     path.write_bytes(out.getvalue())
     with pytest.raises(ReturnInvalid, match="declares a DTD or entities"):
         read_return(path)
+
+
+_DANGEROUS_PARTS = ["xl/vbaProject.bin", "xl/activeX/activeX1.xml", "xl/activeX/activeX1.bin",
+                    "xl/externalLinks/externalLink1.xml", "xl/embeddings/oleObject1.bin",
+                    "xl/drawings/drawing1.xml", "xl/connections.xml", "customXml/item1.xml",
+                    "xl/calcChain.xml", "xl/printerSettings/printerSettings1.bin",
+                    "docProps/custom.xml", "xl/ctrlProps/ctrlProp1.xml", "xl/media/image1.png"]
+_FORMULAS = ['WEBSERVICE("http://x.invalid")', 'HYPERLINK("http://x.invalid","Good")',
+             "cmd|' /C calc'!A0", "1+1", "SUM(A1:A3)", "'[other.xlsx]Sheet1'!A1",
+             'FILTERXML(WEBSERVICE("http://x.invalid"),"//a")']
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(extra=st.sampled_from(_DANGEROUS_PARTS), body=st.binary(max_size=32),
+       formula=st.sampled_from(_FORMULAS), sheet=st.integers(1, 5),
+       column=st.sampled_from(["L", "Z", "AA", "C"]), which=st.booleans())
+def test_dangerous_parts_and_formulas_anywhere_are_refused(
+        valid_return: bytes, tmp_path: Path, extra: str, body: bytes, formula: str, sheet: int,
+        column: str, which: bool) -> None:
+    """Issue 11 item 3's siblings: any part the writer never writes, or any formula in any cell
+    of any sheet (compared or not), is refused with a one-line reason."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    source = zipfile.ZipFile(io.BytesIO(valid_return))
+    out = io.BytesIO()
+    target = f"xl/worksheets/sheet{sheet}.xml"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in source.namelist():
+            data = source.read(name)
+            if not which and name == target:
+                xml = data.decode()
+                at = xml.index("</row>")
+                cell = f'<c r="{column}1"><f>{xml_escape(formula)}</f><v>0</v></c>'
+                data = (xml[:at] + cell + xml[at:]).encode()
+            z.writestr(name, data)
+        if which:
+            z.writestr(extra, body)
+    path = tmp_path / "dangerous.xlsx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(ReturnInvalid) as caught:
+        read_return(path)
+    assert "\n" not in str(caught.value)

@@ -106,6 +106,9 @@ def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Pat
         warn("no .xlsx files found in the paths given; the workbook is empty")
     for item in report.result.rejected:
         error(f"{item.file}: {item.reason}")
+    for item in report.result.accepted:
+        if item.identifiers:
+            warn(f"{item.file}: {item.identifiers}")
     if report.database is not None:
         for file, reason in report.database.refused:
             error(f"{file}: not loaded into {report.database.path}: {reason}")

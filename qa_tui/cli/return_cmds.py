@@ -123,6 +123,8 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
             finally:
                 tick()
             report.append(result.to_json())
+            if result.identifiers is not None:
+                warn(f"{path}: {result.identifiers.describe()}")
             if not as_json:
                 emit(f"{path}: {result.message()}")
     if as_json:
@@ -136,7 +138,7 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 @pass_cli
 def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
     """Check returns without importing them: ok, or the reason each one cannot be trusted."""
-    from qa_tui.returns import read_return  # no database needed to verify
+    from qa_tui.returns import identifiers_json, read_return  # no database needed to verify
 
     failed = False
     report: list[dict[str, Any]] = []
@@ -160,10 +162,14 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 
 
 def _verified(report: list[dict[str, Any]], path: Path, checked: Any, as_json: bool) -> None:
+    from qa_tui.returns import identifiers_json
+
     d = checked.data
     report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
                    "template": d.template_id, "organisation": d.org_name,
-                   "sha256": checked.sha256})
+                   "sha256": checked.sha256, **identifiers_json(d.identifiers)})
+    if d.identifiers is not None:
+        warn(f"{path}: {d.identifiers.describe()}")
     if not as_json:
         emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
              f"{d.org_name})")

@@ -46,6 +46,8 @@ class FileOutcome:
     revision: int | None = None
     by: str | None = None
     """For a superseded file: the accepted file that replaces it, if there is one."""
+    identifiers: str | None = None
+    """For an accepted file exported with ``--allow-identifiers``: the kinds and places."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class Consolidation:
             "drafts_excluded": self.counts.drafts_excluded,
             "escalations": self.counts.escalations,
             "orgs_unmatched": self.counts.orgs_unmatched,
+            "identifiers_allowed": [{"file": f.file, "detail": f.identifiers}
+                                    for f in self.accepted if f.identifiers],
         }
 
 
@@ -130,8 +134,8 @@ def consolidate(paths: Sequence[Path], output: Path, *, as_of: dt.date | None = 
         finally:
             spool.close()
     outcomes = [FileOutcome(p, "rejected", reason) for p, reason in plan.rejected]
-    outcomes += [FileOutcome(e.key.path, "accepted", None, e.key.return_id, e.key.revision)
-                 for e in plan.winners]
+    outcomes += [FileOutcome(e.key.path, "accepted", None, e.key.return_id, e.key.revision,
+                             identifiers=e.key.identifiers) for e in plan.winners]
     outcomes += [FileOutcome(s.key.path, "superseded", s.reason, s.key.return_id,
                              s.key.revision, s.by) for s in plan.superseded]
     return Consolidation(output, tuple(sorted(outcomes, key=lambda f: f.file)), counts)

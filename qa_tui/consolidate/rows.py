@@ -58,6 +58,8 @@ class ReturnKey:
     visit_date: dt.date
     status: str
     org_code: str = ""
+    identifiers: str | None = None
+    """Set when the return says it was exported with ``--allow-identifiers`` (kinds, places)."""
 
     @property
     def sort_key(self) -> tuple[str, str, dt.date, str, str]:
@@ -86,7 +88,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
     key = ReturnKey(str(verified.path), data.id, data.revision, verified.sha256,
                     content_hash(verified.document), data.template_id, data.template_version,
                     data.template_hash, data.org_name, data.site, data.visit_date, data.status,
-                    data.org_code or "")
+                    data.org_code or "",
+                    data.identifiers.describe() if data.identifiers else None)
     summary = summarise(verified, as_of=as_of)
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
@@ -219,6 +222,9 @@ def _exceptions(verified: VerifiedReturn, template: Template) -> list[Row]:
         rows.append(("Required unanswered", *head,
                      f"{len(s.required_open)} required question(s) left blank ({marked}): "
                      f"{', '.join(s.required_open)}", path, None))
+    if d.identifiers is not None:
+        rows.append(("Identifiers allowed", *head,
+                     f"{d.identifiers.describe()}; check before sharing further", path, None))
     if s.notes_owed:
         rows.append(("Evidence note owed", *head,
                      f"answers that need an evidence note have none: {', '.join(s.notes_owed)}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qa_tui.returns.allowed import IdentifiersAllowed, identifiers_json
 from qa_tui.returns.document import (
     FORMAT,
     FORMAT_VERSION,
@@ -38,7 +39,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "FORMAT", "FORMAT_VERSION", "Outcome", "Result", "ReturnAction", "ReturnAnswer",
-    "ReturnData", "Scores", "SectionResult", "VerifiedReturn", "escape", "iso_time",
+    "IdentifiersAllowed", "ReturnData", "Scores", "SectionResult", "VerifiedReturn", "escape",
+    "identifiers_json", "iso_time",
     "needs_quote_prefix", "neutralise", "read_return", "restore", "return_filename",
     "save_file", "write_return",
 ]

@@ -26,6 +26,7 @@ from qa_tui.domain import (
     clean_org_name,
 )
 from qa_tui.errors import InvalidInput, ReturnInvalid
+from qa_tui.returns.allowed import IdentifiersAllowed
 from qa_tui.templates import canonical_json, sha256_hex
 
 FORMAT = "qa-tui-return"
@@ -139,6 +140,9 @@ class ReturnData:
     """The assessor's one-paragraph summary for the provider report (additive key; absent
     from the document when empty, so returns without one keep their exact bytes)."""
 
+    identifiers: IdentifiersAllowed | None = None
+    """Set when exported with ``--allow-identifiers`` while probable identifiers remained."""
+
     def to_document(self) -> dict[str, Any]:
         assessment: dict[str, Any] = {
             "id": self.id, "revision": self.revision, "status": self.status,
@@ -150,7 +154,7 @@ class ReturnData:
         }
         if self.summary:
             assessment["summary"] = self.summary
-        return {
+        document: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "generator": {"name": "qa-tui", "version": self.generator_version},
@@ -164,6 +168,11 @@ class ReturnData:
             "actions": [_action_json(a) for a in self.actions],
             "scores": _scores_json(self.scores),
         }
+        if self.identifiers is not None:  # additive keys: absent from every other return
+            document["identifiers_allowed"] = True
+            document["identifiers"] = {"kinds": list(self.identifiers.kinds),
+                                       "places": list(self.identifiers.places)}
+        return document
 
     @classmethod
     def from_document(cls, document: Any) -> ReturnData:
@@ -361,6 +370,7 @@ def _parse(doc: _Obj) -> ReturnData:
         actions=tuple(_action(x) for x in doc.objs("actions")),
         scores=scores, generator_version=gen.text("version"),
         summary=_summary(a),
+        identifiers=_identifiers(doc),
     )
 
 
@@ -392,6 +402,17 @@ def _coverage(s: _Obj) -> dict[str, Any]:
         raise _bad(s.at("coverage_pct"), "must be a whole percent from 0 to 100")
     return {"coverage_pct": coverage, "provisional": s.flag("provisional"),
             "escalations_unrecorded": s.texts("escalations_unrecorded")}
+
+
+def _identifiers(doc: _Obj) -> IdentifiersAllowed | None:
+    """The optional ``identifiers_allowed`` / ``identifiers`` keys (absent: none allowed)."""
+    allowed = doc.value.get("identifiers_allowed", False)
+    if allowed is False and "identifiers" not in doc.value:
+        return None
+    if allowed is not True:
+        raise _bad("identifiers_allowed", "must be true when present")
+    found = doc.obj("identifiers")
+    return IdentifiersAllowed(found.texts("kinds"), found.texts("places"))
 
 
 def _assessors(a: _Obj) -> list[str]:

@@ -18,13 +18,15 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser
 
 from qa_tui.errors import ReturnInvalid
+from qa_tui.returns import allowlist
 from qa_tui.returns.textsafe import restore
+from qa_tui.safefile import NotReadable, read_limited
 
 MAX_FILE = 5 * 1024 * 1024
 MAX_TOTAL = 50 * 1024 * 1024
@@ -32,6 +34,14 @@ MAX_RATIO = 100
 RATIO_FLOOR = 64 * 1024
 """Parts smaller than this may compress better than 100:1 without being a threat."""
 MAX_MEMBERS = 500
+MAX_PART = 8 * 1024 * 1024
+"""Uncompressed bytes of one part: the largest real return's biggest sheet is a few hundred KB."""
+MAX_DEPTH = 32
+"""Element nesting in one part: the writer's deepest is 6 (a cell's inline text run)."""
+MAX_ELEMENTS = 1_000_000
+"""Elements parsed in one file, all parts together: a bound on the parse work per file."""
+MAX_CELL_TEXT = 32_767
+"""Characters in one cell, Excel's own limit: no cell of a real return holds more."""
 
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 
@@ -75,17 +85,15 @@ class Package:
         self.path = path
         self._zip = archive
         self.names = {info.filename for info in archive.infolist()}
+        self.elements = 0
+        """Elements parsed so far, across every part (see :data:`MAX_ELEMENTS`)."""
 
     @classmethod
     def open(cls, path: Path) -> Package:
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE:
-                raise ReturnInvalid(f"is too large to be a return ({_mb(size)}; "
-                                    f"at most {_mb(MAX_FILE)})")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ReturnInvalid(f"cannot be read ({exc.strerror or exc})") from None
+            raw = read_limited(path, MAX_FILE, what="return")
+        except NotReadable as exc:
+            raise ReturnInvalid(exc.message) from None
         if raw.startswith(b"\xd0\xcf\x11\xe0"):
             raise ReturnInvalid("is an old-style (.xls) or password-protected Excel file, "
                                 "not a qa-tui return")
@@ -115,8 +123,14 @@ class Package:
 
     def xml(self, name: str, what: str) -> Element:
         data = self.read(name, what)
+        builder = _Bounded(self, name, what)
+        parser = DefusedXMLParser(target=builder, forbid_dtd=True)
         try:
-            return fromstring(data, forbid_dtd=True)
+            parser.feed(data)
+            root: Element = parser.close()
+            return root
+        except _TooMuch as exc:
+            raise ReturnInvalid(str(exc)) from None
         except DefusedXmlException:
             raise ReturnInvalid(f"part {name} ({what}) declares a DTD or entities "
                                 "(refused: a return never has them)") from None
@@ -124,6 +138,33 @@ class Package:
             line, column = exc.position
             raise ReturnInvalid(f"part {name} ({what}) is not well-formed XML "
                                 f"(line {line}, column {column})") from None
+
+
+class _TooMuch(Exception):
+    """Raised from inside the parser when a part is too deep or the file too large to parse."""
+
+
+class _Bounded(TreeBuilder):
+    """A tree builder that stops the parse at :data:`MAX_DEPTH` or :data:`MAX_ELEMENTS`."""
+
+    def __init__(self, pkg: Package, name: str, what: str) -> None:
+        super().__init__()
+        self._pkg, self._name, self._what, self._depth = pkg, name, what, 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        self._depth += 1
+        self._pkg.elements += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooMuch(f"part {self._name} ({self._what}) nests elements more than "
+                           f"{MAX_DEPTH} deep (refused: a return nests at most a few levels)")
+        if self._pkg.elements > MAX_ELEMENTS:
+            raise _TooMuch(f"has more than {MAX_ELEMENTS:,} XML elements (refused: too much "
+                           "to check; a return has a few thousand)")
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> Element:
+        self._depth -= 1
+        return super().end(tag)
 
 
 def _check_members(infos: list[zipfile.ZipInfo]) -> None:
@@ -146,6 +187,9 @@ def _check_members(infos: list[zipfile.ZipInfo]) -> None:
             if ratio > MAX_RATIO:
                 raise ReturnInvalid(f"part {name} expands too much ({ratio:,.0f}:1; at most "
                                     f"{MAX_RATIO}:1): refused as a possible zip bomb")
+        if info.file_size > MAX_PART:
+            raise ReturnInvalid(f"part {name} would expand to {_mb(info.file_size)} (at most "
+                                f"{_mb(MAX_PART)} a part): refused as too large to check")
     if total > MAX_TOTAL:
         raise ReturnInvalid(f"would expand to {_mb(total)} (at most {_mb(MAX_TOTAL)}): "
                             "refused as a possible zip bomb")
@@ -178,6 +222,17 @@ def workbook_sheets(pkg: Package) -> tuple[dict[str, str], dict[str, str], str |
     return parts, states, shared
 
 
+def check_contents(pkg: Package) -> None:
+    """Once the file is known to be a return: every part, relationship, workbook element and
+    number format is one the writer writes (:mod:`qa_tui.returns.allowlist`)."""
+    allowlist.check_parts(pkg.names)
+    for name in sorted(pkg.names):
+        if name.endswith(".rels"):
+            allowlist.check_relationships(pkg.xml(name, "relationships"), name)
+    allowlist.check_workbook(pkg.xml("xl/workbook.xml", "workbook"))
+    allowlist.check_styles(pkg.xml("xl/styles.xml", "styles"))
+
+
 def shared_strings(pkg: Package, part: str | None) -> list[str]:
     if part is None or part not in pkg.names:
         return []
@@ -193,7 +248,15 @@ def _text(element: Element) -> str:
             out.append(child.text or "")
         elif tag == "r":
             out.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return restore("".join(out))
+    return _limited(restore("".join(out)))
+
+
+def _limited(text: str) -> str:
+    """Cell text no longer than Excel allows: no cell of a real return holds more."""
+    if len(text) > MAX_CELL_TEXT:
+        raise ReturnInvalid(f"a cell holds {len(text):,} characters (Excel holds at most "
+                            f"{MAX_CELL_TEXT:,}; refused)")
+    return text
 
 
 def column_letter(number: int) -> str:
@@ -215,6 +278,7 @@ def _column(letters: str) -> int:
 def read_grid(pkg: Package, part: str, sheet: str, strings: list[str]) -> Grid:
     """Every non-empty cell of a sheet part, by (row, column), both from 1."""
     root = pkg.xml(part, f"sheet {sheet}")
+    allowlist.check_sheet(root, part, sheet)
     grid: Grid = {}
     data = next((e for e in root if _local(e.tag) == "sheetData"), None)
     if data is None:
@@ -265,7 +329,7 @@ def _cell_value(cell: Element, strings: list[str], part: str, sheet: str) -> Cel
         if kind == "s":
             return strings[int(raw)]
         if kind in ("str", "d"):
-            return restore(raw)
+            return _limited(restore(raw))
         if kind == "b":
             return raw.strip() in ("1", "true")
         if kind == "e":

@@ -25,12 +25,14 @@ from qa_tui.returns.package import (
     Formula,
     Grid,
     Package,
+    check_contents,
     describe,
     read_grid,
     shared_strings,
     workbook_sheets,
 )
 from qa_tui.returns.package import column_letter as get_column_letter
+from qa_tui.returns.recompute import check_bundled, check_scores
 from qa_tui.templates import Template, canonical_json, check_value, compile_template, sha256_hex
 
 SHEETS = ("Cover", "Summary", "Responses", "Actions", "_return")
@@ -62,8 +64,10 @@ def _read(path: Path) -> VerifiedReturn:
     parts, states, shared_part = workbook_sheets(pkg)
     if "_return" not in parts:
         raise ReturnInvalid("is not a qa-tui return (it has no _return sheet)")
+    check_contents(pkg)
     strings = shared_strings(pkg, shared_part)
-    text, digest = _machine_block(read_grid(pkg, parts["_return"], "_return", strings))
+    machine = read_grid(pkg, parts["_return"], "_return", strings)
+    text, digest = _machine_block(machine)
     if sha256_hex(text) != digest:
         raise ReturnInvalid("the return data does not match its SHA-256 (damaged or edited)")
     try:
@@ -75,13 +79,26 @@ def _read(path: Path) -> VerifiedReturn:
     data = ReturnData.from_document(document)
     template = _template(data)
     _check_answers(data, template)
+    check_bundled(data)
+    check_scores(data, template)
     for name in SHEETS[:4]:
         if name not in parts:
             raise ReturnInvalid(f"the {name} sheet is missing")
     grids = {name: read_grid(pkg, parts[name], name, strings) for name in SHEETS[:4]}
     for model in visible_sheets(data, template, digest):
         compare(model, grids[model.name])
+    for name, grid in (*grids.items(), ("_return", machine)):
+        _no_formulas(name, grid)
     return VerifiedReturn(path, data, document, digest, template)
+
+
+def _no_formulas(name: str, grid: Grid) -> None:
+    """No cell of a return is ever a formula, compared or not (``WEBSERVICE``, ``HYPERLINK``
+    and DDE formulas reach outside the file the moment it is opened)."""
+    for (r, c), value in sorted(grid.items()):
+        if isinstance(value, Formula):
+            raise ReturnInvalid(f"sheet {name} cell {get_column_letter(c)}{r} holds a formula "
+                                "(refused: no cell of a return is ever a formula)")
 
 
 def _machine_block(grid: Grid) -> tuple[str, str]:

@@ -36,8 +36,10 @@ def restore(store: Store, paths: Paths, source: Path, *,
             now: dt.datetime | None = None) -> tuple[Store, Path]:
     """Replace the database with ``source``; return the reopened store and the safety copy."""
     moment = now or dt.datetime.now(dt.UTC)
-    safety = store.backup_to(paths.backup_dir / f"qa-tui-before-restore-{_stamp(moment)}.sqlite3")
-    store.restore_from(source)
+    safety = paths.backup_dir / f"qa-tui-before-restore-{_stamp(moment)}.sqlite3"
+    # The safety copy is taken only once the source has passed every check, so a refused
+    # restore leaves nothing behind.
+    store.restore_from(source, before_replace=lambda: store.backup_to(safety))
     store.close()
     # Reopening runs any migrations the restored file needs (after its own backup copy).
     return open_store(store.path, backup_dir=paths.backup_dir), safety

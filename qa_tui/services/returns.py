@@ -16,6 +16,7 @@ from qa_tui import __version__
 from qa_tui.config import Paths
 from qa_tui.errors import InvalidInput, NotFound, Refused, ReturnInvalid
 from qa_tui.returns import (
+    IdentifiersAllowed,
     Outcome,
     Result,
     ReturnAction,
@@ -24,12 +25,13 @@ from qa_tui.returns import (
     Scores,
     SectionResult,
     VerifiedReturn,
+    identifiers_json,
     read_return,
     return_filename,
     save_file,
 )
 from qa_tui.services.assessments import AssessmentService, Clock
-from qa_tui.services.privacy import scan_detail
+from qa_tui.services.privacy import identifiers_summary, scan_detail
 from qa_tui.services.views import AssessmentDetail
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -68,6 +70,8 @@ class ImportResult:
     outcome: Literal["added", "updated", "unchanged"]
     revision: int
     previous_revision: int | None = None
+    identifiers: IdentifiersAllowed | None = None
+    """Set when the return was exported with ``--allow-identifiers``."""
 
     def message(self) -> str:
         rid = self.assessment_id[:8]
@@ -79,7 +83,8 @@ class ImportResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"file": str(self.path), "id": self.assessment_id, "outcome": self.outcome,
-                "revision": self.revision, "previous_revision": self.previous_revision}
+                "revision": self.revision, "previous_revision": self.previous_revision,
+                **identifiers_json(self.identifiers)}
 
 
 def _result(outcome: ScoreOutcome) -> Result:
@@ -115,9 +120,13 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         summary=rec.summary)
 
 
+_NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
+
+
 def _content(document: dict[str, Any]) -> str:
-    """What two copies must share to be the same revision: all but the generator stamp."""
-    return canonical_json({k: v for k, v in document.items() if k != "generator"})
+    """What two copies must share to be the same revision: all but the generator stamp and
+    the note that identifiers were let through (a fact about the export, not the answers)."""
+    return canonical_json({k: v for k, v in document.items() if k not in _NOT_CONTENT})
 
 
 class ReturnService:
@@ -137,21 +146,26 @@ class ReturnService:
         """The canonical return document of an assessment (what ``--format json`` writes)."""
         return return_data(self.assessments.get(assessment_id)).to_document()
 
-    def before_export(self, detail: AssessmentDetail, *, allow_identifiers: bool = False) -> None:
+    def before_export(self, detail: AssessmentDetail, *,
+                      allow_identifiers: bool = False) -> IdentifiersAllowed | None:
         """The one gate every export passes. Raise :class:`Refused` to stop it.
 
         A return travels by email: probable patient identifiers in its free text stop the
-        export (each named by place and kind, never by value) unless explicitly allowed.
+        export (each named by place and kind, never by value) unless explicitly allowed; then
+        the kinds and places are returned, for the return to say so in its own data.
         """
         if detail.record.deleted_at is not None:
             raise Refused("this assessment is in the bin; restore it to export it",
                           where=detail.id[:8])
-        if not allow_identifiers:
-            hits = scan_detail(detail)
-            if hits:
-                raise Refused("probable patient identifiers; remove them, or export with "
-                              "--allow-identifiers if they are not about patients",
-                              [hit.describe() for hit in hits], where=detail.id[:8])
+        hits = scan_detail(detail)
+        if hits and not allow_identifiers:
+            raise Refused("probable patient identifiers; remove them, or export with "
+                          "--allow-identifiers if they are not about patients",
+                          [hit.describe() for hit in hits], where=detail.id[:8])
+        if not hits:
+            return None
+        summary = identifiers_summary(hits)
+        return IdentifiersAllowed(tuple(summary["kinds"]), tuple(summary["places"]))
 
     def export(self, assessment_id: str, out_dir: Path | None = None, *, fmt: str = "xlsx",
                force: bool = False, allow_identifiers: bool = False) -> ExportResult:
@@ -160,8 +174,8 @@ class ReturnService:
         if fmt not in FORMATS:
             raise InvalidInput(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
         detail = self.assessments.get(assessment_id)
-        self.before_export(detail, allow_identifiers=allow_identifiers)
-        data = return_data(detail)
+        allowed = self.before_export(detail, allow_identifiers=allow_identifiers)
+        data = replace(return_data(detail), identifiers=allowed)
         document = data.to_document()
         text = canonical_json(document)
         if fmt == "json":
@@ -223,7 +237,8 @@ class ReturnService:
         if local is not None:
             same = _content(return_data(local).to_document()) == _content(verified.document)
             if _decide(local.record, data, same, where=str(path)) == "unchanged":
-                return ImportResult(Path(path), data.id, "unchanged", data.revision)
+                return ImportResult(Path(path), data.id, "unchanged", data.revision,
+                                    identifiers=data.identifiers)
         with self.store.write() as tx:
             current = tx.get_assessment(data.id)
             seen = local.record.revision if local else None
@@ -234,7 +249,7 @@ class ReturnService:
             self._store(tx, verified, current)
         outcome: Literal["added", "updated"] = "updated" if current else "added"
         return ImportResult(Path(path), data.id, outcome, data.revision,
-                            current.revision if current else None)
+                            current.revision if current else None, data.identifiers)
 
     def _check_action_ids(self, tx: UnitOfWork, data: ReturnData, where: str) -> None:
         for action in data.actions:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,8 @@ from sqlmodel import Session
 from qa_tui import durable
 from qa_tui.config import ensure_private_dir
 from qa_tui.errors import QaError
-from qa_tui.store import precheck
+from qa_tui.safefile import NotReadable, check_regular
+from qa_tui.store import precheck, private_copy
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.store.uri import readonly_uri
@@ -140,27 +141,35 @@ class Store:
             raise
         return dest
 
-    def restore_from(self, source: Path) -> int:
+    def restore_from(self, source: Path,
+                     before_replace: Callable[[], object] | None = None) -> int:
         """Replace this database's content with ``source``, after vetting it; return its version.
 
-        The source is checked exactly as ``open_store`` checks a file (ours, not newer, intact)
-        without being changed, then copied in with the backup API, which is atomic for other
-        readers. A source of an older schema needs the store reopened to migrate it.
+        The source must be a regular file; it is checked (ours, not newer, intact, and exactly
+        the schema qa-tui creates: no extra table, index, trigger or view) on a private copy
+        of it and its ``-wal``, so the newest committed answers come along and the source is
+        never changed; then copied in with the backup API, which is atomic for other readers.
+        A source of an older schema needs the store reopened to migrate it.
         """
         self._check_open()
         source = Path(source)
-        if not source.is_file():
+        if not source.exists():
             raise precheck.refuse(source, "no such backup file")
-        version = precheck.check_header(source)
-        if version < 1:
-            raise precheck.refuse(source, "not a qa-tui database (it has no schema)")
-        precheck.check_integrity_readonly(source)
-        origin = sqlite3.connect(readonly_uri(source), uri=True)
         try:
+            check_regular(source)
+        except NotReadable as exc:
+            raise precheck.refuse(source, exc.message) from None
+        if not precheck.has_live_wal(source):
+            precheck.check_header(source)
+        # A copied database may carry its newest answers in its -wal: open a private copy of
+        # both (never the source itself) so they are included and the source is not touched.
+        with private_copy.private_copy(source) as origin:
+            version = private_copy.check_copy(origin, source)
+            private_copy.check_schema(origin, source, version)
+            if before_replace is not None:  # e.g. the safety copy: only once the source passed
+                before_replace()
             with self._sqlite_connection() as target:
                 origin.backup(target)
-        finally:
-            origin.close()
         self._engine.dispose()
         return version
 
@@ -241,7 +250,9 @@ def _prepare_file(path: Path) -> tuple[int | None, bool]:
         return None, False
     version = precheck.check_header(path)
     if precheck.has_live_wal(path):
-        return version, True
+        # Checked on a private copy with its WAL: a damaged file is refused unchanged (opening
+        # it here would checkpoint the WAL into it when the connection closes).
+        return private_copy.check_with_wal(path), False
     precheck.check_integrity_readonly(path)
     return version, False
 

@@ -13,6 +13,7 @@ import struct
 from pathlib import Path
 
 from qa_tui.errors import DatabaseRefused
+from qa_tui.safefile import NotReadable, check_regular
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION
 from qa_tui.store.uri import readonly_uri
 
@@ -33,8 +34,13 @@ def newer_message(version: int) -> str:
 def read_header(path: Path) -> tuple[int, int]:
     """Return (application_id, user_version) from the 100-byte header, or refuse the file.
 
-    Both are signed 32-bit big-endian integers, as SQLite reads them.
+    Both are signed 32-bit big-endian integers, as SQLite reads them. Only a regular file is
+    read (a FIFO would wait for a writer forever, a device never ends).
     """
+    try:
+        check_regular(path)
+    except NotReadable as exc:
+        raise refuse(path, exc.message) from None
     try:
         with path.open("rb") as handle:
             header = handle.read(_HEADER_SIZE)

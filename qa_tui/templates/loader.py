@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from qa_tui.errors import Problem, TemplateInvalid
+from qa_tui.safefile import NotReadable, read_limited
 from qa_tui.templates.compiler import compile_template
 from qa_tui.templates.model import Template
 
@@ -21,13 +22,9 @@ def read_template_document(path: Path) -> dict[str, object]:
     """The raw TOML document of ``path``, or :class:`TemplateInvalid` saying why it is unusable."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise TemplateInvalid([Problem(name, "", f"is too large ({size:,} bytes; at most "
-                                                     f"{MAX_TEMPLATE_BYTES:,})")])
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TemplateInvalid([Problem(name, "", f"cannot be read ({exc.strerror or exc})")]) from None
+        raw = read_limited(path, MAX_TEMPLATE_BYTES, what="template")
+    except NotReadable as exc:
+        raise TemplateInvalid([Problem(name, "", exc.message)]) from None
     try:
         text = raw.decode("utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as exc:

@@ -76,7 +76,10 @@ def import_one(services: Services, path: Path) -> FileOutcome:
         return FileOutcome(path, "refused", f"cannot read it ({exc.strerror or exc})")
     except Exception as exc:  # one odd file must not stop the rest of the folder
         return FileOutcome(path, "refused", f"import failed ({type(exc).__name__})")
-    return FileOutcome(path, result.outcome, result.message())
+    detail = result.message()
+    if result.identifiers is not None:  # shown, never silently passed on
+        detail += f"; ⚠ {result.identifiers.describe()}"
+    return FileOutcome(path, result.outcome, detail)
 
 
 def summary(outcomes: list[FileOutcome]) -> str:
