@@ -173,7 +173,7 @@ def list_(app: CliContext, as_json: bool, in_bin: bool) -> int:
     if as_json:
         emit_json([s.to_json() for s in items])
     else:
-        emit(summary_rows(items))
+        emit(*summary_rows(items))
     return ExitCode.OK
 
 
@@ -188,7 +188,7 @@ def show(app: CliContext, assessment: str, as_json: bool) -> int:
     if as_json:
         emit_json(detail.to_json())
     else:
-        emit(detail_text(detail))
+        emit(*detail_text(detail))
     return ExitCode.OK
 
 
@@ -203,7 +203,7 @@ def history(app: CliContext, assessment: str, as_json: bool) -> int:
     if as_json:
         emit_json([e.to_json() for e in entries])
     else:
-        emit(history_rows(entries))
+        emit(*history_rows(entries))
     return ExitCode.OK
 
 

@@ -14,7 +14,7 @@ import click
 
 from qa_tui import __version__
 from qa_tui.cli.context import CliContext
-from qa_tui.cli.output import ExitCode, error
+from qa_tui.cli.output import ExitCode, click_error, error
 from qa_tui.errors import QaError, Refused, TemplateInvalid
 
 
@@ -69,10 +69,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.UsageError as exc:
-        exc.show()
+        click_error(exc)
         sys.exit(ExitCode.USAGE)
     except click.ClickException as exc:
-        exc.show()
+        click_error(exc)
         sys.exit(ExitCode.INVALID)
     except click.Abort:
         error("aborted")

@@ -1,4 +1,8 @@
-"""Plain-text views for people at a terminal (scripts use ``--json``)."""
+"""Plain-text views for people at a terminal (scripts use ``--json``).
+
+Each view is a list of lines; ``output.emit`` prints them and escapes whatever a value brings
+(a newline in a name stays inside its line).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:g}%"
 
 
-def detail_text(d: AssessmentDetail) -> str:
+def detail_text(d: AssessmentDetail) -> list[str]:
     rec, report = d.record, d.report
     code = f" ({rec.org_code})" if rec.org_code else ""
     lines = [
@@ -56,12 +60,12 @@ def detail_text(d: AssessmentDetail) -> str:
             about = f" [{act.question_id}]" if act.question_id else ""
             lines.append(f"  {act.id[:8]} {act.status:<6} {act.priority:<6} {due}  "
                          f"{act.owner or '(no owner)'}{about}: {act.description}")
-    return "\n".join(lines)
+    return lines
 
 
-def summary_rows(items: list[AssessmentSummary]) -> str:
+def summary_rows(items: list[AssessmentSummary]) -> list[str]:
     if not items:
-        return "No assessments yet. Start one with: qa-tui new --template ID --org NAME"
+        return ["No assessments yet. Start one with: qa-tui new --template ID --org NAME"]
     header = (f"{'ID':<8}  {'ORGANISATION':<28}  {'TEMPLATE':<24}  {'VISIT':<10}  {'STATUS':<8}  "
               "PROGRESS  RATING")
     rows = [header]
@@ -69,10 +73,10 @@ def summary_rows(items: list[AssessmentSummary]) -> str:
         rows.append(f"{s.id[:8]:<8}  {s.org_name[:28]:<28}  {s.template_id[:24]:<24}  "
                     f"{s.visit_date.isoformat():<10}  {s.status:<8}  {s.progress_pct:>7}%  "
                     f"{s.rating or '-'}")
-    return "\n".join(rows)
+    return rows
 
 
-def template_outline(t: Template) -> str:
+def template_outline(t: Template) -> list[str]:
     lines = [f"{t.title}", f"  {t.id} version {t.version} ({t.kind.value})",
              f"  source: {t.source}"]
     if t.notes:
@@ -100,16 +104,16 @@ def template_outline(t: Template) -> str:
                 flags.append(f"shown if {q.show_if.question}")
             first = textwrap.shorten(q.text, 90, placeholder="...")
             lines.append(f"  {q.id:<8} {first}  [{', '.join(f for f in flags if f)}]")
-    return "\n".join(lines)
+    return lines
 
 
-def history_rows(entries: list[HistoryEntry]) -> str:
+def history_rows(entries: list[HistoryEntry]) -> list[str]:
     rows = []
     for e in entries:
         target = f" {e.target}" if e.target else ""
         rows.append(f"{e.id:>5}  {e.at.strftime('%Y-%m-%d %H:%M:%S')}Z  {e.actor:<12}  "
                     f"{e.kind}{target}: {_short(e.old)} -> {_short(e.new)}")
-    return "\n".join(rows) if rows else "No events."
+    return rows or ["No events."]
 
 
 def _short(value: object) -> str:

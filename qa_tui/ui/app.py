@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from qa_tui.config import Paths, resolve_paths
+from qa_tui.printable import printable
 from qa_tui.services.settings import UiSettings, load_settings, save_settings
 from qa_tui.ui.commands import AssessmentCommands
 from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
@@ -83,6 +85,13 @@ class QaApp(App[int]):
         self._settings_notice = settings_notice
         self._handle_signals = handle_signals
         self.theme = DARK if self.settings.dark else LIGHT
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (screens' ``notify`` lands here) shows its text literally: messages
+        quote names, files and errors, which are data, never markup or terminal controls."""
+        super().notify(printable(message, newlines=True), title=printable(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     # -- start-up and shutdown ------------------------------------------------------------
 

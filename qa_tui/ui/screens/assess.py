@@ -26,6 +26,7 @@ from qa_tui.ui import navigation as nav
 from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
 from qa_tui.ui.format import answer_key_rows, rating_text
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.answering import AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.widgets.action_list import ActionList
@@ -80,7 +81,7 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
         self.question_id = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title-bar", markup=False)
+        yield Plain("", id="title-bar")
         with Horizontal(id="assess-body"):
             yield SectionNav(id="nav")
             yield QuestionView(id="question")

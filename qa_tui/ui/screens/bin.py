@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 
 from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
@@ -27,10 +28,10 @@ class BinScreen(QaScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("qa-tui · Bin", id="title-bar", markup=False)
+        yield Plain("qa-tui · Bin", id="title-bar")
         yield AssessmentTable(id="binned", deleted=True)
-        yield Static("", id="home-message", markup=False)
-        yield Static("", id="status-line", markup=False)
+        yield Plain("", id="home-message")
+        yield Plain("", id="status-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

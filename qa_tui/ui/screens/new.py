@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from qa_tui.domain import clean_line, clean_ods_code, clean_org_name, parse_date
 from qa_tui.errors import QaError
+from qa_tui.ui.literal import Plain, shown
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -61,28 +62,28 @@ class NewAssessmentScreen(QaScreen[str | None]):
         assert self.qa.services is not None
         self._templates = self.qa.services.templates()
         today = self.qa.services.assessments.clock().date().isoformat()
-        yield Static("qa-tui · New assessment", id="title-bar", markup=False)
+        yield Plain("qa-tui · New assessment", id="title-bar")
         with Horizontal(id="new-body"):
             with Vertical(id="picker-col"):
                 yield Label("Template  ↑ ↓ enter", classes="heading")
                 yield OptionList(*[Option(self._prompt(t), id=t.id) for t in self._templates],
                                  id="templates")
-                yield VerticalScroll(Static("", id="template-description", markup=False),
+                yield VerticalScroll(Plain("", id="template-description"),
                                      id="description-box")
             with VerticalScroll(id="form-col"):
                 for name, label, placeholder, _ in FIELDS:
                     yield Label(label, classes="field-label")
                     yield Input(today if name == "date" else "", placeholder=placeholder,
                                 id=f"field-{name}", compact=True)
-                    yield Static("", id=f"error-{name}", classes="field-error", markup=False)
-                yield Static("", id="form-problem", markup=False)
-                yield Static("enter: next field · ctrl+s: start · esc: cancel",
-                             id="form-keys", markup=False)
+                    yield Plain("", id=f"error-{name}", classes="field-error")
+                yield Plain("", id="form-problem")
+                yield Plain("enter: next field · ctrl+s: start · esc: cancel",
+                             id="form-keys")
         yield Footer(compact=True)
 
     @staticmethod
     def _prompt(t: TemplateInfo) -> Content:
-        return Content.assemble((t.title, "bold"), "\n",
+        return Content.assemble((shown(t.title), "bold"), "\n",
                                 (f"  {t.questions} questions · {t.kind}", "dim"))
 
     def on_mount(self) -> None:

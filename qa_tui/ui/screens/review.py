@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
 from qa_tui.ui.format import rating_text
+from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -45,15 +46,15 @@ class ReviewScreen(QaScreen[str | None]):
         self.detail: AssessmentDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title-bar", markup=False)
+        yield Plain("", id="title-bar")
         with VerticalScroll(id="review-body"):
-            yield Static("", id="overall", markup=False)
+            yield Plain("", id="overall")
             yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
-            yield Static("", id="traces", markup=False)
-            yield Static("", id="escalations", markup=False)
+            yield Plain("", id="traces")
+            yield Plain("", id="escalations")
             yield Label("", id="todo-heading")
             yield OptionList(id="todo")
-            yield Static("", id="outcome", markup=False)
+            yield Plain("", id="outcome")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -78,7 +79,7 @@ class ReviewScreen(QaScreen[str | None]):
         table = self.query_one("#sections", DataTable)
         table.clear()
         for s in report.sections:
-            table.add_row(s.title, f"{s.answered}/{s.total}", str(len(s.required_open)),
+            table.add_row(literal(s.title), f"{s.answered}/{s.total}", str(len(s.required_open)),
                           rating_text(s.outcome), key=s.id)
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
@@ -91,9 +92,10 @@ class ReviewScreen(QaScreen[str | None]):
         todo = self.query_one("#todo", OptionList)
         todo.clear_options()
         for qid in report.required_open:
-            todo.add_option(Option(f"{qid}: required, not answered", id=qid))
+            todo.add_option(Option(literal(f"{qid}: required, not answered"), id=qid))
         for qid in report.notes_owed:
-            todo.add_option(Option(f"{qid}: needs an evidence note for {detail.label(qid)!r}",
+            todo.add_option(Option(literal(f"{qid}: needs an evidence note for "
+                                           f"{detail.label(qid)!r}"),
                                    id=f"{qid}"))
         heading = self.query_one("#todo-heading", Label)
         if todo.option_count:

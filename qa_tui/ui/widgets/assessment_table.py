@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import DataTable
 
 from qa_tui.ui.format import local_time
+from qa_tui.ui.literal import literal
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentSummary
@@ -24,7 +25,7 @@ COLUMNS = (
 PADDING = 2  # DataTable's cell padding, both sides
 
 
-class AssessmentTable(DataTable[str]):
+class AssessmentTable(DataTable[object]):
     """Rows keyed by assessment id; ``show(rows)`` replaces them and keeps the cursor's row."""
 
     def __init__(self, *, id: str | None = None, deleted: bool = False) -> None:
@@ -58,7 +59,7 @@ class AssessmentTable(DataTable[str]):
             second = s.template_id + (f" · {s.site}" if s.site else "")
             when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
             updated = local_time(when).replace(" ", "\n")
-            self.add_row(f"{org}\n{second}", s.visit_date.isoformat(), s.status,
+            self.add_row(literal(org, second), s.visit_date.isoformat(), s.status,
                          f"{s.progress_pct}%", updated, key=s.id, height=2)
         if current is not None:
             self.select(current)

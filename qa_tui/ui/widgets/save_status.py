@@ -6,10 +6,11 @@ States are words with a glyph (never colour alone): nothing changed yet, a chang
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from qa_tui.ui.literal import Plain
 
 
-class SaveStatus(Static):
+
+class SaveStatus(Plain):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._progress = ""
