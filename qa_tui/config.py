@@ -51,10 +51,19 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only; an existing folder is kept as is."""
-    if not path.exists():
-        path.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
+    """Create ``path`` and every missing parent readable by the owner only (0700: a folder of
+    returns or backups is as private as the database); an existing folder is kept as is."""
+    missing: list[Path] = []
+    current = Path(path)
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another window: keep it as it is
+        os.chmod(folder, 0o700)  # the umask may have taken bits away; never adds any
     return path
 
 

@@ -1,7 +1,8 @@
 """Entry point: ``qa-tui`` with no command starts the TUI; with a command it runs headless.
 
 Every expected failure (:class:`QaError`) becomes one line on stderr and exit 1; usage mistakes
-exit 2; nothing ever prints a traceback (which could also leak answer text into scrollback).
+exit 2; a file-system failure is worded by ``errors.file_problem``; nothing ever prints a
+traceback or an unexpected exception's message (either could leak answer text into scrollback).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import click
 from qa_tui import __version__
 from qa_tui.cli.context import CliContext
 from qa_tui.cli.output import ExitCode, click_error, error
-from qa_tui.errors import QaError, Refused, TemplateInvalid
+from qa_tui.errors import QaError, Refused, TemplateInvalid, file_problem
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,7 +63,13 @@ def _report(exc: QaError) -> None:
         error(str(exc))
 
 
+def _quiet_unraisable(unraisable: object) -> None:
+    """A library's clean-up failing after an error (openpyxl's temporary files on a full
+    disk, say) would print a traceback on stderr; the error itself was already reported."""
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    sys.unraisablehook = _quiet_unraisable
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="qa-tui",
                           standalone_mode=False)
@@ -85,7 +92,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(ExitCode.INVALID)
-    except Exception as exc:  # last resort: one line, no traceback, no locals
-        error(f"internal error ({type(exc).__name__}): {exc}")
+    except OSError as exc:  # a file-system failure a user can cause: say which file and what to do
+        error(str(file_problem(exc)))
+        sys.exit(ExitCode.INVALID)
+    except Exception as exc:  # last resort: one line, no traceback, no locals, no message
+        # (a library's message can quote SQL parameters, i.e. answer text)
+        error(f"internal error ({type(exc).__name__}); nothing more is shown so that no "
+              "answer text leaks: please report it")
         sys.exit(ExitCode.INVALID)
     sys.exit(result if isinstance(result, int) else ExitCode.OK)

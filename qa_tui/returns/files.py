@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from qa_tui.config import ensure_private_dir, sync_dir
-from qa_tui.errors import Refused
+from qa_tui.errors import Refused, file_problem
 
 Outcome = Literal["written", "unchanged", "replaced"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
@@ -49,7 +49,16 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
     """Write ``data`` at ``path`` (mode 0600). Identical bytes already there: ``unchanged``.
-    A different file there: :class:`Refused` unless ``force`` (then ``replaced``)."""
+    A different file there: :class:`Refused` unless ``force`` (then ``replaced``). A failure
+    of the file system (full disk, read-only drive, no permission) is a ``StorageError``
+    naming the file, and leaves no partial temporary file behind."""
+    try:
+        return _save_file(path, data, force=force)
+    except OSError as exc:
+        raise file_problem(exc, path) from None
+
+
+def _save_file(path: Path, data: bytes, *, force: bool) -> Outcome:
     ensure_private_dir(path.parent)
     existed = path.exists()
     if existed and _same_bytes(path, data):
@@ -61,13 +70,17 @@ def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:  # out of space, say: the partial file goes now, not 600 s later
+        tmp.unlink(missing_ok=True)
+        raise
     try:
         if force:
             os.replace(tmp, path)
