@@ -117,15 +117,15 @@ class StorageError(QaError):
     code = "storage"
 
 
+_NO_PERMISSION = ("permission", "permission denied; choose a folder you may write to, or ask for "
+                  "access")
 _FILE_REMEDIES: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("disk-full", "the disk is full; free some space and try again"),
     errno.EDQUOT: ("disk-full", "the disk quota is used up; free some space and try again"),
     errno.EFBIG: ("disk-full", "the file is larger than this drive or account allows; free "
                   "space or choose another folder"),
-    errno.EACCES: ("permission", "permission denied; choose a folder you may write to, or ask "
-                   "for access"),
-    errno.EPERM: ("permission", "permission denied; choose a folder you may write to, or ask "
-                  "for access"),
+    errno.EACCES: _NO_PERMISSION,
+    errno.EPERM: _NO_PERMISSION,
     errno.EROFS: ("read-only", "the drive is read-only; choose a folder on a writable drive"),
     errno.ENOENT: ("missing", "no such file or folder; check the path"),
     errno.ENOTDIR: ("missing", "part of the path is a file, not a folder; check the path"),

@@ -48,6 +48,8 @@ _PATIENCE = threading.local()
 BUSY_MESSAGE = ("the database is busy: another program is writing to it; try again when it "
                 "has finished")
 
+_DENIED = ("permission", "permission denied on the database; check the permissions of the file "
+           "and its folder")
 # SQLite primary result codes -> (error code, plain sentence with the remedy).
 _REMEDIES: dict[int, tuple[str, str]] = {
     sqlite3.SQLITE_READONLY: ("read-only", "the database is read-only (the file, its folder or "
@@ -57,10 +59,8 @@ _REMEDIES: dict[int, tuple[str, str]] = {
                           "saved: free some space and try again"),
     sqlite3.SQLITE_CANTOPEN: ("missing", "the database cannot be opened (its folder is missing "
                               "or not accessible); check the path (--db or QA_TUI_DB)"),
-    sqlite3.SQLITE_PERM: ("permission", "permission denied on the database; check the "
-                          "permissions of the file and its folder"),
-    sqlite3.SQLITE_AUTH: ("permission", "permission denied on the database; check the "
-                          "permissions of the file and its folder"),
+    sqlite3.SQLITE_PERM: _DENIED,
+    sqlite3.SQLITE_AUTH: _DENIED,
     sqlite3.SQLITE_IOERR: ("io", "the database could not be read or written (the disk may be "
                            "full or failing); free some space or check the drive, then try "
                            "again"),

@@ -29,6 +29,7 @@ from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
 from qa_tui.ui.dialogs.help import HelpScreen
 from qa_tui.ui.exporting import ExportOutcome, export_return
 from qa_tui.ui.screens.home import HomeScreen
+from qa_tui.ui.screens.saving import plain_reason
 
 if TYPE_CHECKING:
     from qa_tui.services import Services
@@ -118,7 +119,7 @@ class QaApp(App[int]):
         except QaError as exc:
             self.post_message(self.ServicesFailed(str(exc)))
         except OSError as exc:
-            self.post_message(self.ServicesFailed(f"cannot open the database: {exc.strerror or exc}"))
+            self.post_message(self.ServicesFailed(plain_reason(exc)))
         else:
             self.post_message(self.ServicesOpened(services))
 
@@ -224,8 +225,7 @@ class QaApp(App[int]):
         try:
             outcome = export_return(self.services, assessment_id, replace=replace)
         except Exception as exc:  # a failed export must not take the assessor's app down
-            outcome = ExportOutcome(assessment_id, False,
-                                    f"Export failed ({type(exc).__name__}): {exc}")
+            outcome = ExportOutcome(assessment_id, False, f"Export failed: {plain_reason(exc)}")
         self.post_message(self.ExportFinished(outcome))
 
     def on_qa_app_export_finished(self, message: ExportFinished) -> None:

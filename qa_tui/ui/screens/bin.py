@@ -12,6 +12,7 @@ from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ class BinScreen(QaScreen[None]):
         if row is None or self.qa.services is None:
             return
         try:
-            self.qa.services.assessments.restore(row.id)
+            with self.qa.services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                self.qa.services.assessments.restore(row.id)
         except QaError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -77,7 +79,8 @@ class BinScreen(QaScreen[None]):
         def decided(yes: bool | None) -> None:
             if yes and self.qa.services is not None:
                 try:
-                    self.qa.services.assessments.purge(row.id)
+                    with self.qa.services.store.patience(FIRST_TRY):
+                        self.qa.services.assessments.purge(row.id)
                 except QaError as exc:
                     self.notify(str(exc), severity="error")
                 self.reload()

@@ -71,7 +71,7 @@ class ReasonDialog(ModalScreen[None]):
             lines.append(f"Replaced by: {item.by}")
         with Vertical():
             yield Plain(WORDS[item.outcome].split(" ", 1)[1].capitalize(), id="reason-title")
-            yield Plain("\n".join(lines), id="reason-body")
+            yield Plain(literal(*lines), id="reason-body")  # each line escaped on its own
             yield Plain("esc or enter: close", id="reason-keys")
 
     def action_close(self) -> None:

@@ -18,6 +18,7 @@ from qa_tui.ui.dialogs.confirm import ConfirmDialog
 from qa_tui.ui.format import filter_words, matches
 from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
@@ -251,7 +252,8 @@ class HomeScreen(QaScreen[None]):
         if services is None:
             return
         try:
-            services.assessments.delete(assessment_id)
+            with services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                services.assessments.delete(assessment_id)
         except QaError as exc:
             self.notify(str(exc), severity="error")
             return

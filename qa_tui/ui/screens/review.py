@@ -19,6 +19,7 @@ from qa_tui.errors import QaError, Refused
 from qa_tui.ui.format import rating_text
 from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -130,7 +131,8 @@ class ReviewScreen(QaScreen[str | None]):
     def action_complete(self) -> None:
         outcome = self.query_one("#outcome", Static)
         try:
-            self.services.assessments.complete(self.assessment_id)
+            with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                self.services.assessments.complete(self.assessment_id)
         except Refused as exc:
             reasons = "\n".join(f"  • {r}" for r in exc.reasons) or f"  • {exc}"
             outcome.update(f"✗ Not completed: {exc.message}.\n{reasons}")
@@ -148,7 +150,8 @@ class ReviewScreen(QaScreen[str | None]):
     def action_reopen(self) -> None:
         outcome = self.query_one("#outcome", Static)
         try:
-            self.services.assessments.reopen(self.assessment_id)
+            with self.services.store.patience(FIRST_TRY):
+                self.services.assessments.reopen(self.assessment_id)
         except QaError as exc:
             outcome.update(f"✗ Not reopened: {exc}")
             return

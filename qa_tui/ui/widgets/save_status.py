@@ -36,6 +36,12 @@ class SaveStatus(Plain):
     def pending(self, what: str) -> None:
         self._set(f"… not saved yet: {what}", "-pending")
 
+    def waiting(self, count: int) -> None:
+        """Saves are waiting for another program to release the database (see Saving)."""
+        changes = "1 change" if count == 1 else f"{count} changes"
+        self._set(f"⧗ waiting for the database (in use by another program): {changes} will "
+                  "save when it is free", "-pending")
+
     def error(self, why: str) -> None:
         self._set(f"✗ NOT saved: {why}", "-error")
 
