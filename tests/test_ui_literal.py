@@ -227,3 +227,28 @@ def test_rich_text_cells_are_literal() -> None:
     for s in MARKUP:
         cell = default_cell_formatter(literal(s))
         assert isinstance(cell, Text) and cell.plain == s
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed.filter(lambda t: t.strip() != ""), typed.filter(lambda t: t.strip() != ""))
+def test_what_templates_check_accepts_the_app_shows_as_written(title: str, label: str) -> None:
+    """The compiler and the screens share one test (``printable.first_unsafe``): a template
+    string is accepted exactly when the app would show it unchanged."""
+    import tomllib
+
+    from qa_tui.errors import TemplateInvalid
+    from qa_tui.templates import compile_template
+
+    data = tomllib.loads(literal_template(MARKUP))
+    data["title"] = title
+    data["scales"]["s"]["options"][0]["label"] = label
+    try:
+        template = compile_template(data)
+    except TemplateInvalid as refused:
+        assert first_unsafe(title) or first_unsafe(label) \
+            or any("too long" in p.message or "label" in p.path for p in refused.problems), \
+            refused.problems
+        return
+    assert literal(template.title).plain == template.title == title.strip()
+    option = template.scales["s"].options[0]
+    assert literal(option.label).plain == option.label == label.strip()

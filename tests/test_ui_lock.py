@@ -37,6 +37,14 @@ async def until(pilot, condition: Callable[[], bool], what: str) -> None:  # typ
     raise AssertionError(f"never happened: {what}")
 
 
+async def assess_at(app, pilot, aid: str, qid: str) -> AssessScreen:  # type: ignore[no-untyped-def]
+    app.open_assessment(aid, qid)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, AssessScreen)
+    return screen
+
+
 @pilot_test
 async def test_saves_wait_off_the_ui_thread_while_another_program_holds_the_lock(
         svc: Services, paths: Paths) -> None:
@@ -44,10 +52,7 @@ async def test_saves_wait_off_the_ui_thread_while_another_program_holds_the_lock
     svc.assessments.answer(aid, "S1", value="yes")
     app = build_app(services=svc)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_assessment(aid, "S3")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessScreen)
+        screen = await assess_at(app, pilot, aid, "S3")
         with lock_held_elsewhere(paths.db_path):
             await pilot.press("3")  # S3 = Good: cannot be saved yet
             await until(pilot, lambda: screen.waiting_for_database, "the save to wait")
@@ -96,10 +101,7 @@ async def test_a_full_database_is_one_plain_sentence_in_the_app(svc: Services) -
     secret = "Mrs Jane Doe of 4 Acacia Avenue said " * 400
     app = build_app(services=svc)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.open_assessment(aid, "S3")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, AssessScreen)
+        screen = await assess_at(app, pilot, aid, "S3")
         await pilot.press("e")
         screen.view.note.insert(secret)
         await pilot.press("escape")

@@ -22,6 +22,7 @@ from qa_tui.domain import clean_line, clean_ods_code, clean_org_name, parse_date
 from qa_tui.errors import QaError
 from qa_tui.ui.literal import Plain, shown
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 
 if TYPE_CHECKING:
     from qa_tui.services import TemplateInfo
@@ -167,11 +168,12 @@ class NewAssessmentScreen(QaScreen[str | None]):
             return self.query_one(f"#field-{name}", Input).value
 
         try:
-            detail = services.assessments.start(
-                self._templates[picker.highlighted].id, org_name=value("org"),
-                org_code=value("code") or None, site=value("site"),
-                assessors=[a for a in value("assessors").split(",") if a.strip()],
-                visit_date=value("date"))
+            with services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                detail = services.assessments.start(
+                    self._templates[picker.highlighted].id, org_name=value("org"),
+                    org_code=value("code") or None, site=value("site"),
+                    assessors=[a for a in value("assessors").split(",") if a.strip()],
+                    visit_date=value("date"))
         except QaError as exc:
             self._problem(str(exc))
             return
