@@ -106,7 +106,6 @@ def storage_error(exc: BaseException, path: Path) -> StorageError:
                         "persists check the drive or restore a backup", where=str(path))
 
 
-
 class Store:
     """An open database. Thread-safe: each ``write()``/``read()`` block uses its own session
     and pooled connection, so workers may use one store concurrently."""
