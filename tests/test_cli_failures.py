@@ -119,6 +119,19 @@ def test_a_read_only_database_is_one_plain_line(cli, tmp_path: Path) -> None:  #
     assert any(word in r.err for word in ("read-only", "cannot be opened", "permission"))
 
 
+def test_export_to_a_folder_without_permission_is_one_plain_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    aid = new_assessment(cli)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    os.chmod(locked, stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        r = run("export", aid, "-o", str(locked / "returns"), unprivileged=True)
+    finally:
+        os.chmod(locked, 0o700)
+    assert_plain(r, str(locked / "returns"), "permission denied")
+    assert list(locked.iterdir()) == []
+
+
 def test_a_full_disk_while_saving_a_note_is_one_plain_line(cli) -> None:  # type: ignore[no-untyped-def]
     aid = new_assessment(cli)
     db = resolve_paths().db_path
