@@ -112,3 +112,41 @@ async def test_a_full_database_is_one_plain_sentence_in_the_app(svc: Services) -
         assert "Mrs Jane Doe" not in state and "INSERT" not in state and "UPDATE" not in state
         assert app.is_running
     assert svc.assessments.get(aid).answer("S3").note == ""
+
+
+@pilot_test
+async def test_a_lock_held_past_the_timeout_lists_what_was_not_saved(paths: Paths) -> None:
+    """The same services as ``build_services`` makes, on a store that waits only half a
+    second, so the worker's wait runs out while the other program still holds the lock."""
+    from qa_tui.services import Services
+    from qa_tui.services.assessments import AssessmentService
+    from qa_tui.services.returns import ReturnService
+    from qa_tui.store import open_store
+
+    from .test_ui_support import FixedClock
+
+    first = fixed_services(paths)  # writes ward-check and creates the database
+    library = first.library
+    first.close()
+    store = open_store(paths.db_path, busy_timeout=0.5)
+    clock = FixedClock()
+    assessments = AssessmentService(store, library, actor="tester", clock=clock)
+    svc = Services(paths=paths, store=store, library=library, assessments=assessments,
+                   actor="tester", returns=ReturnService(store, assessments, paths,
+                                                         actor="tester", clock=clock))
+    try:
+        aid = start_ward_check(svc)
+        app = build_app(services=svc)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await assess_at(app, pilot, aid, "S3")
+            with lock_held_elsewhere(paths.db_path):
+                await pilot.press("3")
+                await until(pilot, lambda: "NOT saved" in screen.status.state, "the give-up")
+                state = screen.status.state
+                assert "busy" in state and "not saved: S3 = Good" in state
+                assert not screen.waiting_for_database and app.is_running
+            assert svc.assessments.get(aid).answer("S3").value is None
+            await pilot.press("3")  # the lock is free again: saved at once
+            assert svc.assessments.get(aid).answer("S3").value == 3
+    finally:
+        svc.close()
