@@ -56,11 +56,20 @@ class FileInUse(QaError, PermissionError):
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only; an existing folder is kept."""
-    if not path.exists():
-        path.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
-        with contextlib.suppress(OSError):  # Windows: only the read-only bit; harmless
-            os.chmod(path, PRIVATE_DIR)
+    """Create ``path`` and every missing parent readable by the owner only (0700: a folder of
+    returns or backups is as private as the database); an existing folder is kept as is."""
+    missing: list[Path] = []
+    current = Path(path)
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            continue  # made meanwhile by another window: keep it as it is
+        with contextlib.suppress(OSError):  # the umask may have taken bits away; Windows: no modes
+            os.chmod(folder, PRIVATE_DIR)
     return path
 
 

@@ -7,6 +7,8 @@ as one line; the TUI shows the same text. Nothing here knows about either.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -105,3 +107,37 @@ class ReturnInvalid(QaError):
     """A return workbook that cannot be trusted: not a return, damaged, or edited after export."""
 
     code = "return"
+
+
+class StorageError(QaError):
+    """The database or a file could not be read or written: a full disk, a read-only drive, a
+    lock held by another program, a missing folder. The message is one plain sentence naming
+    the file and the remedy; it never carries SQL, its parameters or any answer text."""
+
+    code = "storage"
+
+
+_NO_PERMISSION = ("permission", "permission denied; choose a folder you may write to, or ask for "
+                  "access")
+_FILE_REMEDIES: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("disk-full", "the disk is full; free some space and try again"),
+    errno.EDQUOT: ("disk-full", "the disk quota is used up; free some space and try again"),
+    errno.EFBIG: ("disk-full", "the file is larger than this drive or account allows; free "
+                  "space or choose another folder"),
+    errno.EACCES: _NO_PERMISSION,
+    errno.EPERM: _NO_PERMISSION,
+    errno.EROFS: ("read-only", "the drive is read-only; choose a folder on a writable drive"),
+    errno.ENOENT: ("missing", "no such file or folder; check the path"),
+    errno.ENOTDIR: ("missing", "part of the path is a file, not a folder; check the path"),
+    errno.EISDIR: ("missing", "is a folder, not a file; give a file name"),
+    errno.EIO: ("io", "the drive reported an error reading or writing; check the drive and try "
+                "again"),
+}
+
+
+def file_problem(exc: OSError, path: str | os.PathLike[str] | None = None) -> StorageError:
+    """An ``OSError`` as one plain sentence naming the file and the remedy."""
+    where = str(path) if path is not None else (str(exc.filename) if exc.filename else None)
+    code, text = _FILE_REMEDIES.get(exc.errno or 0, (
+        "io", f"cannot be read or written ({exc.strerror or type(exc).__name__})"))
+    return StorageError(text, where=where, code=code)

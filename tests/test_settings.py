@@ -76,7 +76,9 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path,
     (b"[true, false]", "does not hold settings"),
     (b"", "not valid JSON"),
     (b" " * (MAX_BYTES + 1), "too big"),
-])
+    (b"[" * 60_000, "not valid JSON"),  # RecursionError in the parser (issue 11)
+    (b'{"dark": ' * 3_000 + b"true" + b"}" * 3_000, "not valid JSON"),
+], ids=["broken", "binary", "list", "empty", "too-big", "deep-list", "deep-object"])
 def test_a_damaged_file_is_ignored_with_a_notice(tmp_path: Path, content: bytes,
                                                  why: str) -> None:
     (tmp_path / FILENAME).write_bytes(content)
@@ -115,11 +117,12 @@ async def test_theme_and_auto_advance_survive_a_restart(paths: Paths, svc: Servi
         assert isinstance(screen, AssessScreen) and screen.question_id == "S3"  # no advance
 
 
+@pytest.mark.parametrize("content", ["{{{ definitely not json", "[" * 60_000])
 @pilot_test
-async def test_a_corrupt_settings_file_is_a_notice_not_a_crash(paths: Paths,
-                                                               svc: Services) -> None:
+async def test_a_corrupt_settings_file_is_a_notice_not_a_crash(paths: Paths, svc: Services,
+                                                               content: str) -> None:
     paths.config_dir.mkdir(parents=True, exist_ok=True)
-    (paths.config_dir / FILENAME).write_text("{{{ definitely not json")
+    (paths.config_dir / FILENAME).write_text(content)
     app = build_app(services=svc)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -28,6 +28,7 @@ from qa_tui.store import (
     open_store,
 )
 from qa_tui.store import db as db_module
+from qa_tui.store.db import BUSY_MESSAGE
 
 UTC = dt.UTC
 T0 = dt.datetime(2024, 5, 1, 9, 30, 0, 123456, tzinfo=UTC)
@@ -260,7 +261,7 @@ def test_put_answer_is_an_upsert(store: Store) -> None:
 
 
 def test_answer_needs_its_assessment(store: Store) -> None:
-    with pytest.raises(Exception, match="FOREIGN KEY"), store.write() as uow:
+    with pytest.raises(Exception, match="CONSTRAINT_FOREIGNKEY"), store.write() as uow:
         uow.put_answer(answer("missing", "q1", 1))
 
 
@@ -447,7 +448,8 @@ def test_busy_is_reported_plainly_and_reads_are_not_blocked(db_path: Path) -> No
                 pytest.fail("the write lock is held elsewhere; entry must wait then fail")
             assert time.monotonic() - started >= 0.15
             assert caught.value.code == "busy"
-            assert str(caught.value) == "the database is busy in another qa-tui window; try again"
+            assert caught.value.message == BUSY_MESSAGE and caught.value.where == str(db_path)
+            assert "SELECT" not in str(caught.value) and "UPDATE" not in str(caught.value)
             with opened.read() as uow:  # WAL: readers never wait for the writer
                 assert [r.revision for r in uow.list_assessments()] == [1]
         finally:

@@ -103,7 +103,7 @@ def test_debug_shows_the_full_traceback(how: str, home: Path, monkeypatch: pytes
         main(args)
     assert ended.value.code == 1
     err = capsys.readouterr().err
-    assert "internal error (RuntimeError): something broke" in err
+    assert "internal error (RuntimeError)" in err
     if how == "off":
         assert "Traceback" not in err and "--debug" in err
     else:

@@ -117,7 +117,7 @@ async def test_every_action_from_review(svc: Services) -> None:
         screen = app.screen
         assert isinstance(screen, ActionsScreen)
         table = screen.query_one(DataTable)
-        assert [table.get_row_at(i)[:3] for i in range(table.row_count)] == [
+        assert [[str(c) for c in table.get_row_at(i)[:3]] for i in range(table.row_count)] == [
             ["○ open", "S3", "Deep clean the sluice"], ["✓ closed", "C1", "Audit dignity"]]
         await pilot.press("c")
         assert all(a.status == "closed" for a in svc.assessments.get(aid).actions)

@@ -59,7 +59,7 @@ async def test_consolidate_a_folder_and_read_a_rejection(paths: Paths, tmp_path:
         table = screen.query_one("#results", DataTable)
         assert table.row_count == 3
         first = table.get_row_at(0)
-        assert first[0] == "✗ rejected" and first[1] == "returns/broken.xlsx"
+        assert first[0] == "✗ rejected" and str(first[1]) == "returns/broken.xlsx"
         assert {str(table.get_row_at(i)[2]) for i in (1, 2)} == {i[:8] for i in ids}
         await pilot.press("enter")
         assert isinstance(app.screen, ReasonDialog)

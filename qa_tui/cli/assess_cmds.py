@@ -174,7 +174,7 @@ def list_(app: CliContext, as_json: bool, in_bin: bool) -> int:
     if as_json:
         emit_json([s.to_json() for s in items])
     else:
-        emit(summary_rows(items))
+        emit(*summary_rows(items))
     return ExitCode.OK
 
 
@@ -189,7 +189,7 @@ def show(app: CliContext, assessment: str, as_json: bool) -> int:
     if as_json:
         emit_json(detail.to_json())
     else:
-        emit(detail_text(detail))
+        emit(*detail_text(detail))
     return ExitCode.OK
 
 
@@ -205,7 +205,7 @@ def history(app: CliContext, assessment: str, as_json: bool) -> int:
     if as_json:
         emit_json([e.to_json() for e in entries])
     else:
-        emit(history_rows(entries, svc.get(aid).template))
+        emit(*history_rows(entries, svc.get(aid).template))
     return ExitCode.OK
 
 

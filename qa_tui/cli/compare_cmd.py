@@ -19,7 +19,7 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:+g}"
 
 
-def comparison_text(data: dict[str, Any]) -> str:
+def comparison_text(data: dict[str, Any]) -> list[str]:
     a, b, agreement = data["a"], data["b"], data["agreement"]
     lines = [
         f"A  {a['id'][:8]}  {a['organisation']}  {a['visit_date']}  {a['status']}",
@@ -46,7 +46,7 @@ def comparison_text(data: dict[str, Any]) -> str:
                      f"B: {q['b']['label'] or '(blank)'}{steps}")
     if any(q["flagged"] for q in data["questions"]):
         lines += ["", "!! the two views are more than one step apart"]
-    return "\n".join(lines)
+    return lines
 
 
 @click.command()
@@ -75,9 +75,9 @@ def compare(app: CliContext, a: str, b: str, as_json: bool, output: Path | None,
     if as_json:
         emit_json({**data, "output": str(output) if output else None})
     else:
-        emit(comparison_text(data))
+        emit(*comparison_text(data))
         if output is not None:
-            emit(f"\nwritten: {output}")
+            emit("", f"written: {output}")
     return ExitCode.OK
 
 

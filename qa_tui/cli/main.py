@@ -1,7 +1,8 @@
 """Entry point: ``qa-tui`` with no command starts the TUI; with a command it runs headless.
 
 Every expected failure (:class:`QaError`) becomes one line on stderr and exit 1; usage mistakes
-exit 2; nothing prints a traceback (which could also leak answer text into scrollback) unless
+exit 2; a file-system failure is worded by ``errors.file_problem``; nothing prints a traceback
+or an unexpected exception's message (either could leak answer text into scrollback) unless
 asked with ``--debug`` or ``QA_TUI_DEBUG=1``, for a support session.
 """
 
@@ -18,10 +19,10 @@ import click
 
 from qa_tui import __version__
 from qa_tui.cli.context import CliContext
-from qa_tui.cli.output import ExitCode, error
+from qa_tui.cli.output import ExitCode, click_error, error
 from qa_tui.cli.paths import TypedPath
 from qa_tui.config import resolve_paths
-from qa_tui.errors import QaError, Refused, TemplateInvalid
+from qa_tui.errors import QaError, Refused, TemplateInvalid, file_problem
 from qa_tui.eventlog import EventLog, open_log
 
 
@@ -82,6 +83,11 @@ def _report(exc: QaError) -> None:
         error(str(exc))
 
 
+def _quiet_unraisable(unraisable: object) -> None:
+    """A library's clean-up failing after an error (openpyxl's temporary files on a full
+    disk, say) would print a traceback on stderr; the error itself was already reported."""
+
+
 def _debugging(args: Sequence[str]) -> bool:
     """``--debug`` before the command, or ``QA_TUI_DEBUG`` set to a true value."""
     if os.environ.get("QA_TUI_DEBUG", "").strip().lower() in ("1", "true", "yes", "on"):
@@ -110,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ended and how long it took (see qa_tui.eventlog)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = _debugging(args)
+    if not debug and argv is None:  # the real process (a caller in-process keeps its own hook)
+        sys.unraisablehook = _quiet_unraisable
     log = _open_log()
     started = time.monotonic()
     code: int = ExitCode.INVALID
@@ -138,10 +146,10 @@ def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:
-        exc.show()
+        click_error(exc)
         return ExitCode.USAGE
     except click.ClickException as exc:
-        exc.show()
+        click_error(exc)
         return ExitCode.INVALID
     except click.Abort:
         error("aborted")
@@ -157,11 +165,19 @@ def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
         return 130
     except BrokenPipeError:
         return ExitCode.INVALID
-    except Exception as exc:  # last resort: one line, no traceback, no locals (unless --debug)
+    except OSError as exc:  # a file-system failure a user can cause: say which file and what to do
         log.error("cli", exc)
         if debug:
             traceback.print_exc()
-        error(f"internal error ({type(exc).__name__}): {exc}")
+        error(str(file_problem(exc)))
+        return ExitCode.INVALID
+    except Exception as exc:  # last resort: one line, no traceback, no locals, no message
+        # (a library's message can quote SQL parameters, i.e. answer text), unless --debug
+        log.error("cli", exc)
+        if debug:
+            traceback.print_exc()
+        error(f"internal error ({type(exc).__name__}); nothing more is shown so that no "
+              "answer text leaks: please report it")
         if not debug:
             error("run again with --debug (or QA_TUI_DEBUG=1) to see the full traceback")
         return ExitCode.INVALID

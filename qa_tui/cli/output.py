@@ -1,17 +1,23 @@
 """The CLI's contract with scripts: exit codes, where text goes, and how errors read.
 
 Data goes to stdout; every diagnostic goes to stderr as one line per problem, prefixed
-``qa-tui:``. No other module writes to stderr.
+``qa-tui:``. No other module writes to stdout or stderr, so this is the one boundary where text
+from outside (file names, organisation names, notes, ``QA_TUI_ACTOR``) is made safe for a
+terminal: every control character is printed as a visible escape (see ``qa_tui.printable``), so
+a name can neither send escape sequences nor forge an extra line.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import IntEnum
 from typing import Any
 
 import click
+
+from qa_tui.printable import json_safe, printable
 
 
 class ExitCode(IntEnum):
@@ -21,17 +27,29 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
-def emit(text: str = "") -> None:
-    click.echo(text)
+def emit(*lines: str) -> None:
+    """Each argument as one line on stdout (none: a blank line); a newline or any other control
+    character inside a line is printed escaped, so data can never start a line of its own."""
+    for line in lines or ("",):
+        click.echo(printable(line))
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    click.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
 
 
 def error(message: str) -> None:
-    """One diagnostic line on stderr; newlines inside a message are folded so it stays one line."""
-    click.echo(f"qa-tui: {' '.join(str(message).split())}", err=True)
+    """One diagnostic line on stderr: control characters (newlines too) are printed escaped, so
+    it stays one line whatever file name or value it quotes."""
+    click.echo(f"qa-tui: {printable(str(message).strip())}", err=True)
+
+
+def click_error(exc: click.ClickException) -> None:
+    """Click's own usage message (which quotes what was typed), escaped line by line."""
+    buffer = io.StringIO()
+    exc.show(file=buffer)
+    for line in buffer.getvalue().splitlines():
+        click.echo(printable(line), err=True)
 
 
 def warn(message: str) -> None:

@@ -1,4 +1,8 @@
-"""Plain-text views for people at a terminal (scripts use ``--json``)."""
+"""Plain-text views for people at a terminal (scripts use ``--json``).
+
+Each view is a list of lines; ``output.emit`` prints them and escapes whatever a value brings
+(a newline in a name stays inside its line).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:g}%"
 
 
-def detail_text(d: AssessmentDetail) -> str:
+def detail_text(d: AssessmentDetail) -> list[str]:
     rec, report = d.record, d.report
     code = f" ({rec.org_code})" if rec.org_code else ""
     lines = [
@@ -64,12 +68,12 @@ def detail_text(d: AssessmentDetail) -> str:
             about = f" [{act.question_id}]" if act.question_id else ""
             lines.append(f"  {act.id[:8]} {act.status:<6} {act.priority:<6} {due}  "
                          f"{act.owner or '(no owner)'}{about}: {act.description}")
-    return "\n".join(lines)
+    return lines
 
 
-def summary_rows(items: list[AssessmentSummary]) -> str:
+def summary_rows(items: list[AssessmentSummary]) -> list[str]:
     if not items:
-        return "No assessments yet. Start one with: qa-tui new --template ID --org NAME"
+        return ["No assessments yet. Start one with: qa-tui new --template ID --org NAME"]
     header = (f"{'ID':<8}  {'ORGANISATION':<28}  {'TEMPLATE':<24}  {'VISIT':<10}  {'STATUS':<8}  "
               "PROGRESS  RATING")
     rows = [header]
@@ -78,10 +82,10 @@ def summary_rows(items: list[AssessmentSummary]) -> str:
         rows.append(f"{s.id[:8]:<8}  {s.org_name[:28]:<28}  {s.template_id[:24]:<24}  "
                     f"{s.visit_date.isoformat():<10}  {s.status:<8}  {s.progress_pct:>7}%  "
                     f"{s.rating_words or s.rating or '-'}{flag}")
-    return "\n".join(rows)
+    return rows
 
 
-def template_outline(t: Template) -> str:
+def template_outline(t: Template) -> list[str]:
     lines = [f"{t.title}", f"  {t.id} version {t.version} ({t.kind.value})",
              f"  source: {t.source}"]
     if t.notes:
@@ -117,7 +121,7 @@ def template_outline(t: Template) -> str:
             if q.scale is not None and q.scale.id not in t.scales:
                 lines.append("           " + "  ".join(option_text(q.scale.numeric, o)
                                                        for o in q.scale.options))
-    return "\n".join(lines)
+    return lines
 
 
 def option_text(numeric: bool, o: Option) -> str:
@@ -131,7 +135,7 @@ def option_text(numeric: bool, o: Option) -> str:
     return text
 
 
-def history_rows(entries: list[HistoryEntry], template: Template | None = None) -> str:
+def history_rows(entries: list[HistoryEntry], template: Template | None = None) -> list[str]:
     """The audit log; answers read as their labels with the stored value beside them
     (``Yes (2)``), so the log agrees with ``show`` and the return."""
     rows = []
@@ -140,7 +144,7 @@ def history_rows(entries: list[HistoryEntry], template: Template | None = None) 
         question = template.question(e.target) if template is not None and e.target else None
         rows.append(f"{e.id:>5}  {e.at.strftime('%Y-%m-%d %H:%M:%S')}Z  {e.actor:<12}  "
                     f"{e.kind}{target}: {_short(e.old, question)} -> {_short(e.new, question)}")
-    return "\n".join(rows) if rows else "No events."
+    return rows or ["No events."]
 
 
 def _short(value: object, question: Question | None = None) -> str:

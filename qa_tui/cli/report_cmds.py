@@ -52,7 +52,7 @@ def summary(app: CliContext, assessment: str, text: str | None) -> int:
     if text is None:
         current = svc.get(aid).record.summary
         if current:
-            emit(current)
+            emit(*current.splitlines())
         return ExitCode.OK
     svc.set_summary(aid, text)
     emit("summary saved" if text.strip() else "summary removed")

@@ -21,15 +21,24 @@ from qa_tui.errors import QaError
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``.xlsx`` files directly inside it."""
+    """Files as given; a folder stands for the ``.xlsx`` files directly inside it. A folder
+    with none is reported (one line, and the command exits 1): checking nothing is not "ok"."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.glob("*.xlsx")
-                              if p.is_file() and not p.name.startswith(("~$", "."))))
+            found = sorted(p for p in path.glob("*.xlsx")
+                           if p.is_file() and not p.name.startswith(("~$", ".")))
+            if not found:
+                error(f"{path}: no returns found (no .xlsx files in this folder)")
+                click.get_current_context().meta["qa_nothing_found"] = True
+            out.extend(found)
         else:
             out.append(path)
     return out
+
+
+def _nothing_found() -> bool:
+    return bool(click.get_current_context().meta.get("qa_nothing_found"))
 
 
 def _report_error(exc: QaError, path: Path | None = None) -> None:
@@ -129,7 +138,7 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
                 emit(f"{path}: {result.message()}")
     if as_json:
         emit_json(report)
-    return ExitCode.INVALID if failed else ExitCode.OK
+    return ExitCode.INVALID if failed or _nothing_found() else ExitCode.OK
 
 
 @click.command()
@@ -158,7 +167,7 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
             _verified(report, path, checked, as_json)
     if as_json:
         emit_json(report)
-    return ExitCode.INVALID if failed else ExitCode.OK
+    return ExitCode.INVALID if failed or _nothing_found() else ExitCode.OK
 
 
 def _verified(report: list[dict[str, Any]], path: Path, checked: Any, as_json: bool) -> None:

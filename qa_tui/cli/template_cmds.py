@@ -32,7 +32,7 @@ def templates(ctx: click.Context, app: CliContext, as_json: bool) -> int | None:
         emit(f"{i.id:<26} {i.version:<6} {i.kind:<16} {i.questions:>3} questions  {i.title}")
     if not infos:
         emit("No templates found.")
-    emit(f"\nUser templates folder: {app.paths.templates_dir}")
+    emit("", f"User templates folder: {app.paths.templates_dir}")
     return ExitCode.OK
 
 
@@ -58,5 +58,5 @@ def check(app: CliContext, files: tuple[Path, ...]) -> int:
 @pass_cli
 def show_template(app: CliContext, template_id: str) -> int:
     """A readable outline of one template: sections, questions, scales and scoring."""
-    emit(template_outline(app.library.get(template_id)))
+    emit(*template_outline(app.library.get(template_id)))
     return ExitCode.OK

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from qa_tui.config import ensure_private_dir
-from qa_tui.durable import write_private_atomic
-from qa_tui.errors import Refused
+from qa_tui.durable import FileInUse, write_private_atomic
+from qa_tui.errors import Refused, file_problem
 
 Outcome = Literal["written", "unchanged", "replaced"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
@@ -49,7 +49,18 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
     """Write ``data`` at ``path`` (mode 0600). Identical bytes already there: ``unchanged``.
     A different file there: :class:`Refused` unless ``force`` (then ``replaced``); the file
-    open in another program (Excel, on Windows): :class:`FileInUse` with that reason."""
+    open in another program (Excel, on Windows): :class:`FileInUse` with that reason. Any
+    other failure of the file system (full disk, read-only drive, no permission) is a
+    ``StorageError`` naming the file, and leaves no partial temporary file behind."""
+    try:
+        return _save_file(path, data, force=force)
+    except FileInUse:
+        raise
+    except OSError as exc:
+        raise file_problem(exc, path) from None
+
+
+def _save_file(path: Path, data: bytes, *, force: bool) -> Outcome:
     ensure_private_dir(path.parent)
     existed = path.exists()
     if existed and _same_bytes(path, data):

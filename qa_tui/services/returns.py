@@ -14,7 +14,15 @@ from typing import Any, Literal
 
 from qa_tui import __version__
 from qa_tui.config import Paths
-from qa_tui.errors import InvalidInput, NotFound, Refused, ReturnInvalid
+from qa_tui.errors import (
+    InvalidInput,
+    NotFound,
+    QaError,
+    Refused,
+    ReturnInvalid,
+    StorageError,
+    file_problem,
+)
 from qa_tui.returns import (
     IdentifiersAllowed,
     Outcome,
@@ -178,16 +186,19 @@ class ReturnService:
         data = replace(return_data(detail), identifiers=allowed)
         document = data.to_document()
         text = canonical_json(document)
+        rec = detail.record
+        path = Path(out_dir or self.paths.export_dir) / return_filename(
+            org_code=rec.org_code, org_name=rec.org_name, template_id=rec.template_id,
+            visit_date=rec.visit_date, return_id=rec.id, extension=fmt)
         if fmt == "json":
             payload = text.encode("utf-8")
         else:
             from qa_tui.returns.writer import write_return
 
-            payload = write_return(document, detail.template)
-        rec = detail.record
-        path = Path(out_dir or self.paths.export_dir) / return_filename(
-            org_code=rec.org_code, org_name=rec.org_name, template_id=rec.template_id,
-            visit_date=rec.visit_date, return_id=rec.id, extension=fmt)
+            try:  # the workbook is built in temporary files: a full disk shows here first
+                payload = write_return(document, detail.template)
+            except OSError as exc:
+                raise file_problem(exc, path) from None
         try:
             outcome = save_file(path, payload, force=force)
         except Refused as exc:
@@ -196,7 +207,17 @@ class ReturnService:
                                    same_return_older=holds.startswith("revision ")
                                    and _older_revision(path, rec.revision)) from None
         digest = sha256_hex(text)
-        self._mark_exported(rec, path, fmt, digest, outcome)
+        try:
+            self._mark_exported(rec, path, fmt, digest, outcome)
+        except QaError as exc:
+            if outcome != "written":
+                raise
+            # The file is whole but the database could not record it (a disk full after the
+            # file took the last space, say): a return nobody knows was sent must not be left
+            # looking exported, so it goes, and the assessor exports again once fixed.
+            path.unlink(missing_ok=True)
+            raise StorageError(f"{exc.message}; the return was not kept (export again once "
+                               "this is fixed)", where=exc.where, code=exc.code) from None
         report = detail.report
         return ExportResult(rec.id, path, outcome, rec.revision, digest, rec.status,
                             report.coverage_pct, report.provisional)

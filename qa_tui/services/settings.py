@@ -54,8 +54,9 @@ def load_settings(config_dir: Path) -> LoadedSettings:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return LoadedSettings(UiSettings())
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        reason = "it is not valid JSON" if isinstance(exc, ValueError) else \
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # RecursionError: JSON nested thousands deep is damaged too, and must not stop the app
+        reason = "it is not valid JSON" if isinstance(exc, ValueError | RecursionError) else \
             f"it cannot be read ({type(exc).__name__})"
         return LoadedSettings(UiSettings(), _ignored(path, reason))
     if not isinstance(data, dict):

@@ -6,12 +6,19 @@ is put in autocommit mode and we emit BEGIN ourselves (the SQLAlchemy recipe for
 transactions): writes take the write lock up front with ``BEGIN IMMEDIATE``, so two windows
 never deadlock upgrading a read lock and a read-modify-write never works on a stale snapshot;
 reads use a deferred ``BEGIN`` that pins one consistent snapshot.
+
+Every SQLite failure leaves this module as one plain :class:`StorageError` naming the file and
+the remedy (busy, read-only, disk full, missing folder): SQLAlchemy's own message quotes the
+SQL and its parameters, which would print an evidence note on a terminal or a status line.
+Opening takes no write lock when no migration is due, so another program's long transaction
+never stops ``list``, ``show`` or the app from reading (WAL lets readers in).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,13 +26,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from qa_tui import durable
 from qa_tui.config import ensure_private_dir
-from qa_tui.errors import QaError
+from qa_tui.errors import QaError, StorageError
 from qa_tui.safefile import NotReadable, check_regular
 from qa_tui.store import precheck, private_copy
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
@@ -37,21 +44,68 @@ DEFAULT_BUSY_TIMEOUT = 10.0
 
 _WRITE = "qa_write"
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_PATIENCE = threading.local()
+"""Per-thread busy timeout in seconds (see :meth:`Store.patience`); unset: the store's own."""
+
+BUSY_MESSAGE = ("the database is busy: another program is writing to it; try again when it "
+                "has finished")
+
+_DENIED = ("permission", "permission denied on the database; check the permissions of the file "
+           "and its folder")
+# SQLite primary result codes -> (error code, plain sentence with the remedy).
+_REMEDIES: dict[int, tuple[str, str]] = {
+    sqlite3.SQLITE_READONLY: ("read-only", "the database is read-only (the file, its folder or "
+                              "the drive cannot be written); check their permissions, or work on "
+                              "a writable copy with --db"),
+    sqlite3.SQLITE_FULL: ("disk-full", "the disk holding the database is full; nothing was "
+                          "saved: free some space and try again"),
+    sqlite3.SQLITE_CANTOPEN: ("missing", "the database cannot be opened (its folder is missing "
+                              "or not accessible); check the path (--db or QA_TUI_DB)"),
+    sqlite3.SQLITE_PERM: _DENIED,
+    sqlite3.SQLITE_AUTH: _DENIED,
+    sqlite3.SQLITE_IOERR: ("io", "the database could not be read or written (the disk may be "
+                           "full or failing); free some space or check the drive, then try "
+                           "again"),
+    sqlite3.SQLITE_CORRUPT: ("damaged", "the database is damaged; restore a backup "
+                             "(qa-tui restore)"),
+    sqlite3.SQLITE_NOTADB: ("damaged", "not a qa-tui database, or a damaged one; check the "
+                            "path or restore a backup"),
+}
 
 
-def _busy_error() -> QaError:
-    return QaError("the database is busy in another qa-tui window; try again", code="busy")
+def _sqlite_code(exc: BaseException) -> int | None:
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
 
 
 def _is_busy(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", exc)
     if not isinstance(orig, sqlite3.OperationalError):
         return False
-    code = getattr(orig, "sqlite_errorcode", None)
+    code = _sqlite_code(orig)
     if code is not None:
-        return code & 0xFF in _BUSY_CODES
+        return code in _BUSY_CODES
     text = str(orig)
     return "locked" in text or "busy" in text
+
+
+def storage_error(exc: BaseException, path: Path) -> StorageError:
+    """A database failure as one plain sentence naming ``path``; never the SQL, never the
+    parameters (SQLAlchemy's ``str(exc)`` has both)."""
+    if _is_busy(exc):
+        return StorageError(BUSY_MESSAGE, where=str(path), code="busy")
+    code = _sqlite_code(exc)
+    if code is not None and code in _REMEDIES:
+        kind, text = _REMEDIES[code]
+        return StorageError(text, where=str(path), code=kind)
+    orig = getattr(exc, "orig", exc)
+    name = getattr(orig, "sqlite_errorname", None) or type(orig).__name__
+    if code == sqlite3.SQLITE_CONSTRAINT:
+        return StorageError(f"the database refused the change ({name}); nothing was saved",
+                            where=str(path), code="constraint")
+    return StorageError(f"the database could not be used ({name}); try again, and if it "
+                        "persists check the drive or restore a backup", where=str(path))
 
 
 class Store:
@@ -77,10 +131,8 @@ class Store:
             with Session(self._write_engine) as session, session.begin():
                 session.connection()  # BEGIN IMMEDIATE now, not at the first statement
                 yield UnitOfWork(session)
-        except OperationalError as exc:
-            if _is_busy(exc):
-                raise _busy_error() from exc
-            raise
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise storage_error(exc, self._path) from None
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
@@ -93,10 +145,20 @@ class Store:
                     yield UnitOfWork(session)
                 finally:
                     session.rollback()
-        except OperationalError as exc:
-            if _is_busy(exc):
-                raise _busy_error() from exc
-            raise
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise storage_error(exc, self._path) from None
+
+    @contextmanager
+    def patience(self, seconds: float) -> Iterator[None]:
+        """Transactions begun on this thread inside the block wait at most ``seconds`` for
+        another program's lock. The TUI tries a save on the UI thread with little patience,
+        and only when the database is busy waits (the full timeout) in a worker thread."""
+        previous = getattr(_PATIENCE, "seconds", None)
+        _PATIENCE.seconds = seconds
+        try:
+            yield
+        finally:
+            _PATIENCE.seconds = previous
 
     def integrity_check(self) -> list[str]:
         """Problems SQLite finds in the file; empty when it is sound."""
@@ -218,15 +280,15 @@ def open_store(
         ensure_private_dir(path.parent)
         old_version, check_after_open = _prepare_file(path)
     except OSError as exc:
-        raise precheck.refuse(path, f"cannot be created or opened ({exc.strerror or exc})") from None
+        raise precheck.refuse(path, f"cannot be created or opened ({exc.strerror or exc}); "
+                              "check that the folder exists and that you may write to it"
+                              ) from None
     engine = _make_engine(path, busy_timeout)
     try:
         _initialise(engine, path, old_version, check_after_open, backup_dir)
-    except OperationalError as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         engine.dispose()
-        if _is_busy(exc):
-            raise _busy_error() from exc
-        raise
+        raise storage_error(exc, path) from None
     except BaseException:
         engine.dispose()
         raise
@@ -275,11 +337,14 @@ def _make_engine(path: Path, busy_timeout: float) -> Engine:
             cursor.close()
 
     event.listen(engine, "connect", on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "begin", lambda conn: _on_begin(conn, millis))
     return engine
 
 
-def _on_begin(conn: Connection) -> None:
+def _on_begin(conn: Connection, default_millis: int) -> None:
+    seconds = getattr(_PATIENCE, "seconds", None)
+    millis = default_millis if seconds is None else int(seconds * 1000)
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={millis}")
     write = bool(conn.get_execution_options().get(_WRITE, False))
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -298,6 +363,9 @@ def _initialise(
         if old_version is not None:
             _recheck_open(conn, path, check_integrity)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if version == SCHEMA_VERSION and mode == "wal":
+            return  # nothing to change: take no write lock (another program may hold it)
         if 0 < version < SCHEMA_VERSION:
             _backup_before_migration(Store(path, engine), version, backup_dir)
         apply_migrations(conn)

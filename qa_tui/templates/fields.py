@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa_tui.errors import Problem
+from qa_tui.printable import first_unsafe
 
 
 @dataclass
@@ -46,6 +47,10 @@ def join_path(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+ONE_LINE = frozenset({"title", "label", "rating"})
+"""Template strings the app shows on one line."""
+
+
 def read_text(ctx: Ctx, table: Mapping[str, Any], key: str, path: str, *, required: bool = True,
           max_len: int = 20_000) -> str:
     value = table.get(key)
@@ -60,10 +65,14 @@ def read_text(ctx: Ctx, table: Mapping[str, Any], key: str, path: str, *, requir
         ctx.add(join_path(path, key), "must not be empty", "empty")
     if len(value) > max_len:
         ctx.add(join_path(path, key), f"is too long ({len(value)} characters; at most {max_len})")
-    bad = next((ch for ch in value if ch not in "\n\t" and unicodedata.category(ch) == "Cc"), None)
+    # The same test as the app's screens and the CLI use: titles, labels and ratings are shown
+    # on one line (a list row, an option), so a line break there would show escaped too.
+    bad = first_unsafe(value, allow="" if key in ONE_LINE else "\n\t")
     if bad is not None:
-        ctx.add(join_path(path, key), f"contains a control character (U+{ord(bad):04X}); "
-                "terminals would act on it")
+        what = "a control character" if unicodedata.category(bad) == "Cc" else \
+            "a character that reorders or breaks lines"
+        ctx.add(join_path(path, key), f"contains {what} (U+{ord(bad):04X}); the app would show "
+                "it escaped, not as written")
     return value.strip()
 
 

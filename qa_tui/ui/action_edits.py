@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.action import ActionDialog, ActionDraft
+from qa_tui.ui.screens.saving import FIRST_TRY, plain_reason
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -43,11 +44,12 @@ class ActionEditing(_Base):
 
     def _try(self, what: str, call: Any) -> None:
         try:
-            call()
+            with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                call()
         except QaError as exc:
             self.actions_refused(str(exc))
         except OSError as exc:  # a full disk, say: keep the app, say so
-            self.actions_refused(f"{type(exc).__name__}: {exc}")
+            self.actions_refused(plain_reason(exc))
         else:
             self.actions_changed(what)
 

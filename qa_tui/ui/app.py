@@ -20,16 +20,19 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from qa_tui.config import Paths, resolve_paths
 from qa_tui.eventlog import EventLog
+from qa_tui.printable import printable
 from qa_tui.services.settings import UiSettings, load_settings, save_settings
 from qa_tui.ui.commands import AssessmentCommands
 from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
 from qa_tui.ui.dialogs.help import HelpScreen
 from qa_tui.ui.exporting import ExportOutcome, export_return
 from qa_tui.ui.screens.home import HomeScreen
+from qa_tui.ui.screens.saving import plain_reason
 
 if TYPE_CHECKING:
     from qa_tui.services import Services
@@ -91,6 +94,13 @@ class QaApp(App[int]):
         self._sync_warned = False
         self.theme = DARK if self.settings.dark else LIGHT
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (screens' ``notify`` lands here) shows its text literally: messages
+        quote names, files and errors, which are data, never markup or terminal controls."""
+        super().notify(printable(message, newlines=True), title=printable(title),
+                       severity=severity, timeout=timeout, markup=False)
+
     # -- start-up and shutdown ------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -116,7 +126,7 @@ class QaApp(App[int]):
         except QaError as exc:
             self.post_message(self.ServicesFailed(str(exc)))
         except OSError as exc:
-            self.post_message(self.ServicesFailed(f"cannot open the database: {exc.strerror or exc}"))
+            self.post_message(self.ServicesFailed(plain_reason(exc)))
         else:
             self.post_message(self.ServicesOpened(services))
 
@@ -282,8 +292,7 @@ class QaApp(App[int]):
             outcome = export_return(self.services, assessment_id, replace=replace)
         except Exception as exc:  # a failed export must not take the assessor's app down
             self.event_log.error("app.export", exc)
-            outcome = ExportOutcome(assessment_id, False,
-                                    f"Export failed ({type(exc).__name__}): {exc}")
+            outcome = ExportOutcome(assessment_id, False, f"Export failed: {plain_reason(exc)}")
         self.event_log.event("app.export", ok=outcome.ok, reasons=len(outcome.reasons),
                              seconds=round(time.monotonic() - started, 3))
         self.post_message(self.ExportFinished(outcome))

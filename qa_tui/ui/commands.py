@@ -10,11 +10,41 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from qa_tui.ui.format import marker
+from qa_tui.ui.literal import shown
 
 if TYPE_CHECKING:
     from qa_tui.ui.app import QaApp
+
+
+def plain_hit(text: str) -> Content:
+    """A palette line shown literally (the palette parses a ``str`` prompt as markup)."""
+    return Content(shown(text))
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """``text`` literally, with the letters the query matched styled as the palette does.
+
+    ``Matcher.highlight`` would parse ``text`` as markup first (and get the offsets wrong)."""
+    text = shown(text)
+    content = Content(text)
+    if not matcher.query.strip():
+        return content
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+def help_markup(text: str) -> str:
+    """The palette always parses help as markup: every ``[`` is escaped, control characters
+    written visibly, so the help reads exactly as ``text``."""
+    return shown(text).replace("[", "\\[")
 
 
 class AssessmentCommands(Provider):
@@ -37,15 +67,16 @@ class AssessmentCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, aid in self._commands()[:5]:
-            yield DiscoveryHit(title, partial(self._open, aid), help=help_text)
+            yield DiscoveryHit(plain_hit(title), partial(self._open, aid),
+                               help=help_markup(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, aid in self._commands():
             score = matcher.match(f"{title} {aid}")
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._open, aid),
-                          help=help_text)
+                yield Hit(score, highlighted(matcher, title), partial(self._open, aid),
+                          help=help_markup(help_text))
 
 
 class QuestionCommands(Provider):
@@ -71,12 +102,13 @@ class QuestionCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, qid in self._questions():
-            yield DiscoveryHit(title, partial(self._go, qid), help=help_text[:120])
+            yield DiscoveryHit(plain_hit(title), partial(self._go, qid),
+                               help=help_markup(help_text[:120]))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, full_text, qid in self._questions():
             score = max(matcher.match(f"{qid} {full_text}"), matcher.match(title))
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._go, qid),
-                          help=full_text[:120])
+                yield Hit(score, highlighted(matcher, title), partial(self._go, qid),
+                          help=help_markup(full_text[:120]))

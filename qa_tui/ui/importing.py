@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from qa_tui.errors import QaError, Refused
+from qa_tui.ui.literal import shown
 
 if TYPE_CHECKING:
     from qa_tui.services import Services
@@ -36,7 +37,7 @@ class FileOutcome:
     def line(self) -> str:
         """``✓ RTD_….xlsx: added 1a2b3c4d (revision 3)``, ``✗ x.xlsx: refused: why``."""
         said = f"refused: {self.detail}" if self.outcome == "refused" else self.detail
-        return f"{GLYPHS[self.outcome]} {self.path.name}: {said}"
+        return shown(f"{GLYPHS[self.outcome]} {self.path.name}: {said}")  # one line, always
 
 
 def returns_at(typed: str) -> list[Path]:

@@ -43,6 +43,13 @@ CORPUS: dict[str, bytes] = {
     "huge-band-numbers.toml": (GOOD_HEAD + ONE_QUESTION + '[scoring]\nmethod = "percent_bands"\n'
                                'bands = [{ low = -99999999999999999, high = 99999999999999999, '
                                'rating = "x" }]\n').encode(),
+    # Characters the app would show escaped rather than as written (printable.first_unsafe):
+    # a bidi override that makes a label read backwards, a line separator, a C1 CSI.
+    "bidi-override.toml": (GOOD_HEAD.replace('label = "Yes"', 'label = "Y\\u202ees"')
+                           + ONE_QUESTION).encode(),
+    "line-separator.toml": (GOOD_HEAD.replace('title = "Hostile"', 'title = "Host\\u2028ile"')
+                            + ONE_QUESTION).encode(),
+    "c1-csi.toml": (GOOD_HEAD + ONE_QUESTION.replace('text = "q"', 'text = "q\\u009b2J"')).encode(),
 }
 
 

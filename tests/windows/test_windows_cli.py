@@ -87,7 +87,7 @@ def test_consolidate_small_and_large_batches(wcli, tmp_path: Path) -> None:  # t
     assert done.code == 0, done.err
     report = json.loads(done.out)
     assert report["accepted"] == len(ids) and report["rejected"] == []
-    assert load_workbook(book, read_only=True).sheetnames[0] == "Ratings"
+    assert load_workbook(book, read_only=True).sheetnames[0] == "Committee"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM assessment").fetchone()[0] == len(ids)
     small = wcli("consolidate", str(sorted(out.glob("*.xlsx"))[0]), "-o", str(tmp_path / "one.xlsx"))

@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from qa_tui.domain import Priority, parse_date
 from qa_tui.errors import InvalidInput
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 
 
@@ -65,8 +66,8 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
         about = f" on {self._question_id}" if self._question_id else ""
         draft = self._draft
         with Vertical():
-            yield Static(f"{'Edit' if self._editing else 'New'} action{about}",
-                         id="action-title", markup=False)
+            yield Plain(f"{'Edit' if self._editing else 'New'} action{about}",
+                         id="action-title")
             for name, label, placeholder, value in (
                 ("description", "What", "what must be done (required)", draft.description),
                 ("owner", "Owner", "who will do it", draft.owner),
@@ -79,9 +80,9 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
                                 compact=True, select_on_focus=name in ("due", "priority"))
                 if name == "description":
                     yield IdentifierWarning("action", id="action-warning")
-            yield Static("", id="action-error", markup=False)
-            yield Static("enter: next field / save   ctrl+s: save   esc: cancel",
-                         id="action-keys", markup=False)
+            yield Plain("", id="action-error")
+            yield Plain("enter: next field / save   ctrl+s: save   esc: cancel",
+                         id="action-keys")
 
     def on_mount(self) -> None:
         self.query_one(IdentifierWarning).check(self._draft.description)

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+
+from qa_tui.ui.literal import Plain
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -35,10 +36,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, id="confirm-title", markup=False)
-            yield Static(self._body, id="confirm-body", markup=False)
-            yield Static(f"y or enter: {self._yes}    n or esc: no, keep it", id="confirm-keys",
-                         markup=False)
+            yield Plain(self._title, id="confirm-title")
+            yield Plain(self._body, id="confirm-body")
+            yield Plain(f"y or enter: {self._yes}    n or esc: no, keep it", id="confirm-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qa_tui.ui.exporting import ExportOutcome
+from qa_tui.ui.literal import Plain, literal
 
 
 class ExportRefusedDialog(ModalScreen[str | None]):
@@ -44,14 +45,14 @@ class ExportRefusedDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         reasons = self.outcome.reasons
         with Vertical():
-            yield Static("Not exported", id="refused-title", markup=False)
+            yield Plain("Not exported", id="refused-title")
             why = self.outcome.text.removeprefix("Not exported: ")
-            yield Static(why[:1].upper() + why[1:] + ".", id="refused-body", markup=False)
-            yield OptionList(*[Option(f"• {r.text}", id=f"{i}:{r.question_id or ''}")
+            yield Plain(why[:1].upper() + why[1:] + ".", id="refused-body")
+            yield OptionList(*[Option(literal(f"• {r.text}"), id=f"{i}:{r.question_id or ''}")
                                for i, r in enumerate(reasons)], id="refused-reasons")
             keys = "enter: open its question to fix it · esc: close" if any(
                 r.question_id for r in reasons) else "esc: close"
-            yield Static(keys, id="refused-keys", markup=False)
+            yield Plain(keys, id="refused-keys")
 
     def on_mount(self) -> None:
         reasons = self.query_one(OptionList)

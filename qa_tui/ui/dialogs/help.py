@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+
+from qa_tui.ui.literal import Plain, shown
 
 HIDDEN = frozenset({"screen.copy_text"})
 """Textual's own bindings that are noise for an assessor (copying needs a mouse selection)."""
@@ -77,11 +78,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         width = max((len(k) for k, _ in self._rows), default=4)
         width = min(width, 18)
-        lines = [Content.assemble((k.ljust(width), "bold"), "  ", d) for k, d in self._rows]
+        lines = [Content.assemble((shown(k).ljust(width), "bold"), "  ", shown(d))
+                 for k, d in self._rows]
         with VerticalScroll():
-            yield Static(self._title, id="help-title", markup=False)
-            yield Static(Content("\n").join(lines), id="help-keys")
-            yield Static("esc, q or ? closes this help", id="help-close")
+            yield Plain(self._title, id="help-title")
+            yield Plain(Content("\n").join(lines), id="help-keys")
+            yield Plain("esc, q or ? closes this help", id="help-close")
 
     def action_close(self) -> None:
         self.dismiss(None)

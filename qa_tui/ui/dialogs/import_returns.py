@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from qa_tui.ui.importing import FileOutcome, NothingToImport, import_one, returns_at, summary
+from qa_tui.ui.literal import Plain
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -70,17 +71,17 @@ class ImportDialog(ModalScreen[int]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Import returns (.xlsx)", id="import-title", markup=False)
+            yield Plain("Import returns (.xlsx)", id="import-title")
             with Horizontal():
                 yield Label("From")
                 yield Input(self._initial, placeholder="a return, or a folder of returns "
                             "(~ for your home folder)", id="import-path", compact=True)
-            yield Static("Type the path, then enter. A folder imports every .xlsx in it.",
-                         id="import-state", markup=False)
+            yield Plain("Type the path, then enter. A folder imports every .xlsx in it.",
+                         id="import-state")
             yield ProgressBar(show_eta=False, id="import-progress")
             with VerticalScroll(id="import-results"):
-                yield Static("", id="import-lines", markup=False)
-            yield Static("enter: import   esc: close", id="import-keys", markup=False)
+                yield Plain("", id="import-lines")
+            yield Plain("enter: import   esc: close", id="import-keys")
 
     def _state(self, text: str, *, error: bool = False) -> None:
         state = self.query_one("#import-state", Static)

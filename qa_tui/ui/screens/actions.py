@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from qa_tui.errors import QaError
 from qa_tui.ui.action_edits import ActionEditing
+from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -40,10 +41,10 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
         self.detail: AssessmentDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title-bar", markup=False)
+        yield Plain("", id="title-bar")
         yield DataTable(id="all-actions", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="home-message", markup=False)
-        yield Static("", id="status-line", markup=False)
+        yield Plain("", id="home-message")
+        yield Plain("", id="status-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -66,7 +67,7 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
         for a in sorted(detail.actions, key=lambda a: (a.status == "closed", a.created_at)):
             what = a.description if len(a.description) <= 40 else a.description[:39] + "…"
             table.add_row("✓ closed" if a.status == "closed" else "○ open",
-                          a.question_id or "(all)", what, a.owner or "—",
+                          a.question_id or "(all)", literal(what), literal(a.owner or "—"),
                           a.due_date.isoformat() if a.due_date else "—", a.priority, key=a.id)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))

@@ -12,7 +12,7 @@ again, so what is shown never stays behind what is stored for long.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,8 +27,10 @@ from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
 from qa_tui.templates import escalation_words, overall_words
 from qa_tui.ui.format import answer_key_rows
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.answering import AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY, Saving
 from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.note_editor import NoteEditor
 from qa_tui.ui.widgets.question_view import QuestionView
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
     from qa_tui.templates import Question
 
 
-class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
+class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
     HELP_TITLE = "Assess"
     AUTO_FOCUS = ""
     COMMANDS = {QuestionCommands}
@@ -81,7 +83,7 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
         self.question_id = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title-bar", markup=False)
+        yield Plain("", id="title-bar")
         with Horizontal(id="assess-body"):
             yield SectionNav(id="nav")
             yield QuestionView(id="question")
@@ -197,16 +199,9 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
 
     # -- answering --------------------------------------------------------------------------------
 
-    def _apply(self, what: str, call: Any, *, advance: bool = False) -> bool:
-        """Run one service call; on success take its detail, say saved, maybe move on."""
-        try:
-            detail = call()
-        except QaError as exc:
-            self.status.error(str(exc))
-            return False
-        except Exception as exc:  # e.g. a full disk: say so, keep the app (and earlier answers)
-            self.status.error(f"{type(exc).__name__}: {exc}")
-            return False
+    def _took(self, what: str, detail: AssessmentDetail, advance: bool) -> None:
+        """A service call committed (see ``Saving._apply``): take its detail, say saved,
+        maybe move on."""
         self.detail = detail
         if self.question_id not in self._visible():  # undo can hide the current question
             self.question_id = self._visible()[0]
@@ -221,7 +216,6 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
             self.status.saved(f"{what}; this answer needs an evidence note: press e")
         elif advance and self.qa.settings.auto_advance:
             self._advance()
-        return True
 
     def _advance(self) -> None:
         assert self.detail is not None
@@ -265,9 +259,13 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
             return
         qid, text = pending
         services, aid = self.services, self.assessment_id
-        if self._apply(f"note on {qid}", lambda: services.assessments.set_note(aid, qid, text)):
+
+        def saved() -> None:
             assert self.detail is not None
             self.view.note.saved(qid, self.detail.answer(qid).note)
+
+        self._apply(f"note on {qid}", lambda: services.assessments.set_note(aid, qid, text),
+                    after=saved)
 
     # -- actions, undo, review, back -----------------------------------------------------------
 
@@ -337,7 +335,8 @@ class AssessScreen(AnswerKeys, ActionEditing, QaScreen[None]):
     def action_undo(self) -> None:
         self._flush_note()
         try:
-            what = self.services.assessments.undo(self.assessment_id)
+            with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                what = self.services.assessments.undo(self.assessment_id)
         except QaError as exc:
             self.status.error(str(exc))
             return

@@ -10,7 +10,9 @@ from textual.widgets import Footer, Static
 
 from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
@@ -27,10 +29,10 @@ class BinScreen(QaScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("qa-tui · Bin", id="title-bar", markup=False)
+        yield Plain("qa-tui · Bin", id="title-bar")
         yield AssessmentTable(id="binned", deleted=True)
-        yield Static("", id="home-message", markup=False)
-        yield Static("", id="status-line", markup=False)
+        yield Plain("", id="home-message")
+        yield Plain("", id="status-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -60,7 +62,8 @@ class BinScreen(QaScreen[None]):
         if row is None or self.qa.services is None:
             return
         try:
-            self.qa.services.assessments.restore(row.id)
+            with self.qa.services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                self.qa.services.assessments.restore(row.id)
         except QaError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -76,7 +79,8 @@ class BinScreen(QaScreen[None]):
         def decided(yes: bool | None) -> None:
             if yes and self.qa.services is not None:
                 try:
-                    self.qa.services.assessments.purge(row.id)
+                    with self.qa.services.store.patience(FIRST_TRY):
+                        self.qa.services.assessments.purge(row.id)
                 except QaError as exc:
                     self.notify(str(exc), severity="error")
                 self.reload()

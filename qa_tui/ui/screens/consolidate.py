@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from qa_tui.config import Paths, resolve_paths, typed_path
+from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
@@ -69,10 +70,9 @@ class ReasonDialog(ModalScreen[None]):
         if item.by:
             lines.append(f"Replaced by: {item.by}")
         with Vertical():
-            yield Static(WORDS[item.outcome].split(" ", 1)[1].capitalize(), id="reason-title",
-                         markup=False)
-            yield Static("\n".join(lines), id="reason-body", markup=False)
-            yield Static("esc or enter: close", id="reason-keys", markup=False)
+            yield Plain(WORDS[item.outcome].split(" ", 1)[1].capitalize(), id="reason-title")
+            yield Plain(literal(*lines), id="reason-body")  # each line escaped on its own
+            yield Plain("esc or enter: close", id="reason-keys")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -116,19 +116,18 @@ class ConsolidateScreen(QaScreen[None]):
 
     def compose(self) -> ComposeResult:
         paths = self.paths
-        yield Static("qa-tui · Consolidate returns", id="title-bar", markup=False)
-        yield Static("Returns: a folder (searched with its sub-folders) or files; separate "
-                     "several with ;", classes="field-label", markup=False)
+        yield Plain("qa-tui · Consolidate returns", id="title-bar")
+        yield Plain("Returns: a folder (searched with its sub-folders) or files; separate "
+                     "several with ;", classes="field-label")
         yield Input(str(paths.export_dir), id="source", compact=True)
-        yield Static("Workbook to write (.xlsx)", classes="field-label", markup=False)
+        yield Plain("Workbook to write (.xlsx)", classes="field-label")
         yield Input(str(default_output(paths)), id="output", compact=True)
-        yield Static("Database to load as well (optional, .sqlite3)", classes="field-label",
-                     markup=False)
+        yield Plain("Database to load as well (optional, .sqlite3)", classes="field-label")
         yield Input("", placeholder="leave empty for the workbook only", id="db", compact=True)
-        yield Static("Press ctrl+r to run.", id="run-message", markup=False)
+        yield Plain("Press ctrl+r to run.", id="run-message")
         yield ProgressBar(id="progress", show_eta=False)
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="status-line", markup=False)
+        yield Plain("", id="status-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -229,8 +228,9 @@ class ConsolidateScreen(QaScreen[None]):
         table.clear()
         for i, item in enumerate(self.outcomes):
             path = Path(item.file)
-            table.add_row(WORDS[item.outcome], f"{path.parent.name}/{path.name}",
-                          (item.return_id or "")[:8], item.reason or "", key=str(i))
+            table.add_row(WORDS[item.outcome], literal(f"{path.parent.name}/{path.name}"),
+                          literal((item.return_id or "")[:8]), literal(item.reason or ""),
+                          key=str(i))
         table.display = bool(self.outcomes)
         if self.outcomes:
             table.move_cursor(row=0)

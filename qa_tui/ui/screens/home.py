@@ -16,7 +16,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 from qa_tui.ui.format import filter_words, matches
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
@@ -59,12 +61,12 @@ class HomeScreen(QaScreen[None]):
         self._all: list[AssessmentSummary] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("qa-tui · Assessments", id="title-bar", markup=False)
+        yield Plain("qa-tui · Assessments", id="title-bar")
         yield Input(placeholder="Type to filter (/): organisation, template, status, date",
                     id="filter", compact=True, select_on_focus=False)
         yield AssessmentTable(id="assessments")
-        yield Static("Opening the database…", id="home-message", markup=False)
-        yield Static("", id="status-line", markup=False)
+        yield Plain("Opening the database…", id="home-message")
+        yield Plain("", id="status-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -250,7 +252,8 @@ class HomeScreen(QaScreen[None]):
         if services is None:
             return
         try:
-            services.assessments.delete(assessment_id)
+            with services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                services.assessments.delete(assessment_id)
         except QaError as exc:
             self.notify(str(exc), severity="error")
             return

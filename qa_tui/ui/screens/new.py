@@ -22,7 +22,9 @@ from textual.widgets.option_list import Option
 from qa_tui.domain import clean_line, clean_ods_code, clean_org_name, parse_date
 from qa_tui.errors import QaError
 from qa_tui.services.orgs import saved_register
+from qa_tui.ui.literal import Plain, shown
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 
 if TYPE_CHECKING:
     from qa_tui.services import TemplateInfo
@@ -64,23 +66,23 @@ class NewAssessmentScreen(QaScreen[str | None]):
         self._templates = self.qa.services.templates()
         today = self.qa.services.assessments.clock().date().isoformat()
         suggest = self._suggesters()
-        yield Static("qa-tui · New assessment", id="title-bar", markup=False)
+        yield Plain("qa-tui · New assessment", id="title-bar")
         with Horizontal(id="new-body"):
             with Vertical(id="picker-col"):
                 yield Label("Template  ↑ ↓ enter", classes="heading")
                 yield OptionList(*[Option(self._prompt(t), id=t.id) for t in self._templates],
                                  id="templates")
-                yield VerticalScroll(Static("", id="template-description", markup=False),
+                yield VerticalScroll(Plain("", id="template-description"),
                                      id="description-box")
             with VerticalScroll(id="form-col"):
                 for name, label, placeholder, _ in FIELDS:
                     yield Label(label, classes="field-label")
                     yield Input(today if name == "date" else "", placeholder=placeholder,
                                 id=f"field-{name}", compact=True, suggester=suggest.get(name))
-                    yield Static("", id=f"error-{name}", classes="field-error", markup=False)
-                yield Static("", id="form-problem", markup=False)
-                yield Static("enter: next field · ctrl+s: start · esc: cancel",
-                             id="form-keys", markup=False)
+                    yield Plain("", id=f"error-{name}", classes="field-error")
+                yield Plain("", id="form-problem")
+                yield Plain("enter: next field · ctrl+s: start · esc: cancel",
+                             id="form-keys")
         yield Footer(compact=True)
 
     def _suggesters(self) -> dict[str, Suggester]:
@@ -96,7 +98,7 @@ class NewAssessmentScreen(QaScreen[str | None]):
 
     @staticmethod
     def _prompt(t: TemplateInfo) -> Content:
-        return Content.assemble((t.title, "bold"), "\n",
+        return Content.assemble((shown(t.title), "bold"), "\n",
                                 (f"  {t.questions} questions · {t.kind}", "dim"))
 
     def on_mount(self) -> None:
@@ -180,11 +182,12 @@ class NewAssessmentScreen(QaScreen[str | None]):
             return self.query_one(f"#field-{name}", Input).value
 
         try:
-            detail = services.assessments.start(
-                self._templates[picker.highlighted].id, org_name=value("org"),
-                org_code=value("code") or None, site=value("site"),
-                assessors=[a for a in value("assessors").split(",") if a.strip()],
-                visit_date=value("date"))
+            with services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                detail = services.assessments.start(
+                    self._templates[picker.highlighted].id, org_name=value("org"),
+                    org_code=value("code") or None, site=value("site"),
+                    assessors=[a for a in value("assessors").split(",") if a.strip()],
+                    visit_date=value("date"))
         except QaError as exc:
             self._problem(str(exc))
             return

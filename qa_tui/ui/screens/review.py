@@ -17,7 +17,9 @@ from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
 from qa_tui.templates import overall_words, rating_words
+from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.saving import FIRST_TRY
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -47,16 +49,16 @@ class ReviewScreen(QaScreen[str | None]):
         self.detail: AssessmentDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title-bar", markup=False)
-        yield Static("", id="escalation-alert", markup=False)
+        yield Plain("", id="title-bar")
+        yield Plain("", id="escalation-alert")
         with VerticalScroll(id="review-body"):
-            yield Static("", id="overall", markup=False)
+            yield Plain("", id="overall")
             yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
-            yield Static("", id="traces", markup=False)
-            yield Static("", id="escalations", markup=False)
+            yield Plain("", id="traces")
+            yield Plain("", id="escalations")
             yield Label("", id="todo-heading")
             yield OptionList(id="todo")
-            yield Static("", id="outcome", markup=False)
+            yield Plain("", id="outcome")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -82,7 +84,7 @@ class ReviewScreen(QaScreen[str | None]):
         table = self.query_one("#sections", DataTable)
         table.clear()
         for s in report.sections:
-            table.add_row(s.title, f"{s.answered}/{s.total}", str(len(s.required_open)),
+            table.add_row(literal(s.title), f"{s.answered}/{s.total}", str(len(s.required_open)),
                           rating_words(s.rating, s.score_pct, s.coverage_pct, s.provisional),
                           key=s.id)
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
@@ -96,9 +98,10 @@ class ReviewScreen(QaScreen[str | None]):
         todo = self.query_one("#todo", OptionList)
         todo.clear_options()
         for qid in report.required_open:
-            todo.add_option(Option(f"{qid}: required, not answered", id=qid))
+            todo.add_option(Option(literal(f"{qid}: required, not answered"), id=qid))
         for qid in report.notes_owed:
-            todo.add_option(Option(f"{qid}: needs an evidence note for {detail.label(qid)!r}",
+            todo.add_option(Option(literal(f"{qid}: needs an evidence note for "
+                                           f"{detail.label(qid)!r}"),
                                    id=f"{qid}"))
         for qid in report.escalations_unrecorded:
             if qid not in report.notes_owed:
@@ -150,7 +153,8 @@ class ReviewScreen(QaScreen[str | None]):
     def action_complete(self) -> None:
         outcome = self.query_one("#outcome", Static)
         try:
-            self.services.assessments.complete(self.assessment_id)
+            with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                self.services.assessments.complete(self.assessment_id)
         except Refused as exc:
             reasons = "\n".join(f"  • {r}" for r in exc.reasons) or f"  • {exc}"
             outcome.update(f"✗ Not completed: {exc.message}.\n{reasons}")
@@ -168,7 +172,8 @@ class ReviewScreen(QaScreen[str | None]):
     def action_reopen(self) -> None:
         outcome = self.query_one("#outcome", Static)
         try:
-            self.services.assessments.reopen(self.assessment_id)
+            with self.services.store.patience(FIRST_TRY):
+                self.services.assessments.reopen(self.assessment_id)
         except QaError as exc:
             outcome.update(f"✗ Not reopened: {exc}")
             return

@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qa_tui.ui.format import action_line
+from qa_tui.ui.literal import literal
 
 if TYPE_CHECKING:
     from qa_tui.store import ActionRecord
@@ -48,7 +49,7 @@ class ActionList(OptionList):
         """List ``actions``; the highlight shows only while the list has focus."""
         self.actions = actions
         self.clear_options()
-        self.add_options([Option(action_line(a), id=a.id) for a in actions])
+        self.add_options([Option(literal(action_line(a)), id=a.id) for a in actions])
         self.highlighted = self._remembered() if self.has_focus else None
         self.display = bool(actions)
         self.screen.refresh_bindings()

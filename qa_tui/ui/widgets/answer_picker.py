@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from qa_tui.domain import AnswerState, QuestionType
 from qa_tui.templates import Question
+from qa_tui.ui.literal import shown
 
 NA_KEY = "N"
 
@@ -52,6 +53,7 @@ class AnswerPicker(OptionList, can_focus=False):
     def _line(key: str, label: str, picked: bool, multi: bool, description: str) -> Content:
         marks = ("[x]", "[ ]") if multi else ("●", "○")
         glyph = marks[0] if picked else marks[1]
+        key, label, description = shown(key), shown(label), shown(description)
         parts: list[str | tuple[str, str]] = [(f" {key} ", "reverse"), f" {glyph} "]
         parts.append((label, "bold") if picked else label)
         if picked and not multi:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import DataTable
 
 from qa_tui.ui.format import local_time
+from qa_tui.ui.literal import literal
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentSummary
@@ -26,7 +27,7 @@ COLUMNS = (
 PADDING = 2  # DataTable's cell padding, both sides
 
 
-class AssessmentTable(DataTable[str]):
+class AssessmentTable(DataTable[object]):
     """Rows keyed by assessment id; ``show(rows)`` replaces them and keeps the cursor's row."""
 
     def __init__(self, *, id: str | None = None, deleted: bool = False) -> None:
@@ -65,7 +66,7 @@ class AssessmentTable(DataTable[str]):
             flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
             # a long organisation name wraps: the row grows so the rating line still shows
             height = 2 + max(1, -(-len(org) // max(1, self._org_width)))
-            self.add_row(flag, f"{org}\n{second}\n{home_rating(s)}", s.visit_date.isoformat(),
+            self.add_row(flag, literal(org, second, home_rating(s)), s.visit_date.isoformat(),
                          s.status, f"{s.progress_pct}%", updated, key=s.id, height=height)
         if current is not None:
             self.select(current)

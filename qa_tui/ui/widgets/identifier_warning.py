@@ -10,16 +10,16 @@ value: a screen can be seen over a shoulder. It is hidden while nothing is found
 from __future__ import annotations
 
 from textual.timer import Timer
-from textual.widgets import Static
 
 from qa_tui.identifiers import scan_text
 from qa_tui.ui.format import identifier_warning
+from qa_tui.ui.literal import Plain
 
 DELAY = 0.3
 """Seconds after the last keystroke before the text is scanned."""
 
 
-class IdentifierWarning(Static):
+class IdentifierWarning(Plain):
     def __init__(self, where: str, *, id: str | None = None) -> None:
         """``where`` names the box in the sentence: "note", "answer", "action"."""
         super().__init__("", id=id, markup=False, classes="identifier-warning")

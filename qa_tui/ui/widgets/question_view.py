@@ -15,6 +15,7 @@ from textual.widgets import Collapsible, Input, Label, Static, TextArea
 
 from qa_tui.domain import QuestionType
 from qa_tui.ui.format import input_hint, is_choice, option_key_text, reflow
+from qa_tui.ui.literal import Plain
 from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.answer_input import AnswerInput
 from qa_tui.ui.widgets.answer_picker import AnswerPicker
@@ -33,18 +34,18 @@ class QuestionView(VerticalScroll, can_focus=False):
     """The assessor's choice (g); None until they choose: open when the terminal is tall."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="q-head", markup=False)
-        yield Static("", id="q-text", markup=False)
+        yield Plain("", id="q-head")
+        yield Plain("", id="q-text")
         with Collapsible(title="Guidance (g)", id="guidance", collapsed=True):
-            yield Static("", id="guidance-text", markup=False)
-        yield Static("", id="answer-hint", markup=False)
+            yield Plain("", id="guidance-text")
+        yield Plain("", id="answer-hint")
         yield AnswerPicker(id="picker")
         yield AnswerInput(id="answer-input")
         yield IdentifierWarning("answer", id="answer-warning")
         yield Label("Evidence note (e to write, esc when done)", id="note-label")
         yield NoteEditor(id="note")
         yield IdentifierWarning("note", id="note-warning")
-        yield Static("", id="q-actions", markup=False)
+        yield Plain("", id="q-actions")
         yield ActionList(id="action-list")
 
     def show(self, detail: AssessmentDetail, question: Question, *, position: str,

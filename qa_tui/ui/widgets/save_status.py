@@ -6,10 +6,11 @@ States are words with a glyph (never colour alone): nothing changed yet, a chang
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from qa_tui.ui.literal import Plain
 
 
-class SaveStatus(Static):
+
+class SaveStatus(Plain):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._progress = ""
@@ -42,6 +43,12 @@ class SaveStatus(Static):
 
     def pending(self, what: str) -> None:
         self._set(f"… not saved yet: {what}", "-pending")
+
+    def waiting(self, count: int) -> None:
+        """Saves are waiting for another program to release the database (see Saving)."""
+        changes = "1 change" if count == 1 else f"{count} changes"
+        self._set(f"⧗ waiting for the database (in use by another program): {changes} will "
+                  "save when it is free", "-pending")
 
     def error(self, why: str) -> None:
         self._set(f"✗ NOT saved: {why}", "-error")

@@ -18,6 +18,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from qa_tui.ui.format import CURRENT, NOTE, marker
+from qa_tui.ui.literal import Plain, shown
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -40,7 +41,7 @@ class SectionNav(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("Sections  [ ]", classes="heading")
         yield OptionList(id="nav-sections")
-        yield Label("Questions  ↑ ↓", classes="heading", id="nav-questions-heading")
+        yield Plain("Questions  ↑ ↓", classes="heading", id="nav-questions-heading")
         yield OptionList(id="nav-questions")
 
     def on_mount(self) -> None:
@@ -64,7 +65,8 @@ class SectionNav(Vertical):
         for s in report.sections:
             mark = CURRENT if s.id == section.id else " "
             room = width - 7
-            title = s.title if len(s.title) <= room else s.title[:room - 1] + "…"
+            title = shown(s.title)
+            title = title if len(title) <= room else title[:room - 1] + "…"
             sections.add_option(Option(Content.assemble(
                 f"{mark} ", (title, "bold") if s.id == section.id else title,
                 f" {s.answered}/{s.total}"), id=f"s:{s.id}"))
@@ -79,7 +81,7 @@ class SectionNav(Vertical):
             here = q.id == question_id
             if here:
                 current_index = questions.option_count
-            label = detail.label(q.id).replace("\n", " ")
+            label = shown(detail.label(q.id).replace("\n", " "))
             room = max(0, width - 4 - len(q.id))
             if len(label) > room:
                 label = label[:max(0, room - 1)] + "…"
@@ -91,7 +93,7 @@ class SectionNav(Vertical):
             questions.add_option(Option(line, id=f"q:{q.id}"))
         questions.highlighted = current_index
         questions.scroll_to_highlight()
-        self.query_one("#nav-questions-heading", Label).update(
+        self.query_one("#nav-questions-heading", Plain).update(
             f"{section.title[:width - 6]}  ↑ ↓" if len(report.sections) > 1 else "Questions  ↑ ↓")
 
     @on(OptionList.OptionSelected)
