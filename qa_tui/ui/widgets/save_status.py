@@ -16,7 +16,18 @@ class SaveStatus(Static):
         self._state = "No changes yet."
 
     def _render_text(self) -> None:
-        self.update(f"{self._state}   {self._progress}" if self._progress else self._state)
+        """One line when both fit, else the progress on a second line: neither is cut."""
+        state, progress = self._state, self._progress
+        room = self.size.width - 2 or 10_000  # padding; unknown width before the first layout
+        if not progress or not state:
+            self.update(progress or state)
+        elif len(state) + 3 + len(progress) <= room:
+            self.update(f"{state}   {progress}")
+        else:
+            self.update(f"{state}\n{progress}")
+
+    def on_resize(self) -> None:
+        self._render_text()
 
     def progress(self, text: str) -> None:
         self._progress = text
@@ -40,6 +51,11 @@ class SaveStatus(Static):
 
     def info(self, text: str) -> None:
         self._set(text, "-info")
+
+    def clear_error(self) -> None:
+        """The next key was pressed: a refusal about the one before is no longer news."""
+        if self.has_class("-error"):
+            self._set("", "-info")
 
     @property
     def state(self) -> str:
