@@ -7,16 +7,21 @@ template (never assumed), so these tests hold whichever key each option is given
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 from textual import events
+from textual.widgets import Input, Static
 
 from qa_tui.config import Paths
 from qa_tui.services import Services
 from qa_tui.ui.app import UiSettings, build_app
+from qa_tui.ui.dialogs.action import ActionDialog
 from qa_tui.ui.screens.assess import AssessScreen
+from qa_tui.ui.format import rating_text
 from qa_tui.ui.screens.home import HomeScreen
+from qa_tui.ui.screens.review import ReviewScreen
 
 from .test_ui_support import fixed_services, pilot_test, screen_text
 
@@ -249,3 +254,78 @@ async def test_a_long_text_answer_is_shown_whole_on_several_lines(svc: Services)
         lines = box.wrapped_document.height  # type: ignore[union-attr]
         assert lines >= 3 and box.size.height >= lines  # every line of it in view
         assert "before five o'clock today." in screen_text(app)
+
+
+# -- item 7: ratings whole, Review at the top --------------------------------------------------
+
+def half_answered(svc: Services) -> str:
+    """A qa-visit with two in three questions answered, alternating Yes and Partly."""
+    aid = start_visit(svc)
+    for i, q in enumerate(svc.assessments.get(aid).template.questions):
+        if q.scale is not None and q.type.value != "multi" and i % 3:
+            svc.assessments.answer(aid, q.id, value=q.scale.options[i % 2].value)
+    return aid
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 40)])
+def test_review_opens_at_the_top_with_every_rating_whole(svc: Services,
+                                                        size: tuple[int, int]) -> None:
+    @pilot_test
+    async def run() -> None:
+        aid = half_answered(svc)
+        app = build_app(services=svc, settings=UiSettings())
+        async with app.run_test(size=size) as pilot:
+            await open_at(app, pilot, aid, "V1.1")
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+            assert app.screen.query_one("#review-body").scroll_y == 0
+            shown = screen_text(app)
+            report = svc.assessments.get(aid).report
+            assert f"Overall rating: {rating_text(report.overall)}" in shown
+            rows = [line for line in shown.splitlines() if "%)" in line]
+            for section in report.sections:
+                if section.outcome.rating:
+                    assert any(line.rstrip(" ▁▂▃▄▅▆▇█").endswith(rating_text(section.outcome))
+                               for line in rows), section.title
+
+    run()
+
+
+# -- item 11: the action dialog reads dates as typed, priority is a choice ---------------------
+
+@pilot_test
+async def test_action_dialog_reads_dates_as_typed_and_priority_is_a_choice(
+        svc: Services) -> None:
+    aid = start_visit(svc)
+    app = build_app(services=svc, settings=UiSettings())
+    async with app.run_test(size=SMALL) as pilot:
+        await open_at(app, pilot, aid, "V1.1")
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, ActionDialog)
+        await pilot.press("ctrl+s")  # no description: that field is marked and said
+        error = dialog.query_one("#action-error", Static)
+        assert "An action needs a description" in screen_text(app)
+        assert dialog.query_one("#action-description", Input).has_class("-invalid")
+        await pilot.press(*"Unlock the garden door")
+        assert not dialog.query_one("#action-description", Input).has_class("-invalid")
+        assert "An action needs a description" not in screen_text(app)
+        await pilot.press("enter", *"Ms Green", "enter")
+        for typed in ("31/12/2026", "2026-12-31", "31 Dec"):
+            await pilot.press("ctrl+u", *typed)
+            assert "→ Thursday 31 December 2026" in screen_text(app), typed
+        await pilot.press("ctrl+u", *"31/13/2026")
+        assert "not a date yet" in screen_text(app)
+        await pilot.press("ctrl+s")
+        assert dialog.query_one("#action-due", Input).has_class("-invalid")
+        assert "is not a date" in str(error.render())
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace",
+                          "backspace", "backspace", *"12/2026")
+        assert "→ Thursday 31 December 2026" in screen_text(app)
+        assert not dialog.query_one("#action-due", Input).has_class("-invalid")
+        assert "is not a date" not in screen_text(app)
+        await pilot.press("enter", "right", "enter")  # priority: one step right of medium
+    [action] = svc.assessments.get(aid).actions
+    assert (action.description, action.owner, action.due_date, action.priority) == (
+        "Unlock the garden door", "Ms Green", dt.date(2026, 12, 31), "high")

@@ -6,13 +6,17 @@ its refusal comes back as reasons, shown as a list, never as a crash.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich import box
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
@@ -21,6 +25,23 @@ from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
+    from qa_tui.templates.scoring import SectionScore
+
+
+def sections_table(sections: Sequence[SectionScore]) -> Table:
+    """Section, answered, required open, rating: the rating column is as wide as its longest
+    word, so at 80 columns it is the section names that wrap, never a rating."""
+    ratings = [rating_text(s.outcome) for s in sections]
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("Section", ratio=1, overflow="fold")
+    table.add_column("Answered", no_wrap=True)
+    table.add_column("Required open", no_wrap=True)
+    table.add_column("Rating (score)", no_wrap=True,
+                     min_width=max((len(r) for r in ratings), default=0))
+    for s, rating in zip(sections, ratings, strict=True):
+        table.add_row(Text(s.title), f"{s.answered}/{s.total}", str(len(s.required_open)),
+                      Text(rating))
+    return table
 
 
 class ReviewScreen(QaScreen[str | None]):
@@ -48,7 +69,7 @@ class ReviewScreen(QaScreen[str | None]):
         yield Static("", id="title-bar", markup=False)
         with VerticalScroll(id="review-body"):
             yield Static("", id="overall", markup=False)
-            yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="sections")
             yield Static("", id="traces", markup=False)
             yield Static("", id="escalations", markup=False)
             yield Label("", id="todo-heading")
@@ -57,13 +78,10 @@ class ReviewScreen(QaScreen[str | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#sections", DataTable)
-        table.can_focus = False
-        table.add_column("Section", key="section")
-        table.add_column("Answered", key="answered")
-        table.add_column("Required open", key="open")
-        table.add_column("Rating (score)", key="rating")
         self.reload()
+        # the list of gaps takes focus, which would scroll past the overall rating: open at
+        # the top, where the ratings are
+        self.call_after_refresh(self.query_one("#review-body").scroll_home, animate=False)
 
     def reload(self) -> None:
         self.detail = detail = self.services.assessments.get(self.assessment_id)
@@ -75,11 +93,7 @@ class ReviewScreen(QaScreen[str | None]):
             f"  {report.overall.trace}\n"
             f"  {report.answered} of {report.total} questions answered ({report.progress_pct}%); "
             f"status {rec.status}")
-        table = self.query_one("#sections", DataTable)
-        table.clear()
-        for s in report.sections:
-            table.add_row(s.title, f"{s.answered}/{s.total}", str(len(s.required_open)),
-                          rating_text(s.outcome), key=s.id)
+        self.query_one("#sections", Static).update(sections_table(report.sections))
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
                                                  + "\n  ".join(traces))
