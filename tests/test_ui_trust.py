@@ -329,3 +329,46 @@ async def test_action_dialog_reads_dates_as_typed_and_priority_is_a_choice(
     [action] = svc.assessments.get(aid).actions
     assert (action.description, action.owner, action.due_date, action.priority) == (
         "Unlock the garden door", "Ms Green", dt.date(2026, 12, 31), "high")
+
+
+# -- item 12: nothing cut at 80x24 -----------------------------------------------------------
+
+def column(app_text: str, side: int) -> str:
+    """The left (0) or right (1) panel of Assess as one line of words."""
+    parts = [line.split("▕", 1) for line in app_text.splitlines()]
+    return " ".join(" ".join(p[side] for p in parts if len(p) == 2).split())
+
+
+@pilot_test
+async def test_new_counts_what_assess_counts_and_explains_hidden_questions(
+        svc: Services) -> None:
+    app = build_app(services=svc, settings=UiSettings())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        picker = app.screen.query_one("#templates")
+        while picker.get_option_at_index(picker.highlighted or 0).id != "qa-visit":
+            await pilot.press("down")
+        prompt = picker.get_option("qa-visit").prompt
+        assert "41 questions (+1 asked only if an earlier answer calls for it)" in str(prompt)
+        shown = screen_text(app)
+        assert "Quality assurance visit to a" in shown and "commissioned service" in shown
+        assert "41 questions (+1 asked only if an" in shown  # wrapped, not cut
+        await pilot.press("enter", *"Hillside", "enter", "enter", "enter", "enter", "enter")
+        assert isinstance(app.screen, AssessScreen)
+        assert "0/41 answered" in screen_text(app)
+
+
+@pilot_test
+async def test_status_line_and_section_names_are_not_cut(svc: Services) -> None:
+    aid = start_visit(svc)
+    app = build_app(services=svc, settings=UiSettings())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(app, pilot, aid, "V2.5")
+        assert "Closed culture: risk factors and warning signs" in column(screen_text(app), 0)
+        screen.go_to("V8.1")
+        await pilot.press("enter", *"Manager told about the locked door at 11:40 today",
+                          "enter")
+        shown = screen_text(app)
+        assert "✓ saved: V8.1 = Manager told about the locked door at 11" in shown
+        assert "1/41 answered · not rated yet · draft" in shown

@@ -137,9 +137,8 @@ class AnswerKeys(_Base):
         if event.time < self.shown_at and (event.key in TARGETED or event.key in letters):
             self._stop(event)
             self.status.error(
-                f"key {event.key!r} was pressed while {self.shown_before or 'another screen'}"
-                f" was on screen, so it was not applied to {question.id}; press it again "
-                f"to answer {question.id}")
+                f"{event.key!r} was pressed while {self.shown_before or 'another screen'} "
+                f"was on screen; press it again to apply it to {question.id}")
             return
         if self.detail.is_complete and (event.key in CHANGES or event.key in letters):
             self._stop(event)

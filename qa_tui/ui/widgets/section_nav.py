@@ -63,8 +63,9 @@ class SectionNav(Vertical):
         width = self.content_size.width or LABEL_ROOM + 7
         for s in report.sections:
             mark = CURRENT if s.id == section.id else " "
-            room = width - 7
-            title = s.title if len(s.title) <= room else s.title[:room - 1] + "…"
+            room = width - 9  # the section on screen is named whole (it wraps); others fit a line
+            title = s.title if len(s.title) <= room or s.id == section.id \
+                else s.title[:room - 1] + "…"
             sections.add_option(Option(Content.assemble(
                 f"{mark} ", (title, "bold") if s.id == section.id else title,
                 f" {s.answered}/{s.total}"), id=f"s:{s.id}"))
@@ -91,8 +92,7 @@ class SectionNav(Vertical):
             questions.add_option(Option(line, id=f"q:{q.id}"))
         questions.highlighted = current_index
         questions.scroll_to_highlight()
-        self.query_one("#nav-questions-heading", Label).update(
-            f"{section.title[:width - 6]}  ↑ ↓" if len(report.sections) > 1 else "Questions  ↑ ↓")
+        self.query_one("#nav-questions-heading", Label).update("Questions  ↑ ↓")
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
