@@ -372,3 +372,76 @@ async def test_status_line_and_section_names_are_not_cut(svc: Services) -> None:
         shown = screen_text(app)
         assert "✓ saved: V8.1 = Manager told about the locked door at 11" in shown
         assert "1/41 answered · not rated yet · draft" in shown
+
+
+# -- done when: a whole qa-visit at 80x24, every key landing on the question on screen --------
+
+@pilot_test
+async def test_a_whole_qa_visit_by_keyboard_lands_every_key_on_the_question_on_screen(
+        svc: Services) -> None:
+    app = build_app(services=svc, settings=UiSettings())
+    answers: dict[str, object] = {}
+    notes: dict[str, str] = {}
+    actions: dict[str, str] = {}
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        picker = app.screen.query_one("#templates")
+        while picker.get_option_at_index(picker.highlighted or 0).id != "qa-visit":
+            await pilot.press("down")
+        await pilot.press("enter", *"Hillside", "enter", "enter", "enter", "enter", "enter")
+        screen = app.screen
+        assert isinstance(screen, AssessScreen)
+        assert screen.detail is not None
+        template = screen.detail.template
+        last = ""
+        step = 0
+        while screen.question_id != last:
+            last = qid = screen.question_id
+            step += 1
+            assert f"{qid} · " in screen_text(app)  # the question the keys are for is shown
+            question = template.question(qid)
+            assert question is not None
+            if question.scale is None:  # text: several lines, enter saves and moves on
+                text = f"Said {step}"
+                await pilot.press("enter", *text, "enter")
+                answers[qid] = text
+            elif question.type.value == "multi":
+                option = question.scale.options[0]
+                await pilot.press(option.key)
+                answers[qid] = [option.value]
+                await pilot.press("j")
+            else:
+                label = "Partly" if step % 7 == 0 else "Yes"
+                option = next(o for o in question.scale.options if o.label == label)
+                await pilot.press(option.key)
+                answers[qid] = option.value
+                if label == "Partly":  # a Partly needs its evidence: the screen stays
+                    assert screen.question_id == qid
+                    note = f"Seen {step}"
+                    await pilot.press("e", *note, "escape", "j")
+                    notes[qid] = note
+                elif step % 5 == 0:  # annotate the answer just given, after auto-advance
+                    assert screen.question_id != qid
+                    note = f"Also {step}"
+                    await pilot.press("e")
+                    assert screen.question_id == qid
+                    assert f"Evidence note on {qid}" in screen_text(app)
+                    await pilot.press(*note, "escape")
+                    notes[qid] = note
+            if step % 9 == 0 and screen.question_id != last:  # an action on what is shown now
+                here = screen.question_id
+                await pilot.press("a", *f"Fix {here}", "enter", *"Manager", "enter",
+                                  *"31/12/2026", "enter", "enter")
+                assert isinstance(app.screen, AssessScreen)
+                actions[here] = f"Fix {here}"
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.query_one("#todo").option_count == 0  # no gap left
+    [row] = svc.assessments.list()
+    detail = svc.assessments.get(row.id)
+    assert {q: a.value for q, a in detail.answers.items() if a.value is not None} == answers
+    assert {q: a.note for q, a in detail.answers.items() if a.note} == notes
+    assert {a.question_id: a.description for a in detail.actions} == actions
+    assert all(a.due_date == dt.date(2026, 12, 31) for a in detail.actions)
+    assert detail.report.answered == detail.report.total == len(answers)
