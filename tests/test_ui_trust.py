@@ -445,3 +445,38 @@ async def test_a_whole_qa_visit_by_keyboard_lands_every_key_on_the_question_on_s
     assert {a.question_id: a.description for a in detail.actions} == actions
     assert all(a.due_date == dt.date(2026, 12, 31) for a in detail.actions)
     assert detail.report.answered == detail.report.total == len(answers)
+
+
+# -- README's keys table matches the footer ----------------------------------------------------
+
+def readme_keys() -> dict[str, str]:
+    """README's Keys table: screen name -> every cell text of its rows."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Keys", 1)[1].split("\n\n| screen |", 1)[1].split("\n\n", 1)[0]
+    rows: dict[str, str] = {}
+    screen = ""
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        screen = cells[0] or screen
+        rows[screen] = rows.get(screen, "") + " ".join(cells[1:]) + "\n"
+    return rows
+
+
+@pytest.mark.parametrize("screen_class, name", [
+    ("qa_tui.ui.screens.assess:AssessScreen", "Assess"),
+    ("qa_tui.ui.screens.home:HomeScreen", "Home"),
+    ("qa_tui.ui.screens.review:ReviewScreen", "Review"),
+    ("qa_tui.ui.dialogs.action:ActionDialog", "Action dialog"),
+])
+def test_readme_keys_table_names_every_footer_key(screen_class: str, name: str) -> None:
+    import importlib
+
+    module, cls = screen_class.split(":")
+    bindings = getattr(importlib.import_module(module), cls).BINDINGS
+    documented = readme_keys()[name]
+    for binding in bindings:
+        if binding.show:
+            first = {"question_mark": "?", "escape": "esc"}.get(*[binding.key.split(",")[0]] * 2)
+            assert f"`{first}`" in documented, (name, binding.key, binding.description)
