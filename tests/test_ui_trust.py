@@ -18,8 +18,8 @@ from qa_tui.config import Paths
 from qa_tui.services import Services
 from qa_tui.ui.app import UiSettings, build_app
 from qa_tui.ui.dialogs.action import ActionDialog
-from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.format import rating_text
+from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.screens.review import ReviewScreen
 

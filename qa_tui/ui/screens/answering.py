@@ -146,9 +146,7 @@ class AnswerKeys(_Base):
         elif event.character and event.character in letters:
             self._stop(event)
             self._pick(event.character)
-        elif event.key == "n" and self._n_is_a_trap(question):
-            self._stop(event)
-        elif await self._run_binding(event):
+        elif event.key == "n" and self._n_is_a_trap(question) or await self._run_binding(event):
             self._stop(event)
         elif event.is_printable and event.character and event.character != " " \
                 and event.key not in self.active_bindings:

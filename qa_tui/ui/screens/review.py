@@ -139,8 +139,13 @@ class ReviewScreen(QaScreen[str | None]):
         if todo.highlighted is not None:
             self.dismiss(todo.get_option_at_index(todo.highlighted).id)
 
+    def _reveal_outcome(self) -> None:
+        """Review opens at the top; what a key just did is at the bottom: bring it in view."""
+        self.query_one("#review-body").scroll_end(animate=False)  # the outcome is last
+
     def action_complete(self) -> None:
         outcome = self.query_one("#outcome", Static)
+        self.call_after_refresh(self._reveal_outcome)
         try:
             self.services.assessments.complete(self.assessment_id)
         except Refused as exc:
@@ -159,6 +164,7 @@ class ReviewScreen(QaScreen[str | None]):
 
     def action_reopen(self) -> None:
         outcome = self.query_one("#outcome", Static)
+        self.call_after_refresh(self._reveal_outcome)
         try:
             self.services.assessments.reopen(self.assessment_id)
         except QaError as exc:
@@ -172,6 +178,7 @@ class ReviewScreen(QaScreen[str | None]):
         outcome = self.query_one("#outcome", Static)
         outcome.update(("✓ " if ok else "✗ ") + text)
         outcome.set_class(not ok, "-error")
+        self.call_after_refresh(self._reveal_outcome)
 
     def action_export(self) -> None:
         self.qa.export(self.assessment_id)

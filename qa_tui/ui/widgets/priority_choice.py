@@ -17,8 +17,8 @@ CHOICES = tuple(p.value for p in Priority)
 class PriorityButton(RadioButton):
     """A radio button that is empty when not chosen: the choice shows without colour."""
 
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 (Textual's name)
         return "●" if self.value else " "
 
 

@@ -38,7 +38,7 @@ class TextAnswer(TextArea):
         if self.text != text:
             self.load_text(text)
 
-    def _on_key(self, event: events.Key) -> None:
+    async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":  # save, rather than start a new line
             event.stop()
             event.prevent_default()
