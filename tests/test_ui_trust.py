@@ -136,6 +136,20 @@ async def test_a_key_typed_just_before_ctrl_q_is_kept(svc: Services) -> None:
     assert values(svc, aid) == {"V1.1": 2}
 
 
+@pilot_test
+async def test_note_letters_typed_just_before_ctrl_q_are_kept(svc: Services) -> None:
+    aid = start_visit(svc)
+    app = build_app(services=svc, settings=UiSettings())
+    async with app.run_test(size=SMALL) as pilot:
+        await open_at(app, pilot, aid, "V1.1")
+        await pilot.press("e", *"Calm")
+        for char in " ward":  # still queued for the note when ctrl+q arrives
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("ctrl+q", None))
+        await pilot.pause()
+    assert svc.assessments.get(aid).answer("V1.1").note == "Calm ward"
+
+
 # -- item 4: keys do what a person expects ------------------------------------------------------
 
 @pilot_test
