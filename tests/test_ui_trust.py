@@ -494,3 +494,16 @@ def test_readme_keys_table_names_every_footer_key(screen_class: str, name: str) 
         if binding.show:
             first = {"question_mark": "?", "escape": "esc"}.get(*[binding.key.split(",")[0]] * 2)
             assert f"`{first}`" in documented, (name, binding.key, binding.description)
+
+
+@pilot_test
+async def test_a_key_that_does_nothing_on_review_says_so(svc: Services) -> None:
+    aid = start_visit(svc)
+    app = build_app(services=svc, settings=UiSettings())
+    async with app.run_test(size=SMALL) as pilot:
+        await open_at(app, pilot, aid, "V1.1")
+        await pilot.press("r", "z")
+        assert isinstance(app.screen, ReviewScreen)
+        shown = screen_text(app)
+        assert "'z' does nothing here: c complete" in shown
+        assert "q back" in shown

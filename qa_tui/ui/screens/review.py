@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -196,3 +196,15 @@ class ReviewScreen(QaScreen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter that does nothing here says so, with the keys that do something."""
+        if event.is_printable and event.character and event.character != " " \
+                and event.key not in self.active_bindings:
+            keys = " · ".join(f"{key} {b.binding.description.lower()}"
+                              for key, b in self.active_bindings.items()
+                              if b.binding.show and b.enabled and len(key) == 1)
+            outcome = self.query_one("#outcome", Static)
+            outcome.update(f"{event.character!r} does nothing here: {keys} · ? lists every key")
+            outcome.set_class(False, "-error")
+            self.call_after_refresh(self._reveal_outcome)
