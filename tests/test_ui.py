@@ -241,7 +241,7 @@ async def test_completed_assessment_refuses_edits_and_reopens(svc: Services) -> 
         await pilot.press("r", "c")
         assert svc.assessments.get(aid).is_complete
         await pilot.press("q", "3")
-        assert "this assessment is complete" in screen_text(app)
+        assert "Complete, so read-only: press o to reopen it" in screen_text(app)
         await pilot.press("r", "o")
         assert not svc.assessments.get(aid).is_complete
 

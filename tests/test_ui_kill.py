@@ -81,7 +81,7 @@ def test_answers_survive_sigkill_after_saved(paths: Paths) -> None:
         term.wait_for("St Elsewhere NHS Trust")
         term.type(b"\r")  # open it at its first unanswered question
         term.wait_for("call bells")
-        term.type(b"2")  # S1 = No
+        term.type(b"n")  # S1 = No (yes/no questions answer by letter)
         term.wait_for("saved")
         term.type(b"\r")  # S2 (shown because S1 is No) is a text question: type, enter
         term.wait_for("Typing the answer")

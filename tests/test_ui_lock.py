@@ -120,6 +120,7 @@ async def test_a_lock_held_past_the_timeout_lists_what_was_not_saved(paths: Path
     second, so the worker's wait runs out while the other program still holds the lock."""
     from qa_tui.services import Services
     from qa_tui.services.assessments import AssessmentService
+    from qa_tui.services.reports import ReportService
     from qa_tui.services.returns import ReturnService
     from qa_tui.store import open_store
 
@@ -133,7 +134,8 @@ async def test_a_lock_held_past_the_timeout_lists_what_was_not_saved(paths: Path
     assessments = AssessmentService(store, library, actor="tester", clock=clock)
     svc = Services(paths=paths, store=store, library=library, assessments=assessments,
                    actor="tester", returns=ReturnService(store, assessments, paths,
-                                                         actor="tester", clock=clock))
+                                                         actor="tester", clock=clock),
+                   reports=ReportService(assessments, paths.export_dir))
     try:
         aid = start_ward_check(svc)
         app = build_app(services=svc)

@@ -77,7 +77,7 @@ async def test_export_says_it_has_started(paths: Paths, monkeypatch: Any) -> Non
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            app.export(aid)
+            app.export(aid, draft_ok=True)  # a draft: the question it asks is tested elsewhere
             assert said == ["Writing the Excel return…"]
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -97,7 +97,7 @@ async def test_export_into_a_synced_folder_warns_once(paths: Paths, monkeypatch:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             for _ in range(2):
-                app.export(aid)
+                app.export(aid, draft_ok=True)
                 await app.workers.wait_for_complete()
                 await pilot.pause()
             warned = [m for m in said if "synced to OneDrive" in m]
@@ -119,7 +119,7 @@ async def test_the_app_logs_an_export_and_not_its_text(paths: Paths, monkeypatch
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            app.export(aid)
+            app.export(aid, draft_ok=True)  # a draft: the question it asks is tested elsewhere
             await app.workers.wait_for_complete()
             await pilot.pause()
     finally:

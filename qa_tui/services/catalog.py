@@ -21,6 +21,9 @@ class TemplateInfo:
     description: str
     origin: str
     path: Path
+    conditional: int = 0
+    """Questions asked only when an earlier answer calls for them (``show_if``): a new
+    assessment starts with ``questions - conditional`` to answer."""
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "version": self.version, "title": self.title, "kind": self.kind,
@@ -30,7 +33,8 @@ class TemplateInfo:
 def template_infos(library: TemplateLibrary) -> list[TemplateInfo]:
     return [
         TemplateInfo(e.template.id, e.template.version, e.template.title, e.template.kind.value,
-                     len(e.template.questions), e.template.description, e.origin, e.path)
+                     len(e.template.questions), e.template.description, e.origin, e.path,
+                     sum(q.show_if is not None for q in e.template.questions))
         for e in library.all()
     ]
 

@@ -8,6 +8,7 @@ happened: :meth:`actions_changed` (saved) and :meth:`actions_refused` (not saved
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from qa_tui.errors import QaError
@@ -65,7 +66,7 @@ class ActionEditing(_Base):
                 aid, draft.description, owner=draft.owner, due=draft.due or None,
                 priority=draft.priority, question_id=question_id))
 
-        self.app.push_screen(ActionDialog(question_id), made)
+        self.app.push_screen(ActionDialog(question_id, today=self._today()), made)
 
     def edit_action(self, action: ActionRecord) -> None:
         """Open the dialog filled in with ``action``; saving changes only what was changed."""
@@ -81,7 +82,12 @@ class ActionEditing(_Base):
                 aid, action.id, description=draft.description, owner=draft.owner,
                 due=draft.due or None, priority=draft.priority))
 
-        self.app.push_screen(ActionDialog(action.question_id, draft=current), edited)
+        self.app.push_screen(ActionDialog(action.question_id, draft=current,
+                                          today=self._today()), edited)
+
+    def _today(self) -> dt.date:
+        """The services' today (a fixed clock in tests), for due dates typed without a year."""
+        return self.services.assessments.clock().date()
 
     def close_action(self, action: ActionRecord) -> None:
         services, aid = self.services, self.assessment_id

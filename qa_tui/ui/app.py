@@ -170,8 +170,12 @@ class QaApp(App[int]):
                 save()
 
     async def action_quit(self) -> None:
-        self.save_pending()
-        self.exit()
+        """ctrl+q jumps the queue (a priority key), but keys typed just before it may still
+        wait in the focused widget's (or the screen's) queue: quit after them, never losing
+        one, then save what is pending."""
+        target = self.focused or self.screen
+        if not target.call_later(self._exit_now):
+            self._exit_now()
 
     def on_unmount(self) -> None:
         if self.services is not None and self._owns_services:

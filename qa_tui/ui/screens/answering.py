@@ -18,6 +18,14 @@ from qa_tui.domain import QuestionType
 from qa_tui.templates import toggled
 from qa_tui.ui.format import option_key_text
 from qa_tui.ui.widgets.answer_picker import NA_KEY, AnswerPicker
+from qa_tui.ui.widgets.text_answer import TextAnswer
+
+READ_ONLY = "Complete, so read-only: press o to reopen it to change."
+
+TARGETED = frozenset({*"0123456789", "N", "x", "enter", "a", "A"})
+"""Keys that act on the question on screen (moving keys are relative, so they may chain)."""
+CHANGES = TARGETED | {"e", "u"}
+"""Keys that would change a completed (read-only) assessment."""
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -40,6 +48,9 @@ class AnswerKeys(_Base):
         assessment_id: str
         detail: AssessmentDetail | None
         question_id: str
+        shown_at: float
+        shown_before: str
+        just_answered: str | None
 
         @property
         def qa(self) -> QaApp: ...
@@ -55,11 +66,12 @@ class AnswerKeys(_Base):
                    ) -> bool: ...
         def _advance(self) -> None: ...
 
+    _n_warned = ""
+
     def _refuse_if_complete(self) -> bool:
         """Say plainly why keys do nothing on a completed assessment (the service agrees)."""
         if self.detail is not None and self.detail.is_complete:
-            self.status.error("this assessment is complete; reopen it to make changes "
-                              "(r, then o)")
+            self.status.info(READ_ONLY)
             return True
         return False
 
@@ -112,16 +124,65 @@ class AnswerKeys(_Base):
         self._apply(f"{qid} = N/A", lambda: services.assessments.answer(aid, qid, na=True),
                     advance=True)
 
-    def on_key(self, event: events.Key) -> None:
-        """Letter keys of the current question's options (digits are bindings)."""
-        if self.focused is not None or self.detail is None or not event.character:
+    async def on_key(self, event: events.Key) -> None:
+        """Every key of this screen, in the order pressed: refuses a key meant for the question
+        shown before, answers by an option's letter, runs this screen's bindings here (not
+        later in the app, where a second key could overtake the first's screen change), and
+        says what a key that does nothing here would need."""
+        if self.focused is not None or self.detail is None:
             return
-        scale = self.question.scale
-        if scale is not None and any(o.key == event.character and not o.key.isdigit()
-                                     for o in scale.options):
-            event.stop()
-            event.prevent_default()
+        self.status.clear_error()  # a refusal is about the key before; this is a new one
+        question = self.question
+        scale = question.scale
+        letters = [o.key for o in scale.options if not o.key.isdigit()] if scale else []
+        if event.key != "e":
+            self.just_answered = None
+        if event.time < self.shown_at and (event.key in TARGETED or event.key in letters):
+            self._stop(event)
+            self.status.error(
+                f"{event.key!r} was pressed while {self.shown_before or 'another screen'} "
+                f"was on screen; press it again to apply it to {question.id}")
+            return
+        if self.detail.is_complete and (event.key in CHANGES or event.key in letters):
+            self._stop(event)
+            self.status.info(READ_ONLY)
+        elif event.character and event.character in letters:
+            self._stop(event)
             self._pick(event.character)
+        elif event.key == "n" and self._n_is_a_trap(question) or await self._run_binding(event):
+            self._stop(event)
+        elif event.is_printable and event.character and event.character != " " \
+                and event.key not in self.active_bindings:
+            keys = option_key_text(question) if scale else "enter (type the answer)"
+            self.status.info(f"{event.character!r} does nothing here: {keys} answer "
+                             f"{question.id} · ? lists every key")
+
+    async def _run_binding(self, event: events.Key) -> bool:
+        """Run this screen's own binding for the key now, as Textual would a moment later."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False
+
+    @staticmethod
+    def _stop(event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+
+    def _n_is_a_trap(self, question: Question) -> bool:
+        """``n`` (next open) on an open question that has a No option: an assessor may mean
+        No. Say how to answer No the first time; ``n`` again moves on."""
+        assert self.detail is not None
+        scale = question.scale
+        no = next((o for o in scale.options if o.label.strip().lower() == "no"), None) \
+            if scale else None
+        if no is None or self.detail.answer(question.id).answered \
+                or self._n_warned == question.id:
+            return False
+        self._n_warned = question.id
+        self.status.info(f"{question.id} is not answered: {no.key} answers No; "
+                         "n again moves on to the next open question.")
+        return True
 
     def on_answer_picker_picked(self, event: AnswerPicker.Picked) -> None:
         if not self._refuse_if_complete():
@@ -137,15 +198,23 @@ class AnswerKeys(_Base):
             return
         box = self.view.answer_box
         self.set_focus(box)
+        if isinstance(box, TextAnswer):
+            box.move_cursor(box.document.end)
+            return
         if initial:
             box.value = initial
         box.cursor_position = len(box.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "answer-input":
-            return
+        if event.input.id == "answer-input":
+            self._save_typed(event.value)
+
+    def on_text_answer_submitted(self, event: TextAnswer.Submitted) -> None:
+        self._save_typed(event.value)
+
+    def _save_typed(self, raw: str) -> None:
+        """Save what was typed in the answer box (empty: clear the answer)."""
         services, aid, qid = self.services, self.assessment_id, self.question_id
-        raw = event.value
         if not raw.strip():
             ok = self._apply(f"{qid} cleared", lambda: services.assessments.clear(aid, qid))
         else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import _time, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -28,7 +28,7 @@ from qa_tui.ui.commands import QuestionCommands
 from qa_tui.templates import escalation_words, overall_words
 from qa_tui.ui.format import answer_key_rows
 from qa_tui.ui.literal import Plain
-from qa_tui.ui.screens.answering import AnswerKeys
+from qa_tui.ui.screens.answering import READ_ONLY, AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.saving import FIRST_TRY, Saving
 from qa_tui.ui.widgets.action_list import ActionList
@@ -69,6 +69,7 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         Binding("g", "guidance", "Show or hide guidance", show=False),
         Binding("pagedown", "scroll(1)", "Scroll the question down", show=False),
         Binding("pageup", "scroll(-1)", "Scroll the question up", show=False),
+        Binding("o", "reopen", "Reopen", tooltip="Reopen this completed assessment to change it"),
         Binding("r", "review", "Review", tooltip="Review scores and gaps; complete"),
         Binding("ctrl+r", "refresh", "Refresh", show=False,
                 tooltip="Show changes saved elsewhere (the CLI, another window)"),
@@ -81,6 +82,13 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self._start_at = question_id
         self.detail: AssessmentDetail | None = None
         self.question_id = ""
+        self.shown_at = 0.0
+        """When the question on screen last changed (Textual's clock, as on key events): a
+        key pressed before then was meant for the question shown before."""
+        self.shown_before = ""
+        self.just_answered: str | None = None
+        """The question an answer just auto-advanced from: ``e`` now writes its note."""
+        self._note_return: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Plain("", id="title-bar")
@@ -98,9 +106,10 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
             self.dismiss(None)
             return
         self.question_id = nav.start_at(self.detail, self._start_at)
+        self.shown_at = _time.get_time()  # keys typed for the screen before are not for this
         self._refresh_view(reload_note=True)
         if self.detail.is_complete:
-            self.status.info("This assessment is complete: r to review, then o to reopen it.")
+            self.status.info(READ_ONLY)
         elif nav.first_open(self.detail) is None:
             self.status.info("Every question is answered: r to review and complete.")
 
@@ -110,6 +119,11 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
             q = self.question
             if q.scale is None and q.type is not QuestionType.NUMBER and parameters != ("N",):
                 return None
+        if action == "reopen":
+            return self.detail is not None and self.detail.is_complete
+        if action in ("pick", "note", "add_action", "undo", "next_open") \
+                and self.detail is not None and self.detail.is_complete:
+            return False  # read-only: the footer keeps room for o (reopen)
         if action == "choose_action":
             return (self.detail is not None and bool(self.view.action_list.actions)) or None
         return True
@@ -160,6 +174,8 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
             self.set_focus(None)
         if self.detail is None or question_id not in self._visible():
             return
+        if question_id != self.question_id:
+            self.shown_before, self.shown_at = self.question_id, _time.get_time()
         self.question_id = question_id
         self._refresh_view(reload_note=True)
         self.view.scroll_home(animate=False)
@@ -219,9 +235,13 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
 
     def _advance(self) -> None:
         assert self.detail is not None
+        answered = self.question_id
         target = nav.step(self.detail, self.question_id, 1)
         if target:
             self.go_to(target)
+            self.just_answered = answered
+            self.status.saved(f"{self.status.state.removeprefix('✓ saved: ')}; "
+                              f"now {target} (e: note on {answered})")
         elif self.detail.report.answered == self.detail.report.total:
             self.status.info("✓ saved. Every question is answered: r to review and complete.")
 
@@ -238,10 +258,21 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
     # -- the evidence note ------------------------------------------------------------------------
 
     def action_note(self) -> None:
+        if self._refuse_if_complete():
+            return
+        answered, self.just_answered = self.just_answered, None
+        if answered and answered != self.question_id and answered in self._visible():
+            # right after an answer moved on: the note is for the answer just given
+            back_to = self.question_id
+            self.go_to(answered)
+            self._note_return = back_to
+            self.view.note_label(f"Evidence note on {answered}, the answer you just gave "
+                                 f"(esc: save, back to {back_to})")
         note = self.view.note
         self.set_focus(note)
         note.move_cursor(note.document.end)
-        self.status.info("Writing the note: it saves when you pause; esc when done.")
+        self.status.info(f"Writing the note on {self.question_id}: it saves when you pause; "
+                         "esc when done.")
 
     @on(NoteEditor.Typing)
     def _note_typed(self, event: NoteEditor.Typing) -> None:
@@ -252,6 +283,10 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self._flush_note()
 
     @on(NoteEditor.SaveNow)
+    def _note_done(self) -> None:
+        self._flush_note()
+        self._return_after_note()
+
     def _flush_note(self) -> None:
         """Save the note being written, if it differs from the stored one."""
         pending = self.view.note.take()
@@ -267,10 +302,21 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self._apply(f"note on {qid}", lambda: services.assessments.set_note(aid, qid, text),
                     after=saved)
 
+    def _return_after_note(self) -> None:
+        """After the note of an answer just given, back to where auto-advance had gone."""
+        target, self._note_return = self._note_return, None
+        if target and not self.view.note.has_focus:
+            self.go_to(target)
+            self.status.info(f"Back to {target}, where the answer to {self.shown_before} "
+                             "had moved you on.")
+        elif target:
+            self._note_return = target  # still typing: a pause saved it, not esc
+
     # -- actions, undo, review, back -----------------------------------------------------------
 
     def action_add_action(self) -> None:
-        self.add_action_on(self.question_id)
+        if not self._refuse_if_complete():
+            self.add_action_on(self.question_id)
 
     def action_choose_action(self) -> None:
         self.set_focus(self.view.action_list)
@@ -287,6 +333,8 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self.detail = self.services.assessments.get(self.assessment_id)
         self.status.saved(what)
         self._refresh_view(reload_note=False)
+        # a long question can push the actions below the fold at 80x24: show what was saved
+        self.call_after_refresh(self.view.action_list.scroll_visible, animate=False)
 
     def actions_refused(self, why: str) -> None:
         self.status.error(why)
@@ -369,6 +417,16 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
                 self.status.info(f"{question_id} is required: answer it.")
 
         self.app.push_screen(ReviewScreen(self.assessment_id), back)
+
+    def action_reopen(self) -> None:
+        """A completed assessment is read-only here until reopened as a draft."""
+        services, aid = self.services, self.assessment_id
+        if self._apply("reopened as a draft: answers can be changed",
+                       lambda: services.assessments.reopen(aid)):
+            self._refresh_view(reload_note=True)
+
+    def on_screen_resume(self) -> None:
+        self.shown_before, self.shown_at = "", _time.get_time()
 
     def action_back(self) -> None:
         self._flush_note()

@@ -157,13 +157,22 @@ class HomeScreen(QaScreen[None]):
         self._apply_filter()
 
     def on_key(self, event: events.Key) -> None:
-        """Typing on the list starts filtering, except keys that are commands here."""
+        """Typing on the list starts filtering, except keys that are commands here; once the
+        filter has the keyboard, letters still queued for the list (typed fast) go there too,
+        never to a command (q would quit, d delete)."""
         table = self.query_one(AssessmentTable)
-        if self.focused is not table or not event.is_printable or not event.character:
+        box = self.query_one("#filter", Input)
+        if not event.is_printable or not event.character:
+            return
+        if self.focused is box:  # the box types its own keys: this one was queued before
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+            return
+        if self.focused is not table:
             return
         if event.key in self.active_bindings or event.character == " ":
             return
-        box = self.query_one("#filter", Input)
         self.set_focus(box)
         box.insert_text_at_cursor(event.character)
         event.stop()

@@ -98,8 +98,12 @@ class NewAssessmentScreen(QaScreen[str | None]):
 
     @staticmethod
     def _prompt(t: TemplateInfo) -> Content:
+        """The whole title (it wraps) and the count Assess will show at the start."""
+        asked = t.questions - t.conditional
+        more = (f" (+{t.conditional} asked only if an earlier answer calls for "
+                f"{'it' if t.conditional == 1 else 'them'})") if t.conditional else ""
         return Content.assemble((shown(t.title), "bold"), "\n",
-                                (f"  {t.questions} questions · {t.kind}", "dim"))
+                                (f"  {asked} questions{more} · {t.kind}", "dim"))
 
     def on_mount(self) -> None:
         picker = self.query_one("#templates", OptionList)

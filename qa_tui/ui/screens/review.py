@@ -6,13 +6,17 @@ its refusal comes back as reasons, shown as a list, never as a crash.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual import on
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Label, OptionList, Static
+from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
@@ -23,6 +27,31 @@ from qa_tui.ui.screens.saving import FIRST_TRY
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
+    from qa_tui.templates.scoring import SectionScore
+
+
+def sections_table(sections: Sequence[SectionScore], threshold: int = 80) -> Table:
+    """Section, answered, required open, rating, score, coverage. Ratings, scores and coverage
+    never wrap (the rating column is as wide as its longest word), so at 80 columns it is the
+    section names that wrap, never a rating; a provisional rating is marked ``*`` (the line
+    under the table says what it means)."""
+    ratings = [(s.rating or "not rated") + ("*" if s.provisional else "") for s in sections]
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("Section", ratio=1, overflow="fold", min_width=12)
+    table.add_column("Done", no_wrap=True)
+    table.add_column("Open", no_wrap=True)
+    table.add_column("Rating", no_wrap=True, min_width=max((len(r) for r in ratings), default=0))
+    table.add_column("Score", no_wrap=True, justify="right")
+    table.add_column("Answered", no_wrap=True, justify="right")
+    if any(s.provisional for s in sections):
+        table.caption = (f"* provisional: rated from fewer than {threshold}% of the section's "
+                         "scored questions")
+        table.caption_justify = "left"
+    for s, rating in zip(sections, ratings, strict=True):
+        score = f"{s.score_pct:.0f}%" if s.score_pct is not None else "-"
+        table.add_row(literal(s.title), f"{s.answered}/{s.total}", str(len(s.required_open)),
+                      literal(rating), score, f"{s.coverage_pct}%")
+    return table
 
 
 class ReviewScreen(QaScreen[str | None]):
@@ -53,7 +82,7 @@ class ReviewScreen(QaScreen[str | None]):
         yield Plain("", id="escalation-alert")
         with VerticalScroll(id="review-body"):
             yield Plain("", id="overall")
-            yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="sections")
             yield Plain("", id="traces")
             yield Plain("", id="escalations")
             yield Label("", id="todo-heading")
@@ -62,13 +91,10 @@ class ReviewScreen(QaScreen[str | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#sections", DataTable)
-        table.can_focus = False
-        table.add_column("Section", key="section")
-        table.add_column("Answered", key="answered")
-        table.add_column("Required open", key="open")
-        table.add_column("Rating (score)", key="rating")
         self.reload()
+        # the list of gaps takes focus, which would scroll past the overall rating: open at
+        # the top, where the ratings are
+        self.call_after_refresh(self.query_one("#review-body").scroll_home, animate=False)
 
     def reload(self) -> None:
         self.detail = detail = self.services.assessments.get(self.assessment_id)
@@ -81,12 +107,8 @@ class ReviewScreen(QaScreen[str | None]):
             f"  {report.overall.trace}\n"
             f"  {report.answered} of {report.total} questions answered ({report.progress_pct}%); "
             f"status {rec.status}")
-        table = self.query_one("#sections", DataTable)
-        table.clear()
-        for s in report.sections:
-            table.add_row(literal(s.title), f"{s.answered}/{s.total}", str(len(s.required_open)),
-                          rating_words(s.rating, s.score_pct, s.coverage_pct, s.provisional),
-                          key=s.id)
+        self.query_one("#sections", Static).update(
+            sections_table(report.sections, report.provisional_below))
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
                                                  + "\n  ".join(traces))
@@ -150,8 +172,13 @@ class ReviewScreen(QaScreen[str | None]):
         if todo.highlighted is not None:
             self.dismiss(todo.get_option_at_index(todo.highlighted).id)
 
+    def _reveal_outcome(self) -> None:
+        """Review opens at the top; what a key just did is at the bottom: bring it in view."""
+        self.query_one("#review-body").scroll_end(animate=False)  # the outcome is last
+
     def action_complete(self) -> None:
         outcome = self.query_one("#outcome", Static)
+        self.call_after_refresh(self._reveal_outcome)
         try:
             with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
                 self.services.assessments.complete(self.assessment_id)
@@ -171,6 +198,7 @@ class ReviewScreen(QaScreen[str | None]):
 
     def action_reopen(self) -> None:
         outcome = self.query_one("#outcome", Static)
+        self.call_after_refresh(self._reveal_outcome)
         try:
             with self.services.store.patience(FIRST_TRY):
                 self.services.assessments.reopen(self.assessment_id)
@@ -185,6 +213,7 @@ class ReviewScreen(QaScreen[str | None]):
         outcome = self.query_one("#outcome", Static)
         outcome.update(("✓ " if ok else "✗ ") + text)
         outcome.set_class(not ok, "-error")
+        self.call_after_refresh(self._reveal_outcome)
 
     def action_export(self) -> None:
         self.qa.export(self.assessment_id)
@@ -208,3 +237,15 @@ class ReviewScreen(QaScreen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter that does nothing here says so, with the keys that do something."""
+        if event.is_printable and event.character and event.character != " " \
+                and event.key not in self.active_bindings:
+            keys = " · ".join(f"{key} {b.binding.description.lower()}"
+                              for key, b in self.active_bindings.items()
+                              if b.binding.show and b.enabled and len(key) == 1)
+            outcome = self.query_one("#outcome", Static)
+            outcome.update(f"{event.character!r} does nothing here: {keys} · ? lists every key")
+            outcome.set_class(False, "-error")
+            self.call_after_refresh(self._reveal_outcome)

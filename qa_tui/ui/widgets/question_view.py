@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, Input, Label, Static, TextArea
+from textual.widgets import Collapsible, Label, Static, TextArea
 
 from qa_tui.domain import QuestionType
 from qa_tui.ui.format import input_hint, is_choice, option_key_text, reflow
@@ -21,15 +21,22 @@ from qa_tui.ui.widgets.answer_input import AnswerInput
 from qa_tui.ui.widgets.answer_picker import AnswerPicker
 from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 from qa_tui.ui.widgets.note_editor import NoteEditor
+from qa_tui.ui.widgets.text_answer import TextAnswer
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
     from qa_tui.templates import Question
 
 
+NOTE_LABEL = "Evidence note (e to write, esc when done)"
+
+
 class QuestionView(VerticalScroll, can_focus=False):
     _hint_text = ""
     _free_text = False
+    shown_id = ""
+    _note_label = NOTE_LABEL
+    """The question on screen: when it changes, every control is reset to it, focus or not."""
     guidance_open: bool | None = None
     """The assessor's choice (g); None until they choose: open when the terminal is tall."""
 
@@ -41,8 +48,9 @@ class QuestionView(VerticalScroll, can_focus=False):
         yield Plain("", id="answer-hint")
         yield AnswerPicker(id="picker")
         yield AnswerInput(id="answer-input")
+        yield TextAnswer(id="answer-text")
         yield IdentifierWarning("answer", id="answer-warning")
-        yield Label("Evidence note (e to write, esc when done)", id="note-label")
+        yield Label(NOTE_LABEL, id="note-label", markup=False)
         yield NoteEditor(id="note")
         yield IdentifierWarning("note", id="note-warning")
         yield Plain("", id="q-actions")
@@ -53,6 +61,8 @@ class QuestionView(VerticalScroll, can_focus=False):
         """Show ``question`` as it stands in ``detail``; ``reload_note`` replaces the note text
         (False while the assessor is typing it, so a save never moves their cursor)."""
         answer = detail.answer(question.id)
+        moved = question.id != self.shown_id
+        self.shown_id = question.id
         flags = ["required" if question.required else "optional"]
         if question.critical:
             flags.append("critical")
@@ -67,20 +77,32 @@ class QuestionView(VerticalScroll, can_focus=False):
         self.query_one("#guidance-text", Static).update(reflow(question.guidance))
         picker = self.query_one(AnswerPicker)
         picker.show(question, answer, detailed=detailed)
-        box = self.query_one(AnswerInput)
-        typed = question.scale is None
-        box.display = typed
         self._free_text = question.type is QuestionType.TEXT
+        typed = question.scale is None
+        self.query_one(AnswerInput).display = typed and not self._free_text
+        self.query_one(TextAnswer).display = typed and self._free_text
+        box = self.answer_box
         if typed:
             box.placeholder = f"enter, then type {input_hint(question)}; enter saves"
-            if not box.has_focus:
+            if moved or not box.has_focus:  # a box keeps what is typed only on its own question
                 box.value = detail.label(question.id) if not answer.na else ""
-        if not box.has_focus:
+        elif moved:
+            box.value = ""
+        typing = box.has_focus and not moved
+        if not typing:
             self.answer_warning.check(box.value if self._free_text and typed else "")
         self._hint_text = self._hint(question, detail)
-        if not box.has_focus:
+        if not typing:
             self.query_one("#answer-hint", Static).update(self._hint_text)
         note = self.query_one(NoteEditor)
+        note.read_only = detail.is_complete
+        self.query_one(AnswerInput).disabled = detail.is_complete
+        self.query_one(TextAnswer).read_only = detail.is_complete
+        if detail.is_complete:
+            self.note_label("Evidence note (read-only: the assessment is complete; "
+                            "o reopens it to change)")
+        elif moved or self._note_label.startswith("Evidence note (read-only"):
+            self.note_label(NOTE_LABEL)
         note.placeholder = reflow(question.evidence_prompt) or "What did you see, hear or read?"
         if reload_note:
             note.load(question.id, answer.note)
@@ -106,19 +128,22 @@ class QuestionView(VerticalScroll, can_focus=False):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is self.note:
             self.note_warning.check_later(event.text_area.text)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input is self.answer_box and self._free_text:
-            self.answer_warning.check_later(event.value)
+        elif event.text_area is self.answer_box:
+            self.answer_warning.check_later(event.text_area.text)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, AnswerInput):
+        if isinstance(event.widget, (AnswerInput, TextAnswer)):
             self.query_one("#answer-hint", Static).update(
                 "Typing the answer: enter saves · esc leaves without saving")
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if isinstance(event.widget, AnswerInput):
+        if isinstance(event.widget, (AnswerInput, TextAnswer)):
             self.query_one("#answer-hint", Static).update(self._hint_text)
+
+    def note_label(self, text: str) -> None:
+        """The line above the note: says whose note it is when that needs saying."""
+        self._note_label = text
+        self.query_one("#note-label", Label).update(text)
 
     def toggle_guidance(self) -> None:
         guidance = self.query_one("#guidance", Collapsible)
@@ -130,8 +155,13 @@ class QuestionView(VerticalScroll, can_focus=False):
         return self.query_one(NoteEditor)
 
     @property
-    def answer_box(self) -> AnswerInput:
-        return self.query_one(AnswerInput)
+    def answer_box(self) -> AnswerInput | TextAnswer:
+        """The box of the question on screen: several lines for text, one for the rest."""
+        return self.query_one(TextAnswer) if self._free_text else self.query_one(AnswerInput)
+
+    def answer_text(self) -> str:
+        """What the answer box of the question on screen holds."""
+        return self.answer_box.value
 
     @property
     def action_list(self) -> ActionList:

@@ -18,13 +18,25 @@ class SaveStatus(Plain):
         self._alert = ""
 
     def _render_text(self) -> None:
-        text = f"{self._state}   {self._progress}" if self._progress else self._state
-        self.update(f"{self._alert} │ {text}" if self._alert else text)
+        """One line when both fit, else the progress on a second line: neither is cut. An
+        alert (an escalation) leads whatever else the line says."""
+        state = f"{self._alert} │ {self._state}" if self._alert else self._state
+        progress = self._progress
+        room = self.size.width - 2 or 10_000  # padding; unknown width before the first layout
+        if not progress or not state:
+            self.update(progress or state)
+        elif len(state) + 3 + len(progress) <= room:
+            self.update(f"{state}   {progress}")
+        else:
+            self.update(f"{state}\n{progress}")
 
     def alert(self, text: str) -> None:
         """A marker that leads the line whatever else it says (an escalation): it is never
         the part cut off at 80 columns."""
         self._alert = text
+        self._render_text()
+
+    def on_resize(self) -> None:
         self._render_text()
 
     def progress(self, text: str) -> None:
@@ -55,6 +67,11 @@ class SaveStatus(Plain):
 
     def info(self, text: str) -> None:
         self._set(text, "-info")
+
+    def clear_error(self) -> None:
+        """The next key was pressed: a refusal about the one before is no longer news."""
+        if self.has_class("-error"):
+            self._set("", "-info")
 
     @property
     def state(self) -> str:

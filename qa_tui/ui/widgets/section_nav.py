@@ -64,9 +64,9 @@ class SectionNav(Vertical):
         width = self.content_size.width or LABEL_ROOM + 7
         for s in report.sections:
             mark = CURRENT if s.id == section.id else " "
-            room = width - 7
+            room = width - 9  # the section on screen is named whole (it wraps); others fit a line
             title = shown(s.title)
-            title = title if len(title) <= room else title[:room - 1] + "…"
+            title = title if len(title) <= room or s.id == section.id else title[:room - 1] + "…"
             sections.add_option(Option(Content.assemble(
                 f"{mark} ", (title, "bold") if s.id == section.id else title,
                 f" {s.answered}/{s.total}"), id=f"s:{s.id}"))
@@ -93,8 +93,7 @@ class SectionNav(Vertical):
             questions.add_option(Option(line, id=f"q:{q.id}"))
         questions.highlighted = current_index
         questions.scroll_to_highlight()
-        self.query_one("#nav-questions-heading", Plain).update(
-            f"{section.title[:width - 6]}  ↑ ↓" if len(report.sections) > 1 else "Questions  ↑ ↓")
+        self.query_one("#nav-questions-heading", Plain).update("Questions  ↑ ↓")
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
