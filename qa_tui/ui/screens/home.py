@@ -47,6 +47,10 @@ class HomeScreen(QaScreen[None]):
                 tooltip="Deleted assessments: restore or erase for good"),
         Binding("c", "consolidate", "Consolidate",
                 tooltip="Consolidate a folder of returns into one workbook"),
+        Binding("m", "mark", "Mark to compare", show=False,
+                tooltip="Mark the highlighted assessment (A) to compare with another"),
+        Binding("C", "compare", "Compare", show=False, key_display="shift+c",
+                tooltip="Compare the marked assessment (A) with the highlighted one (B)"),
         # Shown on screen above the list ("Type to filter (/)"), so the footer keeps its room.
         Binding("slash", "filter", "Filter", show=False, tooltip="Filter the list by any words"),
         Binding("escape", "clear_filter", "Clear the filter", show=False),
@@ -57,6 +61,7 @@ class HomeScreen(QaScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._all: list[AssessmentSummary] = []
+        self._marked: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("qa-tui · Assessments", id="title-bar", markup=False)
@@ -257,6 +262,22 @@ class HomeScreen(QaScreen[None]):
         self.reload()
         self.query_one("#status-line", Static).update(
             "Moved to the bin. Press b to see the bin and restore it.")
+
+    def action_mark(self) -> None:
+        row = self.query_one(AssessmentTable).selected
+        if row is None:
+            return
+        self._marked = row.id
+        self.query_one("#status-line", Static).update(
+            f"Marked A: {row.org_name} · {row.template_id} · {row.visit_date.isoformat()}. "
+            "Highlight another and press C (shift+c) to compare.")
+
+    def action_compare(self) -> None:
+        from qa_tui.ui.screens.compare import open_compare
+
+        why = open_compare(self.app, self.qa.services, self._marked, self.selected_id)
+        if why:
+            self.query_one("#status-line", Static).update("✗ " + why)
 
     def action_quit(self) -> None:
         self.app.exit(0)
