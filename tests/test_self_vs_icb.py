@@ -142,6 +142,9 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
     r = run_cli("consolidate", str(returns), "-o", str(out), "--json",
                 env={"QA_TUI_HOME": str(root / "home")})
     assert r.code == 0, r.err
+    plain = run_cli("consolidate", str(returns), "-o", str(root / "again.xlsx"),
+                    env={"QA_TUI_HOME": str(root / "home")})
+    assert "2 self vs ICB pair(s), 1 over-confident" in plain.out + plain.err
     return out, json.loads(r.out)
 
 

@@ -1,5 +1,5 @@
 """The Compare screen through Textual Pilot at 80x24, keys only: mark one assessment on Home
-with ``m``, highlight another, ``C`` (shift+c) compares them.
+with ``space``, highlight another, ``ctrl+k`` compares them.
 
 Hand-computed (ward-check, score scale Poor 1 .. Excellent 4):
 A (Alpha): S1 yes, S3 Excellent (note "Spotless [b]bold?[/b]"), C1 Good.
@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from textual.widgets import Input
 
 from qa_tui.config import Paths
 from qa_tui.services import Services
@@ -53,9 +54,9 @@ async def test_mark_and_compare_shows_the_figures(svc: Services) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         # newest change first: Beta at the top, Alpha below it
-        await pilot.press("down", "m")
+        await pilot.press("down", "space")
         assert "Marked A: Alpha Ward Trust" in screen_text(app)
-        await pilot.press("up", "C")
+        await pilot.press("up", "ctrl+k")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the Compare screen")
         screen = app.screen
         assert isinstance(screen, CompareScreen)
@@ -98,15 +99,17 @@ async def test_different_templates_and_no_mark_are_refused_plainly(svc: Services
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        await pilot.press("C")
-        assert "Mark one assessment with m first" in screen_text(app)
-        await pilot.press("m", "C")
+        await pilot.press("ctrl+k")
+        assert "Mark one assessment with space first" in screen_text(app)
+        await pilot.press("space", "ctrl+k")
         assert "Highlight a different assessment" in screen_text(app)
-        await pilot.press("down", "C")
+        await pilot.press("down", "ctrl+k")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         text = screen_text(app)
         assert "Cannot compare different templates: A cqc-saf-well-led, B ward-check" in text
+        await pilot.press("slash", "w", "space", "t")  # in the filter box, space is a space
+        assert app.screen.query_one("#filter", Input).value == "w t"
 
 
 def test_readme_lists_the_compare_keys() -> None:
@@ -116,9 +119,9 @@ def test_readme_lists_the_compare_keys() -> None:
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Keys", 1)[1]
-    shown = {"escape": "esc", "C": "C"}
+    shown = {"escape": "esc"}
     for binding in CompareScreen.BINDINGS:
         assert isinstance(binding, Binding)
         for key in binding.key.split(","):
             assert f"`{shown.get(key, key)}`" in section, key
-    assert "| Compare |" in section and "`m`, then `C` (shift+c)" in section
+    assert "| Compare |" in section and "`space`, then `ctrl+k`" in section

@@ -1,6 +1,7 @@
 """Compare: two assessments of one template side by side, the moderator's view.
 
-Opened from Home (``m`` marks one assessment, ``C`` compares it with the highlighted one). The
+Opened from Home (``space`` marks one assessment, ``ctrl+k`` compares it with the highlighted
+one). The
 figures come from :func:`qa_tui.services.compare.compare_assessments`, the same use case as
 ``qa-tui compare A B``, so the screen and the command never disagree. Read-only: one scrolling
 page of agreement figures, per-section scores and ratings, then the questions answered
@@ -39,9 +40,9 @@ def open_compare(app: App[object], services: Services | None, marked: str | None
     if services is None:
         return None
     if marked is None:
-        return "Mark one assessment with m first, then highlight another and press C."
+        return "Mark one assessment with space first, then highlight another and press ctrl+k."
     if highlighted is None or highlighted == marked:
-        return "Highlight a different assessment from the one marked, then press C."
+        return "Highlight a different assessment from the one marked, then press ctrl+k."
     try:
         ta, tb = (services.assessments.get(i).template.id for i in (marked, highlighted))
         if ta != tb:  # the service refuses too; worded here to fit Home's one status line
@@ -193,4 +194,4 @@ class CompareScreen(QaScreen[None]):
 
     def help_extra(self) -> list[tuple[str, str]]:
         return [("↑ ↓ PgUp PgDn", "scroll the comparison"),
-                ("m then C on Home", "choose the two assessments to compare")]
+                ("space, ctrl+k on Home", "mark A, then compare it with the highlighted B")]

@@ -47,9 +47,10 @@ class HomeScreen(QaScreen[None]):
                 tooltip="Deleted assessments: restore or erase for good"),
         Binding("c", "consolidate", "Consolidate",
                 tooltip="Consolidate a folder of returns into one workbook"),
-        Binding("m", "mark", "Mark to compare", show=False,
+        # Not letters: a letter typed on the list filters it (see on_key).
+        Binding("space", "mark", "Mark to compare", show=False,
                 tooltip="Mark the highlighted assessment (A) to compare with another"),
-        Binding("C", "compare", "Compare", show=False, key_display="shift+c",
+        Binding("ctrl+k", "compare", "Compare", show=False,
                 tooltip="Compare the marked assessment (A) with the highlighted one (B)"),
         # Shown on screen above the list ("Type to filter (/)"), so the footer keeps its room.
         Binding("slash", "filter", "Filter", show=False, tooltip="Filter the list by any words"),
@@ -270,7 +271,7 @@ class HomeScreen(QaScreen[None]):
         self._marked = row.id
         self.query_one("#status-line", Static).update(
             f"Marked A: {row.org_name} · {row.template_id} · {row.visit_date.isoformat()}. "
-            "Highlight another and press C (shift+c) to compare.")
+            "Highlight another and press ctrl+k to compare.")
 
     def action_compare(self) -> None:
         from qa_tui.ui.screens.compare import open_compare
