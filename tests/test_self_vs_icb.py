@@ -15,6 +15,9 @@ Inadequate <50, Requires improvement 50-79, Good 80-94, Outstanding 95+. Hand-co
   Yes, Partly, Partly, Partly (Safe 75% RI, Caring 50% RI, overall 63% RI): no rating gap,
   one question one step apart (Q3).
 - Cedar (RCE): a self return only.
+- Dove (RDO): a peer review rather than an ICB visit: self Yes, Yes, Yes, No (Safe 100%
+  Outstanding, Caring 2/4 = 50% RI, overall 6/8 = 75% RI); peer Yes, Yes, Yes, Partly (Caring
+  3/4 = 75% RI, overall 7/8 = 88% Good): overall -1 (self below the peer), Q4 -1.
 """
 
 from __future__ import annotations
@@ -102,6 +105,8 @@ RETURNS = (
     ("Birch House", "RBI", "2026-02-01", "self", ("Yes", "Partly", "Yes", "Partly"), True),
     ("Birch House", "RBI", "2026-04-01", "icb", ("Yes", "Partly", "Partly", "Partly"), True),
     ("Cedar Lodge", "RCE", "2026-02-15", "self", ("Yes", "Yes", "Partly", "Yes"), True),
+    ("Dove Court", "RDO", "2026-02-20", "self", ("Yes", "Yes", "Yes", "No"), True),
+    ("Dove Court", "RDO", "2026-03-20", "peer", ("Yes", "Yes", "Yes", "Partly"), True),
 )
 RI = "Requires improvement"
 
@@ -144,7 +149,7 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
     assert r.code == 0, r.err
     plain = run_cli("consolidate", str(returns), "-o", str(root / "again.xlsx"),
                     env={"QA_TUI_HOME": str(root / "home")})
-    assert "2 self vs ICB pair(s), 1 over-confident" in plain.out + plain.err
+    assert "3 self vs ICB pair(s), 1 over-confident" in plain.out + plain.err
     return out, json.loads(r.out)
 
 
@@ -170,11 +175,15 @@ def test_pairs_gaps_order_and_flags(pack: tuple[Path, dict[str, Any]]) -> None:
         ("Birch House", "RBI", "Overall", RI, RI, 0, None),
         ("Birch House", "RBI", "Safe", RI, RI, 0, None),
         ("Birch House", "RBI", "Caring", RI, RI, 0, None),
+        ("Dove Court", "RDO", "Overall", RI, "Good", -1, None),
+        ("Dove Court", "RDO", "Safe", "Outstanding", "Outstanding", 0, None),
+        ("Dove Court", "RDO", "Caring", RI, RI, 0, None),
     ]
-    oakham, safe, caring, birch, birch_safe, birch_caring = rows
+    oakham, safe, caring, birch, birch_safe, birch_caring, dove, _, dove_caring = rows
     assert (oakham["Self score %"], oakham["ICB / peer score %"]) == (100, 50)
     assert (safe["Self score %"], safe["ICB / peer score %"]) == (100, 25)
-    assert {r["Compared with"] for r in rows} == {"icb"}
+    assert {r["Compared with"] for r in rows[:6]} == {"icb"}
+    assert {r["Compared with"] for r in rows[6:]} == {"peer"}
     key = "Largest disagreements (self vs ICB / peer)"
     assert oakham[key] == ("Q1: self Yes, ICB No (+2); Q2: self Yes, ICB Partly (+1); "
                            "Q4: self Yes, ICB Partly (+1)")
@@ -182,14 +191,16 @@ def test_pairs_gaps_order_and_flags(pack: tuple[Path, dict[str, Any]]) -> None:
     assert caring[key] == "Q4: self Yes, ICB Partly (+1)"
     assert birch_caring[key] == "Q3: self Yes, ICB Partly (+1)"
     assert birch_safe[key] is None and birch["Template"] == "Mini well-led"
-    assert (data["self_vs_icb_pairs"], data["overconfident"]) == (2, 1)
+    assert dove_caring[key] == "Q4: self No, peer Partly (-1)" == dove[key]
+    assert (data["self_vs_icb_pairs"], data["overconfident"]) == (3, 1)
 
 
 def test_header_names_the_pairs_and_the_one_sided(pack: tuple[Path, dict[str, Any]]) -> None:
     out, _ = pack
     _, _, notes = sheet_rows(out)
     text = " ".join(notes)
-    assert "Pairs made (2): Birch House (mini-self): self 01 Feb 2026" in text
+    assert "Pairs made (3): Birch House (mini-self): self 01 Feb 2026" in text
+    assert "Dove Court (mini-self): self 20 Feb 2026 (" in text and "with peer 20 Mar 2026" in text
     assert "Oakham Care Ltd (mini-self): self 01 Mar 2026" in text  # the latest spelling
     assert "with icb 01 May 2026" in text  # the latest completed ICB visit, not the draft
     assert "10 Jan 2026" not in text and "01 Jun 2026" not in text

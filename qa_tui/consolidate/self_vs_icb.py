@@ -121,11 +121,13 @@ def _side(plan: Plan, pick: Pick, templates: Templates) -> Side:
     return Side(template, answers, score(template, answers))
 
 
-def _disagreements(questions: Iterable[QuestionDiff]) -> str | None:
-    """The questions furthest apart, largest first: ``Q3: self Yes, ICB No (+2)``."""
+def _disagreements(questions: Iterable[QuestionDiff], other: str) -> str | None:
+    """The questions furthest apart, largest first: ``Q3: self Yes, ICB No (+2)`` (``peer``
+    in place of ``ICB`` when the other view is a peer's)."""
+    who = "ICB" if other == "icb" else other
     apart = sorted((q for q in questions if q.steps), key=lambda q: (-abs(q.steps or 0), q.id))
-    shown = [f"{q.id}: self {q.b_label or 'blank'}, ICB {q.a_label or 'blank'} ({q.steps:+d})"
-             for q in apart[:TOP_QUESTIONS]]
+    shown = [f"{q.id}: self {q.b_label or 'blank'}, {who} {q.a_label or 'blank'} "
+             f"({q.steps:+d})" for q in apart[:TOP_QUESTIONS]]
     more = len(apart) - len(shown)
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "") if shown else None
 
@@ -152,7 +154,8 @@ def pair_rows(plan: Plan, orgs: Organisations, self_pick: Pick, other: Pick,
     for s, names, questions in lines:
         rows.append((*head, s.title, rated_cell(names, s.b_rating),
                      rated_cell(names, s.a_rating), other.summary.perspective,
-                     s.rating_steps, s.b_score, s.a_score, _disagreements(questions),
+                     s.rating_steps, s.b_score, s.a_score,
+                     _disagreements(questions, other.summary.perspective),
                      _flag(s.rating_steps)))
     return rows
 
