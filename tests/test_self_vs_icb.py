@@ -35,6 +35,7 @@ from qa_tui.services import Services
 from qa_tui.services.returns import return_data
 
 from .conftest import run_cli
+from .test_committee_support import pdf_pages
 from .test_consolidate_support import services_at, table_rows
 
 TEMPLATE = """
@@ -156,7 +157,9 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
 def sheet_rows(out: Path) -> tuple[list[str], list[dict[str, Any]], list[str]]:
     wb = load_workbook(out)
     ws = wb["Self vs ICB"]
-    notes = [c.value for c in ws["A"][:5] if isinstance(c.value, str)]
+    (table,) = ws.tables.values()
+    top = int(table.ref.split(":")[0][1:])
+    notes = [c.value for c in ws["A"][1:top - 2] if isinstance(c.value, str)]
     return wb.sheetnames, table_rows(ws), notes
 
 
@@ -198,6 +201,7 @@ def test_pairs_gaps_order_and_flags(pack: tuple[Path, dict[str, Any]]) -> None:
 def test_header_names_the_pairs_and_the_one_sided(pack: tuple[Path, dict[str, Any]]) -> None:
     out, _ = pack
     _, _, notes = sheet_rows(out)
+    assert all(len(n) <= 190 for n in notes)  # wrapped to the printed width
     text = " ".join(notes)
     assert "Pairs made (3): Birch House (mini-self): self 01 Feb 2026" in text
     assert "Dove Court (mini-self): self 20 Feb 2026 (" in text and "with peer 20 Mar 2026" in text
@@ -207,10 +211,15 @@ def test_header_names_the_pairs_and_the_one_sided(pack: tuple[Path, dict[str, An
     assert "Only one side (1): Cedar Lodge (mini-self): self only." in text
 
 
-def test_print_setup_like_the_committee_sheet(pack: tuple[Path, dict[str, Any]]) -> None:
+def test_prints_like_the_committee_sheet(pack: tuple[Path, dict[str, Any]],
+                                        tmp_path: Path) -> None:
     ws = load_workbook(pack[0])["Self vs ICB"]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.print_title_rows and ws.print_area
+    (table,) = ws.tables.values()
+    top = table.ref.split(":")[0][1:]
+    assert ws.print_title_rows == f"${top}:${top}" and ws.print_area
+    pages, size = pdf_pages(pack[0], "Self vs ICB", tmp_path)  # LibreOffice, never skipped
+    assert pages == 1 and "(A4)" in size
 
 
 def test_no_pairs_says_so(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ pair at a time, and each distinct template is re-read once from one of its files
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ OVERCONFIDENT_STEPS = 2
 TOP_QUESTIONS = 3
 LISTED_IN_HEADER = 20
 ONE_PAGE_ROWS = 40
+NOTE_WIDTH = 190
+"""Characters of a header line: about the printed width of the table's columns."""
 
 COLS = (
     C.Col("Organisation", 26, "wrap"), C.Col("ODS code", 8), C.Col("Template", 22, "wrap"),
@@ -218,8 +221,9 @@ def write_self_vs_icb(sheet: Sheet, pairing: Pairing) -> None:
     Committee sheet: A4 landscape, one page wide, header row repeated)."""
     sheet.columns(COLS)
     sheet.text("Self-assessment against the ICB's view", "title")
-    for text in header_lines(pairing):
-        sheet.text(text, "note")
+    for paragraph in header_lines(pairing):  # wrapped to the printed width, never cut off
+        for text in textwrap.wrap(paragraph, NOTE_WIDTH):
+            sheet.text(text, "note")
     sheet.skip()
     header = sheet.row
     sheet.table("SelfVsIcb", COLS, len(pairing.rows))
