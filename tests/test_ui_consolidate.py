@@ -69,7 +69,7 @@ async def test_consolidate_a_folder_and_read_a_rejection(paths: Paths, tmp_path:
         await pilot.press("escape")
         assert app.screen is not screen
     wb = load_workbook(out, read_only=True)
-    assert wb.sheetnames[:3] == ["Committee", "Escalations", "Ratings"]
+    assert wb.sheetnames[:4] == ["Committee", "Escalations", "Self vs ICB", "Ratings"]
 
 
 @pilot_test

@@ -29,6 +29,8 @@ from qa_tui.consolidate.plan import Entry, Options, Plan
 from qa_tui.consolidate.pool import Rejection, check_files
 from qa_tui.consolidate.ratings import write_chart, write_ratings
 from qa_tui.consolidate.rows import SHEETS, ReturnKey, Shape
+from qa_tui.consolidate.self_vs_icb import SHEET as SELF_VS_ICB
+from qa_tui.consolidate.self_vs_icb import build_pairing, write_self_vs_icb
 from qa_tui.consolidate.spool import Spool
 from qa_tui.consolidate.workbook import Book
 
@@ -57,6 +59,8 @@ class Counts:
     drafts_excluded: int = 0
     escalations: int = 0
     orgs_unmatched: int = 0
+    self_vs_icb_pairs: int = 0
+    overconfident: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class Consolidation:
             "orgs_unmatched": self.counts.orgs_unmatched,
             "identifiers_allowed": [{"file": f.file, "detail": f.identifiers}
                                     for f in self.accepted if f.identifiers],
+            "self_vs_icb_pairs": self.counts.self_vs_icb_pairs,
+            "overconfident": self.counts.overconfident,
         }
 
 
@@ -193,6 +199,7 @@ def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> Counts:
         tick()
         committee = book.sheet("Committee")
         escalations = make_escalations(book, plan)
+        self_vs_icb = book.sheet(SELF_VS_ICB)
         ratings = book.sheet("Ratings")
         trend = book.sheet("Trend")
         actions = long_sheets.make_actions(book, plan)
@@ -202,6 +209,8 @@ def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> Counts:
         write_committee(committee, plan, view)
         tick()
         escalations.fill(escalation_rows(plan, orgs))
+        pairing = build_pairing(plan, orgs)
+        write_self_vs_icb(self_vs_icb, pairing)
         tick()
         long_sheets.fill_long_sheets({"actions": actions, **tail}, plan, exceptions, tick)
         tallies = write_ratings(book, ratings, plan)
@@ -212,7 +221,8 @@ def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> Counts:
         committee.ws.activate()
         book.commit()
         return Counts(view.drafts_excluded, view.escalations,
-                      orgs.unmatched(plan.winners) if plan.options.register else 0)
+                      orgs.unmatched(plan.winners) if plan.options.register else 0,
+                      len(pairing.pairs), pairing.overconfident)
     except BaseException:
         book.abandon()
         raise

@@ -23,8 +23,11 @@ from qa_tui.templates import Question, Template, answer_label, canonical_json, s
 from qa_tui.templates import visible_questions as shown_questions
 
 Row = tuple[Any, ...]
-SHEETS = ("returns", "ratings", "responses", "actions", "exceptions", "summary", "escalations")
-"""The per-return row blocks each accepted file contributes (in this order)."""
+SHEETS = ("returns", "ratings", "responses", "actions", "exceptions", "summary", "escalations",
+          "answers")
+"""The per-return row blocks each accepted file contributes (in this order). ``answers`` is
+``(question id, value, na)`` of a completed return, for the Self vs ICB pairing (empty for a
+draft, which is never paired)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
         "exceptions": _exceptions(verified, template),
         "summary": [summary],
         "escalations": escalation_rows(verified),
+        "answers": [(a.question_id, a.value, a.na) for a in data.answers]
+        if data.status == "complete" else [],
     }
     return Reduced(key, shape,
                    {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in blocks.items()},

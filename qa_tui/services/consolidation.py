@@ -73,7 +73,9 @@ class ConsolidationReport:
         extra = [text for n, text in (
             (c.drafts_excluded, f"{c.drafts_excluded} draft(s) left out of ratings"),
             (c.escalations, f"{c.escalations} escalation(s)"),
-            (c.orgs_unmatched, f"{c.orgs_unmatched} not in the organisation register")) if n]
+            (c.orgs_unmatched, f"{c.orgs_unmatched} not in the organisation register"),
+            (c.self_vs_icb_pairs, f"{c.self_vs_icb_pairs} self vs ICB pair(s), "
+             f"{c.overconfident} over-confident")) if n]
         return (f"{r.output}: {len(r.accepted)} returns accepted, {len(r.superseded)} "
                 f"superseded, {len(r.rejected)} rejected" +
                 (f"; {', '.join(extra)}" if extra else ""))

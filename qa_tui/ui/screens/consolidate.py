@@ -197,6 +197,9 @@ class ConsolidateScreen(QaScreen[None]):
         c = r.counts
         said += (f"\nCommittee: {c.drafts_excluded} draft(s) left out of ratings, "
                  f"{c.escalations} escalation(s) (Escalations sheet)")
+        if c.self_vs_icb_pairs:
+            said += (f"\nSelf vs ICB: {c.self_vs_icb_pairs} pair(s), {c.overconfident} "
+                     "over-confident")
         if report.database is not None:
             said += f"\nDatabase: {report.database.message()}"
         self._say(said)

@@ -49,6 +49,11 @@ class HomeScreen(QaScreen[None]):
                 tooltip="Deleted assessments: restore or erase for good"),
         Binding("c", "consolidate", "Consolidate",
                 tooltip="Consolidate a folder of returns into one workbook"),
+        # Not letters: a letter typed on the list filters it (see on_key).
+        Binding("space", "mark", "Mark to compare", show=False,
+                tooltip="Mark the highlighted assessment (A) to compare with another"),
+        Binding("ctrl+k", "compare", "Compare", show=False,
+                tooltip="Compare the marked assessment (A) with the highlighted one (B)"),
         # Shown on screen above the list ("Type to filter (/)"), so the footer keeps its room.
         Binding("slash", "filter", "Filter", show=False, tooltip="Filter the list by any words"),
         Binding("escape", "clear_filter", "Clear the filter", show=False),
@@ -59,6 +64,7 @@ class HomeScreen(QaScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._all: list[AssessmentSummary] = []
+        self._marked: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Plain("qa-tui · Assessments", id="title-bar")
@@ -269,6 +275,22 @@ class HomeScreen(QaScreen[None]):
         self.reload()
         self.query_one("#status-line", Static).update(
             "Moved to the bin. Press b to see the bin and restore it.")
+
+    def action_mark(self) -> None:
+        row = self.query_one(AssessmentTable).selected
+        if row is None:
+            return
+        self._marked = row.id
+        self.query_one("#status-line", Static).update(
+            f"Marked A: {row.org_name} · {row.template_id} · {row.visit_date.isoformat()}. "
+            "Highlight another and press ctrl+k to compare.")
+
+    def action_compare(self) -> None:
+        from qa_tui.ui.screens.compare import open_compare
+
+        why = open_compare(self.app, self.qa.services, self._marked, self.selected_id)
+        if why:
+            self.query_one("#status-line", Static).update("✗ " + why)
 
     def action_quit(self) -> None:
         self.app.exit(0)
