@@ -60,16 +60,17 @@ def _date(text: str | None) -> dt.date | None:
 @click.option("-o", "--output", required=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="The consolidated workbook (.xlsx) to write.")
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--db", "db", metavar="PATH|URL", default=None,
               help="Also load the accepted returns into this SQLite database (created if "
-                   "missing; re-runs add and update, never duplicate).")
+                   "missing) or PostgreSQL store (postgresql://user@host/dbname); re-runs add "
+                   "and update, never duplicate.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
               help="Judge overdue actions as of this day (default: today).")
 @click.option("--workers", type=click.IntRange(1, 32), default=None,
               help="Processes that check returns (default: the cores, up to 4).")
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
-def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Path | None,
+def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: str | None,
                 as_of: str | None, workers: int | None, as_json: bool) -> int:
     """Check returns (files, or folders searched for .xlsx) and write one workbook: ratings
     matrix, actions register, returns, responses, exceptions and rejected files.
@@ -85,7 +86,8 @@ def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Pat
     day = _date(as_of)
     service = ConsolidationService(app.paths, actor=default_actor())
     with progress_bar(not as_json and sys.stderr.isatty()) as progress:
-        report = service.run(list(inputs), output, db=db, as_of=day, workers=workers,
+        target = None if db is None else db if "://" in db else Path(db)
+        report = service.run(list(inputs), output, db=target, as_of=day, workers=workers,
                              progress=progress)
     if not report.result.files:
         warn("no .xlsx files found in the paths given; the workbook is empty")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
@@ -19,11 +18,12 @@ from qa_tui.errors import QaError, Refused, TemplateInvalid
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), envvar="QA_TUI_DB",
-              help="Database file (default: qa-tui.sqlite3 in the user data dir; env QA_TUI_DB).")
+@click.option("--db", "db", metavar="PATH|URL", envvar="QA_TUI_DB",
+              help="Database file (default: qa-tui.sqlite3 in the user data dir), or a "
+                   "postgresql://user@host/dbname URL for a central store; env QA_TUI_DB.")
 @click.version_option(__version__, prog_name="qa-tui")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None) -> int | None:
+def cli(ctx: click.Context, db: str | None) -> int | None:
     """Offline clinical quality assessment: templates, visits, Excel returns, consolidation.
 
     Run with no command to start the keyboard-driven app.
@@ -40,10 +40,10 @@ def cli(ctx: click.Context, db: Path | None) -> int | None:
 
 
 def _register() -> None:
-    from qa_tui.cli import assess_cmds, consolidate_cmd, return_cmds, template_cmds
+    from qa_tui.cli import assess_cmds, consolidate_cmd, db_cmds, return_cmds, template_cmds
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
-                    *consolidate_cmd.COMMANDS):
+                    *consolidate_cmd.COMMANDS, *db_cmds.COMMANDS):
         cli.add_command(command)
 
 

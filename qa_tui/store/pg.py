@@ -66,6 +66,8 @@ class PgStore(Store):
             isolation_level="REPEATABLE READ", postgresql_readonly=True)
         self._write_engine = engine.execution_options(**{_MODE: "write"})
         self._lock_millis = max(1, int(busy_timeout * 1000))
+        self.upgraded_from = SCHEMA_VERSION
+        """The schema version found before ``migrate`` ran (``qa-tui db upgrade`` reports it)."""
 
     @property
     def location(self) -> str:
@@ -185,10 +187,11 @@ def open_pg_store(url: str, *, migrate: bool = False,
     """
     engine = make_engine(url)
     where = dburl.mask(url)
+    before = SCHEMA_VERSION
     try:
         with engine.connect() as conn:
             if migrate:
-                upgrade(conn, where)
+                before, _ = upgrade(conn, where)
             else:
                 with conn.begin():
                     version = schema_version(conn, where)
@@ -203,7 +206,9 @@ def open_pg_store(url: str, *, migrate: bool = False,
     except BaseException:
         engine.dispose()
         raise
-    return PgStore(url, engine, busy_timeout)
+    store = PgStore(url, engine, busy_timeout)
+    store.upgraded_from = before
+    return store
 
 
 def _needs_upgrade(version: int) -> str:
