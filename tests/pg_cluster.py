@@ -27,6 +27,9 @@ def find_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+PASSWORD_ROLE = "qa_analyst"
+
+
 class Cluster:
     """One running server; ``url(dbname)`` for the store, ``create_database()`` per test."""
 
@@ -53,6 +56,10 @@ class Cluster:
         os.chmod(self.root, 0o755)  # traversable, so this (root) process reaches the socket
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.superuser,
                   "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync")
+        # One role must really check its password (the others are trusted), so the tests can
+        # prove a password from the URL, PGPASSWORD or ~/.pgpass reaches libpq and never output.
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.root}' "
                    "-c fsync=off -c max_connections=60")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),

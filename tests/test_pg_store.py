@@ -250,3 +250,59 @@ def test_two_concurrent_consolidations_end_with_each_return_once(
     db = json.loads(again.out)["database"]
     assert db["added"] == db["updated"] == 0 and db["unchanged"] == len(batch.ids)
     assert _revisions(pg_store_url) == revisions
+
+
+def _analyst_database(pg_cluster) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A database owned by the role whose password the server checks; (url without, with)."""
+    from tests.pg_cluster import PASSWORD_ROLE
+
+    pg_cluster.admin(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                     f"'{PASSWORD_ROLE}') THEN CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD "
+                     f"'{SECRET}'; END IF; END $$")
+    name = pg_cluster.create_database()
+    pg_cluster.admin(f"ALTER DATABASE {name} OWNER TO {PASSWORD_ROLE}")
+    return (pg_cluster.url(name, user=PASSWORD_ROLE),
+            pg_cluster.url(name, user=PASSWORD_ROLE, password=SECRET))
+
+
+def test_password_from_the_url_pgpassword_or_pgpass_never_shown(
+        pg_cluster, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bare, with_password = _analyst_database(pg_cluster)
+    upgraded = run_cli("--db", with_password, "db", "upgrade")
+    assert upgraded.code == 0, upgraded.err
+    assert SECRET not in upgraded.out and ":***@" in upgraded.out
+    wrong = run_cli("--db", with_password.replace(SECRET, "wrong-guess-9"), "list")
+    assert wrong.code == 1 and "refused the login" in wrong.err
+    assert "wrong-guess-9" not in wrong.err + wrong.out
+    missing = run_cli("--db", bare, "list", env={"PGPASSFILE": str(tmp_path / "none")})
+    assert missing.code == 1 and "qa-tui:" in missing.err and "Traceback" not in missing.err
+    by_env = run_cli("--db", bare, "list", "--json", env={"PGPASSWORD": SECRET})
+    assert by_env.code == 0 and by_env.out.strip() == "[]", by_env.err
+    pgpass = tmp_path / "pghome" / ".pgpass"
+    pgpass.parent.mkdir()
+    pgpass.write_text(f"*:*:*:qa_analyst:{SECRET}\n")
+    pgpass.chmod(0o600)
+    by_file = run_cli("--db", bare, "list", "--json", env={"HOME": str(pgpass.parent)})
+    assert by_file.code == 0 and by_file.out.strip() == "[]", by_file.err
+    for r in (upgraded, wrong, missing, by_env, by_file):
+        assert SECRET not in r.out + r.err
+
+
+def test_upgrade_runs_step_by_step_and_twice_at_once(pg_url: str) -> None:
+    from sqlalchemy import create_engine
+
+    from qa_tui.store.pg_migrations import upgrade
+
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            assert upgrade(conn, "x", up_to=1) == (0, 1)
+        with pytest.raises(DatabaseRefused, match=f"is at schema v1 .*needs v{SCHEMA_VERSION}"):
+            open_store(pg_url)
+    finally:
+        engine.dispose()
+    procs = [_spawn("--db", pg_url, "db", "upgrade") for _ in range(2)]
+    results = [_finish(p) for p in procs]
+    assert [code for code, _, _ in results] == [0, 0], results
+    with open_store(pg_url) as store, store.read() as uow:
+        assert uow.counts()["assessment"] == 0

@@ -143,17 +143,32 @@ def _plain(exc: DBAPIError, url: str) -> QaError | None:
     sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate == "55P03":  # lock_not_available: another analyst holds the write lock
         return QaError("the database is busy with another qa-tui write; try again", code="busy")
+    text = str(orig)
+    if (sqlstate or "").startswith("28") or any(word in text for word in _LOGIN_WORDS):
+        return QaError(f"the PostgreSQL server at {dburl.server(url)} refused the login "
+                       f"({_reason(text, url)})", where=dburl.mask(url), code="login")
     if exc.connection_invalidated or sqlstate is None or sqlstate.startswith(("08", "57P")):
         return unreachable(orig, url)
-    if sqlstate.startswith("28"):  # invalid authorisation: wrong password, unknown user
-        reason = dburl.scrub(_first_line(str(orig)), url)
-        return QaError(f"the PostgreSQL server at {dburl.server(url)} refused the login ({reason})",
-                       where=dburl.mask(url), code="unreachable")
     return None
 
 
+_LOGIN_WORDS = ("authentication failed", "no password supplied", "does not exist",
+                "not permitted to log in", "no pg_hba.conf entry")
+
+
+def _reason(text: str, url: str) -> str:
+    """The driver's reason without its preamble (``connection to server ... failed:``), with
+    any password scrubbed."""
+    line = _first_line(text)
+    for marker in ("FATAL:", "failed: "):
+        if marker in line:
+            line = line.rpartition(marker)[2].strip() or line
+            break
+    return dburl.scrub(line, url)
+
+
 def unreachable(orig: BaseException | None, url: str) -> QaError:
-    reason = dburl.scrub(_first_line(str(orig)), url)
+    reason = _reason(str(orig), url)
     return QaError(f"cannot reach the PostgreSQL server at {dburl.server(url)} ({reason})",
                    where=dburl.mask(url), code="unreachable")
 
