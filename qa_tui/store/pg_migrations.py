@@ -3,9 +3,11 @@
 One schema, two engines. ``migrations.MIGRATIONS`` is the list of steps; this module says what
 each step is on PostgreSQL:
 
-* a step listed in ``PG_STEPS`` uses that frozen PostgreSQL DDL (v1 and v2 here: SQLite's
-  ``AUTOINCREMENT`` and ``RAISE(ABORT)`` triggers have no portable spelling);
-* any later step runs the SQLite statements of ``migrations.MIGRATIONS`` unchanged, so a step
+* a step listed in ``PG_STEPS`` uses that frozen PostgreSQL DDL (v1 and v2 here: the version
+  table, the identity column for SQLite's ``AUTOINCREMENT``, PL/pgSQL triggers for its
+  ``RAISE(ABORT)`` ones, and the BI views); the table DDL itself is SQLite's frozen text;
+* any later step runs the SQLite statements of ``migrations.MIGRATIONS`` (through
+  ``_portable``, which only respells ``AUTOINCREMENT``), so a step
   written in portable SQL (``ALTER TABLE assessment ADD COLUMN summary TEXT``) is **a one-place
   change**: append it to ``migrations.py`` and bump ``SCHEMA_VERSION``. Only a step whose SQL
   differs between the engines also adds an entry here. ``tests/test_pg_store.py`` migrates both
@@ -56,6 +58,31 @@ _V1: tuple[str, ...] = (
     *_portable(MIGRATIONS[1]),
 )
 
+_RESPONSES = """
+    SELECT a.id AS assessment_id, a.org_name AS organisation, a.org_code, a.site,
+           a.template_id, a.template_version, a.visit_date::date AS visit_date, a.status,
+           a.revision, sec ->> 'id' AS section_id, qq ->> 'id' AS question_id,
+           qq ->> 'text' AS question_text, an.value::jsonb #>> '{{}}' AS value,
+           opt.label AS answer_label, an.na, an.note AS evidence_note,
+           an.updated_at::timestamptz AS answered_at,
+           COALESCE((qq ->> 'critical')::boolean, FALSE) AS critical,
+           COALESCE(opt.concern, FALSE) AS concern
+    FROM {source}
+    CROSS JOIN LATERAL (SELECT a.template_snapshot::jsonb AS snap OFFSET 0) t
+    CROSS JOIN LATERAL jsonb_array_elements(t.snap -> 'sections') sec
+    CROSS JOIN LATERAL jsonb_array_elements(sec -> 'questions') qq
+    {answers} answer an ON an.assessment_id = a.id AND an.question_id = qq ->> 'id'
+    LEFT JOIN LATERAL (
+        SELECT o ->> 'label' AS label, COALESCE((o ->> 'concern')::boolean, FALSE) AS concern
+        FROM jsonb_array_elements(t.snap -> 'scales' -> (qq ->> 'scale') -> 'options') o
+        WHERE an.value IS NOT NULL AND o -> 'value' = an.value::jsonb
+        LIMIT 1
+    ) opt ON TRUE
+    WHERE a.deleted_at IS NULL"""
+"""One row a question of the template snapshot with its answer: every answered question of every
+live assessment (``qa_responses``), or every question, answered or not, of the latest assessment
+per organisation and template (``qa_latest_ratings``). The snapshot is parsed once an assessment."""
+
 _V2: tuple[str, ...] = (
     *(sql for sql in MIGRATIONS[2] if "TRIGGER" not in sql),
     # The audit log is append-only, enforced by the server: no UPDATE, no TRUNCATE, and DELETE
@@ -78,29 +105,7 @@ _V2: tuple[str, ...] = (
         FOR EACH STATEMENT EXECUTE FUNCTION qa_event_append_only()""",
     "CREATE INDEX ix_assessment_latest ON assessment (org_name, template_id, visit_date)",
     # Read models for BI (README "Reading the central store"): names and columns are a contract.
-    """CREATE VIEW qa_responses AS
-    SELECT a.id AS assessment_id, a.org_name AS organisation, a.org_code, a.site,
-           a.template_id, a.template_version, a.visit_date::date AS visit_date, a.status,
-           a.revision, q.section_id, q.question_id, q.question_text,
-           an.value::jsonb #>> '{}' AS value, opt.label AS answer_label, an.na,
-           an.note AS evidence_note, an.updated_at::timestamptz AS answered_at,
-           q.critical, COALESCE(opt.concern, FALSE) AS concern
-    FROM assessment a
-    JOIN answer an ON an.assessment_id = a.id
-    LEFT JOIN LATERAL (
-        SELECT s ->> 'id' AS section_id, qq ->> 'id' AS question_id, qq ->> 'text' AS question_text,
-               qq ->> 'scale' AS scale, COALESCE((qq ->> 'critical')::boolean, FALSE) AS critical
-        FROM jsonb_array_elements(a.template_snapshot::jsonb -> 'sections') s,
-             jsonb_array_elements(s -> 'questions') qq
-        WHERE qq ->> 'id' = an.question_id
-    ) q ON TRUE
-    LEFT JOIN LATERAL (
-        SELECT o ->> 'label' AS label, COALESCE((o ->> 'concern')::boolean, FALSE) AS concern
-        FROM jsonb_array_elements(a.template_snapshot::jsonb -> 'scales' -> q.scale -> 'options') o
-        WHERE an.value IS NOT NULL AND o -> 'value' = an.value::jsonb
-        LIMIT 1
-    ) opt ON TRUE
-    WHERE a.deleted_at IS NULL""",
+    f"""CREATE VIEW qa_responses AS {_RESPONSES.format(source="assessment a", answers="JOIN")}""",
     """CREATE VIEW qa_latest_assessments AS
     SELECT DISTINCT ON (a.org_name, a.org_code, a.template_id)
            a.id AS assessment_id, a.org_name AS organisation, a.org_code, a.site, a.template_id,
@@ -109,10 +114,9 @@ _V2: tuple[str, ...] = (
     FROM assessment a
     WHERE a.deleted_at IS NULL
     ORDER BY a.org_name, a.org_code, a.template_id, a.visit_date DESC, a.updated_at DESC, a.id""",
-    """CREATE VIEW qa_latest_ratings AS
-    SELECT r.*
-    FROM qa_latest_assessments l
-    JOIN qa_responses r ON r.assessment_id = l.assessment_id""",
+    f"""CREATE VIEW qa_latest_ratings AS {_RESPONSES.format(
+        source="qa_latest_assessments l JOIN assessment a ON a.id = l.assessment_id",
+        answers="LEFT JOIN")}""",
     """CREATE VIEW qa_actions AS
     SELECT ac.id AS action_id, a.id AS assessment_id, a.org_name AS organisation, a.org_code,
            a.site, a.template_id, a.visit_date::date AS visit_date, ac.question_id,
@@ -140,7 +144,7 @@ TABLES = ("assessment", "answer", "action", "event")
 
 def steps(target: int) -> tuple[str, ...]:
     """The statements that take a PostgreSQL database from ``target - 1`` to ``target``."""
-    return PG_STEPS.get(target, MIGRATIONS[target])
+    return PG_STEPS.get(target) or _portable(MIGRATIONS[target])
 
 
 def _has_meta(conn: Connection) -> bool:
