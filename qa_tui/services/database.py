@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from qa_tui.config import Paths
-from qa_tui.store import open_store
-from qa_tui.store import ops
+from qa_tui.store import open_store, ops
 
 
 def upgrade_database(paths: Paths) -> dict[str, Any]:
