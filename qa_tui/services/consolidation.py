@@ -4,8 +4,9 @@ The workbook comes from :mod:`qa_tui.consolidate`. ``--db`` loads the accepted r
 SQLite database (or a PostgreSQL central store, given its URL) through the store and the very
 import use case ``qa-tui import`` uses, so the rules are the same: the same revision again
 changes nothing, a higher revision updates, a copy changed in two places is refused. A database
-that already holds a newer revision keeps it (the workbook reports what this run was given). The consolidation never opens the user's own
-database: it reads files and writes the outputs it is told to.
+that already holds a newer revision keeps it (the workbook reports what this run was given).
+The consolidation never opens the user's own database: it reads files and writes the outputs
+it is told to.
 """
 
 from __future__ import annotations
