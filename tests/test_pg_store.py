@@ -306,3 +306,31 @@ def test_upgrade_runs_step_by_step_and_twice_at_once(pg_url: str) -> None:
     assert [code for code, _, _ in results] == [0, 0], results
     with open_store(pg_url) as store, store.read() as uow:
         assert uow.counts()["assessment"] == 0
+
+
+def test_everyday_commands_on_the_central_store(pg_cluster, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """new, answer, show, history, export through QA_TUI_DB; import into a second database
+    through --db; list there shows the same assessment at the same revision."""
+    first = pg_cluster.url(pg_cluster.create_database())
+    second = pg_cluster.url(pg_cluster.create_database())
+    for url in (first, second):
+        assert run_cli("--db", url, "db", "upgrade").code == 0
+    env = {"QA_TUI_DB": first}
+    made = run_cli("new", "--template", "cqc-saf-well-led", "--org", "Central NHS Trust",
+                   "--org-code", "RX1", "--json", env=env)
+    assert made.code == 0, made.err
+    aid = json.loads(made.out)["id"]
+    assert run_cli("answer", aid[:8], "WL1", "3", "--note", "Board minutes", env=env).code == 0
+    shown = json.loads(run_cli("show", aid, "--json", env=env).out)
+    assert shown["answers"]["WL1"]["value"] == 3 and shown["revision"] == 2
+    history = run_cli("history", aid, "--json", env=env)
+    assert history.code == 0 and {e["kind"] for e in json.loads(history.out)} >= {"start", "answer"}
+    exported = run_cli("export", aid, "-o", str(tmp_path / "out"), "--json", env=env)
+    assert exported.code == 0, exported.err
+    file = json.loads(exported.out)[0]["path"]
+    imported = run_cli("--db", second, "import", file, "--json")
+    assert imported.code == 0, imported.err
+    listed = json.loads(run_cli("--db", second, "list", "--json").out)
+    assert [a["id"] for a in listed] == [aid]
+    again = json.loads(run_cli("--db", second, "show", aid, "--json").out)
+    assert again["answers"] == shown["answers"] and again["revision"] == shown["revision"]
