@@ -334,3 +334,18 @@ def test_everyday_commands_on_the_central_store(pg_cluster, home: Path, tmp_path
     assert [a["id"] for a in listed] == [aid]
     again = json.loads(run_cli("--db", second, "show", aid, "--json").out)
     assert again["answers"] == shown["answers"] and again["revision"] == shown["revision"]
+
+
+def test_a_portable_step_added_to_migrations_py_runs_on_postgresql(
+        pg_store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a step for both engines is one change: a portable statement appended to
+    migrations.MIGRATIONS is what PostgreSQL runs too."""
+    from qa_tui.store import migrations, pg_migrations
+
+    step = ("ALTER TABLE assessment ADD COLUMN summary TEXT",)
+    monkeypatch.setitem(migrations.MIGRATIONS, 99, step)  # type: ignore[index]
+    assert pg_migrations.steps(99) == step
+    with psycopg.connect(pg_store_url) as conn:
+        for statement in pg_migrations.steps(99):
+            conn.execute(statement)  # type: ignore[arg-type]
+    assert ("summary", "YES") in _tables(pg_store_url)["assessment"]
