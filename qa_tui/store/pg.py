@@ -43,7 +43,6 @@ CONNECT_TIMEOUT = 10
 """Seconds to wait for the server to answer before saying it is unreachable."""
 
 INSTALL_HINT = "pip install 'qa-tui[postgres]'"
-_MODE = "qa_mode"
 
 
 def _driver_missing() -> QaError:
@@ -64,7 +63,7 @@ class PgStore(Store):
         self._url = url
         self._read_engine = engine.execution_options(
             isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        self._write_engine = engine.execution_options(**{_MODE: "write"})
+        self._write_engine = engine
         self._lock_millis = max(1, int(busy_timeout * 1000))
         self.upgraded_from = SCHEMA_VERSION
         """The schema version found before ``migrate`` ran (``qa-tui db upgrade`` reports it)."""
