@@ -63,7 +63,7 @@ class PgStore(Store):
         self._url = url
         self._read_engine = engine.execution_options(
             isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        self._write_engine = engine
+        self._write_engine = engine.execution_options()  # plain: write() takes the lock itself
         self._lock_millis = max(1, int(busy_timeout * 1000))
         self.upgraded_from = SCHEMA_VERSION
         """The schema version found before ``migrate`` ran (``qa-tui db upgrade`` reports it)."""
