@@ -71,7 +71,7 @@ _RESPONSES = """
     CROSS JOIN LATERAL (SELECT a.template_snapshot::jsonb AS snap OFFSET 0) t
     CROSS JOIN LATERAL jsonb_array_elements(t.snap -> 'sections') sec
     CROSS JOIN LATERAL jsonb_array_elements(sec -> 'questions') qq
-    {answers} answer an ON an.assessment_id = a.id AND an.question_id = qq ->> 'id'
+    {answers}
     LEFT JOIN LATERAL (
         SELECT o ->> 'label' AS label, COALESCE((o ->> 'concern')::boolean, FALSE) AS concern
         FROM jsonb_array_elements(t.snap -> 'scales' -> (qq ->> 'scale') -> 'options') o
@@ -82,6 +82,13 @@ _RESPONSES = """
 """One row a question of the template snapshot with its answer: every answered question of every
 live assessment (``qa_responses``), or every question, answered or not, of the latest assessment
 per organisation and template (``qa_latest_ratings``). The snapshot is parsed once an assessment."""
+
+_LATEST = """
+    SELECT DISTINCT ON (a.org_name, a.org_code, a.template_id) {columns}
+    FROM assessment a
+    WHERE a.deleted_at IS NULL
+    ORDER BY a.org_name, a.org_code, a.template_id, a.visit_date DESC, a.updated_at DESC, a.id"""
+"""The latest live assessment of each organisation and template (by visit date, then change)."""
 
 _V2: tuple[str, ...] = (
     *(sql for sql in MIGRATIONS[2] if "TRIGGER" not in sql),
@@ -103,20 +110,25 @@ _V2: tuple[str, ...] = (
         FOR EACH ROW EXECUTE FUNCTION qa_event_append_only()""",
     """CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event
         FOR EACH STATEMENT EXECUTE FUNCTION qa_event_append_only()""",
-    "CREATE INDEX ix_assessment_latest ON assessment (org_name, template_id, visit_date)",
+    """CREATE INDEX ix_assessment_latest ON assessment
+        (org_name, org_code, template_id, visit_date DESC, updated_at DESC, id)
+        WHERE deleted_at IS NULL""",
     # Read models for BI (README "Reading the central store"): names and columns are a contract.
-    f"""CREATE VIEW qa_responses AS {_RESPONSES.format(source="assessment a", answers="JOIN")}""",
-    """CREATE VIEW qa_latest_assessments AS
-    SELECT DISTINCT ON (a.org_name, a.org_code, a.template_id)
-           a.id AS assessment_id, a.org_name AS organisation, a.org_code, a.site, a.template_id,
-           a.template_version, a.visit_date::date AS visit_date, a.status, a.revision,
-           a.completed_at::timestamptz AS completed_at
-    FROM assessment a
-    WHERE a.deleted_at IS NULL
-    ORDER BY a.org_name, a.org_code, a.template_id, a.visit_date DESC, a.updated_at DESC, a.id""",
+    f"""CREATE VIEW qa_responses AS {_RESPONSES.format(
+        source="assessment a",
+        answers="JOIN answer an ON an.assessment_id = a.id AND an.question_id = qq ->> 'id'")}""",
+    f"""CREATE VIEW qa_latest_assessments AS {_LATEST.format(columns=(
+        "a.id AS assessment_id, a.org_name AS organisation, a.org_code, a.site, a.template_id, "
+        "a.template_version, a.visit_date::date AS visit_date, a.status, a.revision, "
+        "a.completed_at::timestamptz AS completed_at"))}""",
+    # The latest assessments are picked first (a DISTINCT ON subquery is never merged into the
+    # outer query), then each answer is looked up by its key (LIMIT keeps that lookup a
+    # per-question index probe): the committee query touches only the latest assessments,
+    # however many older ones the store holds.
     f"""CREATE VIEW qa_latest_ratings AS {_RESPONSES.format(
-        source="qa_latest_assessments l JOIN assessment a ON a.id = l.assessment_id",
-        answers="LEFT JOIN")}""",
+        source=f"({_LATEST.format(columns='a.*')}) a",
+        answers="LEFT JOIN LATERAL (SELECT * FROM answer x WHERE x.assessment_id = a.id "
+                "AND x.question_id = qq ->> 'id' LIMIT 1) an ON TRUE")}""",
     """CREATE VIEW qa_actions AS
     SELECT ac.id AS action_id, a.id AS assessment_id, a.org_name AS organisation, a.org_code,
            a.site, a.template_id, a.visit_date::date AS visit_date, ac.question_id,
