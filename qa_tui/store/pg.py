@@ -143,7 +143,8 @@ def _plain(exc: DBAPIError, url: str) -> QaError | None:
     if sqlstate == "55P03":  # lock_not_available: another analyst holds the write lock
         return QaError("the database is busy with another qa-tui write; try again", code="busy")
     text = str(orig)
-    if (sqlstate or "").startswith("28") or any(word in text for word in _LOGIN_WORDS):
+    at_connect = sqlstate is None  # libpq reports a failed connection without a SQLSTATE
+    if (sqlstate or "").startswith("28") or (at_connect and any(w in text for w in _LOGIN_WORDS)):
         return QaError(f"the PostgreSQL server at {dburl.server(url)} refused the login "
                        f"({_reason(text, url)})", where=dburl.mask(url), code="login")
     if exc.connection_invalidated or sqlstate is None or sqlstate.startswith(("08", "57P")):
