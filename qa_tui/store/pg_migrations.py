@@ -69,8 +69,7 @@ _RESPONSES = """
            COALESCE(opt.concern, FALSE) AS concern
     FROM {source}
     CROSS JOIN LATERAL (SELECT a.template_snapshot::jsonb AS snap OFFSET 0) t
-    CROSS JOIN LATERAL jsonb_array_elements(t.snap -> 'sections') sec
-    CROSS JOIN LATERAL jsonb_array_elements(sec -> 'questions') qq
+    CROSS JOIN LATERAL qa_template_questions(t.snap) tq(sec, qq)
     {answers}
     LEFT JOIN LATERAL (
         SELECT o ->> 'label' AS label, COALESCE((o ->> 'concern')::boolean, FALSE) AS concern
@@ -113,6 +112,18 @@ _V2: tuple[str, ...] = (
     """CREATE INDEX ix_assessment_latest ON assessment
         (org_name, org_code, template_id, visit_date DESC, updated_at DESC, id)
         WHERE deleted_at IS NULL""",
+    # The questions of a template snapshot, in order, with their section. PL/pgSQL, so the
+    # planner keeps its ROWS estimate (a template has tens of questions, not the default 1,000
+    # rows of two nested set-returning calls), which keeps BI queries small enough to plan
+    # without JIT compilation.
+    """CREATE FUNCTION qa_template_questions(snapshot jsonb)
+    RETURNS TABLE (section jsonb, question jsonb)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 40 AS $fn$
+    BEGIN
+        RETURN QUERY SELECT s, q FROM jsonb_array_elements(snapshot -> 'sections') s,
+                                      jsonb_array_elements(s -> 'questions') q;
+    END
+    $fn$""",
     # Read models for BI (README "Reading the central store"): names and columns are a contract.
     f"""CREATE VIEW qa_responses AS {_RESPONSES.format(
         source="assessment a",
