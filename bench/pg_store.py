@@ -96,7 +96,7 @@ def main() -> int:
             if bindir is None:
                 print("no PostgreSQL server binaries (apt-get install postgresql)", file=sys.stderr)
                 return 1
-            cluster = Cluster(bindir).start()
+            cluster = Cluster(bindir, durable=True).start()  # fsync on, as SQLite's FULL
             url = cluster.url(cluster.create_database())
         try:
             open_store(url, migrate=True).close()

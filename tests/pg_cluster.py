@@ -33,8 +33,11 @@ PASSWORD_ROLE = "qa_analyst"
 class Cluster:
     """One running server; ``url(dbname)`` for the store, ``create_database()`` per test."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
+        """``durable`` keeps the server's fsync on (benchmarks: a fair comparison with SQLite's
+        ``synchronous=FULL``); tests turn it off, since no test pulls the server's power."""
         self.bindir = bindir
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="qa-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
@@ -61,7 +64,7 @@ class Cluster:
         hba = self.data / "pg_hba.conf"
         hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.root}' "
-                   "-c fsync=off -c max_connections=60")
+                   f"-c fsync={'on' if self.durable else 'off'} -c max_connections=60")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
                   "-o", options, "-w", "-t", "60", "start")
         return self
