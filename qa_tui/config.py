@@ -2,13 +2,15 @@
 
 Precedence for the database: ``--db`` > ``QA_TUI_DB`` > the user data dir. ``QA_TUI_HOME`` moves
 every user path under one folder (tests and scripts use it so they never touch a real profile).
+The database value is a file path (SQLite), ``sqlite:///path`` (the same), or a server URL such as
+``postgresql://user@host/dbname``, kept verbatim in ``db_url`` (never printed: see store/url.py).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import platformdirs
@@ -29,6 +31,33 @@ class Paths:
     db_path: Path
     log_dir: Path
     """Where the opt-in support log goes (see qa_tui.eventlog)."""
+    db_url: str | None = None
+    """A database server URL (PostgreSQL); when set, it is the database and ``db_path`` is unused."""
+
+    @property
+    def database(self) -> Path | str:
+        """What ``open_store`` opens: the server URL, else the SQLite file."""
+        return self.db_url or self.db_path
+
+
+def _is_server_url(value: str) -> bool:
+    head, sep, _ = value.partition("://")
+    return bool(sep) and head.replace("+", "").isalnum() and head.lower() != "sqlite"
+
+
+def _sqlite_url_path(value: str) -> Path | None:
+    """The file of ``sqlite:///path`` (``sqlite:////abs/path`` for an absolute one), else None."""
+    if value.lower().startswith("sqlite:///"):
+        return Path(value[len("sqlite:///"):]).expanduser()
+    return None
+
+
+def with_db(paths: Paths, value: str | os.PathLike[str]) -> Paths:
+    """``paths`` pointing at another database (``consolidate --db``): a path or a URL."""
+    text = os.fspath(value).strip()
+    if _is_server_url(text):
+        return replace(paths, db_url=text)
+    return replace(paths, db_path=_sqlite_url_path(text) or typed_path(text), db_url=None)
 
 
 def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Paths:
@@ -45,16 +74,16 @@ def resolve_paths(db: str | os.PathLike[str] | None = None, env: Mapping[str, st
         export_dir = Path(platformdirs.user_documents_dir()) / "qa-tui returns"
         log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     db_value = db if db is not None else env.get("QA_TUI_DB") or None
-    db_path = typed_path(db_value) if db_value else data_dir / DB_FILENAME
-    return Paths(
+    paths = Paths(
         data_dir=data_dir,
         config_dir=config_dir,
         templates_dir=config_dir / "templates",
         export_dir=export_dir,
         backup_dir=data_dir / "backups",
-        db_path=db_path,
+        db_path=data_dir / DB_FILENAME,
         log_dir=log_dir,
     )
+    return with_db(paths, db_value) if db_value else paths
 
 
 def typed_path(text: str | os.PathLike[str]) -> Path:

@@ -16,6 +16,7 @@ import pytest
 
 from qa_tui.config import Paths, resolve_paths
 from qa_tui.services import Services, build_services
+from tests.pg_fixtures import pg_cluster, pg_store_url, pg_url  # noqa: F401  (PostgreSQL tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,5 @@
-"""Nothing reported as saved is ever lost: SIGKILL mid-work, and two writers at once."""
+"""Nothing reported as saved is ever lost: SIGKILL mid-work, and two writers at once, on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -34,6 +35,15 @@ WRITER = textwrap.dedent(
     print("done", flush=True)
     """
 )
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here on both engines: the home's SQLite file, or a fresh PostgreSQL database
+    (through QA_TUI_DB, which the writer processes inherit)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("QA_TUI_DB", str(request.getfixturevalue("pg_store_url")))
+    return str(request.param)
 
 
 def _start(home: Path) -> str:

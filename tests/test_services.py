@@ -1,4 +1,5 @@
-"""The assessment use cases, against a real database file in a private home."""
+"""The assessment use cases, against a real database file in a private home and against a
+PostgreSQL central store (the same tests, parametrised)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qa_tui.config import Paths, with_db
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
 from qa_tui.services import Services, build_services
 from qa_tui.services import assessments as assessments_module
@@ -15,6 +17,16 @@ from qa_tui.templates import TemplateEntry, TemplateLibrary, compile_template
 from .conftest import FixedClock
 
 SAF = "cqc-saf-well-led"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def services(request: pytest.FixtureRequest, paths: Paths):  # type: ignore[no-untyped-def]
+    """The use cases on both engines (overrides conftest's SQLite-only fixture here)."""
+    if request.param == "postgresql":
+        paths = with_db(paths, str(request.getfixturevalue("pg_store_url")))
+    svc = build_services(paths, actor="tester", clock=FixedClock())
+    yield svc
+    svc.close()
 
 
 def start(services: Services, **kwargs: object):  # type: ignore[no-untyped-def]

@@ -106,10 +106,63 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "qa-tui.sqlite3"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
+    """The same store suite on both engines: a SQLite file, or a fresh PostgreSQL database
+    with the current schema (the session's throwaway cluster, see conftest.py)."""
+    if request.param == "sqlite":
+        return db_path
+    return str(request.getfixturevalue("pg_store_url"))
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
+def store(location: Path | str) -> Iterator[Store]:
+    with open_store(location) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_store(db_path: Path) -> Iterator[Store]:
+    """For what only a SQLite file has: pragmas, the file's mode, the backup API."""
     with open_store(db_path) as opened:
         yield opened
+
+
+class RawConnection:
+    """A plain driver connection beside the store (another program, or a second window)."""
+
+    def __init__(self, location: Path | str) -> None:
+        self.is_pg = isinstance(location, str)
+        if self.is_pg:
+            import psycopg
+
+            self.conn = psycopg.connect(str(location).replace("postgresql://", "postgresql://", 1))
+            self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+        else:
+            self.conn = sqlite3.connect(location, isolation_level=None)
+            self.errors = (sqlite3.Error,)
+
+    def execute(self, sql: str, *params: object) -> None:
+        if self.is_pg:
+            sql = sql.replace("?", "%s")
+        self.conn.execute(sql, params)
+
+    def hold_write_lock(self) -> None:
+        """Take the write lock the way a qa-tui writer does, and keep it."""
+        if self.is_pg:
+            from qa_tui.store.pg_migrations import LOCK_KEY
+
+            self.conn.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self.execute("UPDATE assessment SET revision = revision + 1")
+
+    def rollback(self) -> None:
+        if self.is_pg or self.conn.in_transaction:
+            self.conn.execute("ROLLBACK") if not self.is_pg else self.conn.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def mode(path: Path) -> int:
@@ -119,7 +172,8 @@ def mode(path: Path) -> int:
 # -- opening and settings --------------------------------------------------------------------
 
 
-def test_pragmas_in_force(store: Store) -> None:
+def test_pragmas_in_force(sqlite_store: Store) -> None:
+    store = sqlite_store
     assert store.pragmas() == {
         "journal_mode": "wal",
         "synchronous": 2,
@@ -155,17 +209,18 @@ def test_zero_length_file_is_treated_as_new(db_path: Path) -> None:
     assert mode(db_path) == 0o600
 
 
-def test_reopening_keeps_the_data(db_path: Path) -> None:
+def test_reopening_keeps_the_data(location: Path | str, db_path: Path) -> None:
     rec = assessment()
-    with open_store(db_path) as opened, opened.write() as uow:
+    with open_store(location) as opened, opened.write() as uow:
         uow.insert_assessment(rec)
-    with open_store(db_path) as opened, opened.read() as uow:
+    with open_store(location) as opened, opened.read() as uow:
         assert uow.get_assessment(rec.id) == rec
-    assert sorted(os.listdir(db_path.parent)) == [db_path.name]  # no backup: nothing migrated
+    if location == db_path:
+        assert sorted(os.listdir(db_path.parent)) == [db_path.name]  # no backup: nothing migrated
 
 
-def test_closed_store_refuses_work(db_path: Path) -> None:
-    opened = open_store(db_path)
+def test_closed_store_refuses_work(location: Path | str) -> None:
+    opened = open_store(location)
     opened.close()
     with pytest.raises(RuntimeError), opened.read():
         pass
@@ -261,7 +316,7 @@ def test_put_answer_is_an_upsert(store: Store) -> None:
 
 
 def test_answer_needs_its_assessment(store: Store) -> None:
-    with pytest.raises(Exception, match="CONSTRAINT_FOREIGNKEY"), store.write() as uow:
+    with pytest.raises(Exception, match="(?i)CONSTRAINT_FOREIGNKEY|foreign key"), store.write() as uow:
         uow.put_answer(answer("missing", "q1", 1))
 
 
@@ -358,7 +413,7 @@ def test_events_append_and_read_back(store: Store) -> None:
         assert uow.last_event("other") is None
 
 
-def test_event_log_is_append_only_but_purge_works(store: Store, db_path: Path) -> None:
+def test_event_log_is_append_only_but_purge_works(store: Store, location: Path | str) -> None:
     doomed, kept = assessment(), assessment()
     with store.write() as uow:
         for rec in (doomed, kept):
@@ -366,13 +421,18 @@ def test_event_log_is_append_only_but_purge_works(store: Store, db_path: Path) -
             uow.put_answer(answer(rec.id, "q1", 1))
             uow.put_action(action(rec.id))
             uow.add_event(event(rec.id))
-    raw = sqlite3.connect(db_path)
+    raw = RawConnection(location)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(raw.errors, match="append-only"):
             raw.execute("UPDATE event SET actor = 'mallory'")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            raw.execute("DELETE FROM event WHERE assessment_id = ?", (doomed.id,))
         raw.rollback()
+        with pytest.raises(raw.errors, match="append-only"):
+            raw.execute("DELETE FROM event WHERE assessment_id = ?", doomed.id)
+        raw.rollback()
+        if raw.is_pg:
+            with pytest.raises(raw.errors, match="append-only"):
+                raw.execute("TRUNCATE event CASCADE")
+            raw.rollback()
     finally:
         raw.close()
     with store.write() as uow:
@@ -400,7 +460,7 @@ def test_write_rolls_back_on_exception(store: Store) -> None:
         assert uow.list_assessments() == []
 
 
-def test_write_takes_the_lock_on_entry_and_waits_for_another_store(db_path: Path) -> None:
+def test_write_takes_the_lock_on_entry_and_waits_for_another_store(location: Path | str) -> None:
     """Two windows on one file: the second write() waits at BEGIN IMMEDIATE until the first
     commits, then sees its row. With a deferred BEGIN it would read a stale snapshot and fail
     with "database is locked" when it tried to write."""
@@ -408,7 +468,7 @@ def test_write_takes_the_lock_on_entry_and_waits_for_another_store(db_path: Path
     holding = threading.Event()
     seen: list[object] = []
     errors: list[BaseException] = []
-    with open_store(db_path) as one, open_store(db_path) as two:
+    with open_store(location) as one, open_store(location) as two:
 
         def second_window() -> None:
             try:
@@ -435,25 +495,27 @@ def test_write_takes_the_lock_on_entry_and_waits_for_another_store(db_path: Path
             assert {r.id for r in uow.list_assessments()} == {first_rec.id, second_rec.id}
 
 
-def test_busy_is_reported_plainly_and_reads_are_not_blocked(db_path: Path) -> None:
-    with open_store(db_path, busy_timeout=0.2) as opened:
+def test_busy_is_reported_plainly_and_reads_are_not_blocked(location: Path | str) -> None:
+    with open_store(location, busy_timeout=0.2) as opened:
         with opened.write() as uow:
             uow.insert_assessment(assessment())
-        other = sqlite3.connect(db_path, isolation_level=None)
+        other = RawConnection(location)
         try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("UPDATE assessment SET revision = revision + 1")
+            other.hold_write_lock()
             started = time.monotonic()
             with pytest.raises(QaError) as caught, opened.write():
                 pytest.fail("the write lock is held elsewhere; entry must wait then fail")
             assert time.monotonic() - started >= 0.15
             assert caught.value.code == "busy"
-            assert caught.value.message == BUSY_MESSAGE and caught.value.where == str(db_path)
+            if other.is_pg:
+                assert str(caught.value) == "the database is busy with another qa-tui write; try again"
+            else:
+                assert caught.value.message == BUSY_MESSAGE and caught.value.where == str(location)
             assert "SELECT" not in str(caught.value) and "UPDATE" not in str(caught.value)
-            with opened.read() as uow:  # WAL: readers never wait for the writer
+            with opened.read() as uow:  # WAL / MVCC: readers never wait for the writer
                 assert [r.revision for r in uow.list_assessments()] == [1]
         finally:
-            other.execute("ROLLBACK")
+            other.rollback()
             other.close()
 
 
@@ -473,7 +535,8 @@ def test_read_sees_one_snapshot(store: Store, db_path: Path) -> None:
 # -- backups ---------------------------------------------------------------------------------
 
 
-def test_backup_is_private_consistent_and_never_overwrites(store: Store, tmp_path: Path) -> None:
+def test_backup_is_private_consistent_and_never_overwrites(sqlite_store: Store, tmp_path: Path) -> None:
+    store = sqlite_store
     rec = assessment()
     with store.write() as uow:
         uow.insert_assessment(rec)

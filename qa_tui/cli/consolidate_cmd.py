@@ -18,6 +18,7 @@ import click
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
 from qa_tui.cli.paths import TypedPath
+from qa_tui.config import typed_path
 
 STAGES = {"checking": "Checking returns", "writing": "Writing the workbook",
           "database": "Loading the database"}
@@ -61,9 +62,10 @@ def _date(text: str | None, hint: str = "--as-of") -> dt.date | None:
 @click.option("-o", "--output", required=True,
               type=TypedPath(dir_okay=False, path_type=Path),
               help="The consolidated workbook (.xlsx) to write.")
-@click.option("--db", "db", type=TypedPath(dir_okay=False, path_type=Path), default=None,
+@click.option("--db", "db", metavar="PATH|URL", default=None,
               help="Also load the accepted returns into this SQLite database (created if "
-                   "missing; re-runs add and update, never duplicate).")
+                   "missing) or PostgreSQL store (postgresql://user@host/dbname); re-runs add "
+                   "and update, never duplicate.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
               help="Judge overdue actions as of this day (default: today).")
 @click.option("--since", "since", metavar="YYYY-MM-DD", default=None,
@@ -80,7 +82,7 @@ def _date(text: str | None, hint: str = "--as-of") -> dt.date | None:
               help="Processes that check returns (default: the cores, up to 4).")
 @click.option("--json", "as_json", is_flag=True, help="Report as JSON.")
 @pass_cli
-def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Path | None,
+def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: str | None,
                 as_of: str | None, since: str | None, include_drafts: bool, orgs: Path | None,
                 workers: int | None, as_json: bool) -> int:
     """Check returns (files, or folders searched for .xlsx) and write one workbook: a
@@ -99,7 +101,8 @@ def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: Pat
     start = _date(since, "--since")
     service = ConsolidationService(app.paths, actor=default_actor())
     with progress_bar(not as_json and sys.stderr.isatty()) as progress:
-        report = service.run(list(inputs), output, db=db, as_of=day, workers=workers,
+        target = None if db is None else db if "://" in db else typed_path(db)
+        report = service.run(list(inputs), output, db=target, as_of=day, workers=workers,
                              progress=progress, since=start, include_drafts=include_drafts,
                              orgs=orgs)
     if not report.result.files:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class CliContext:
-    def __init__(self, db: Path | None) -> None:
+    def __init__(self, db: str | Path | None) -> None:
         self.paths: Paths = resolve_paths(db)
         self._services: Services | None = None
         self._library: TemplateLibrary | None = None

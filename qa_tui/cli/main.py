@@ -13,7 +13,6 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
@@ -27,13 +26,14 @@ from qa_tui.eventlog import EventLog, open_log
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", type=TypedPath(dir_okay=False, path_type=Path), envvar="QA_TUI_DB",
-              help="Database file (default: qa-tui.sqlite3 in the user data dir; env QA_TUI_DB).")
+@click.option("--db", "db", metavar="PATH|URL", envvar="QA_TUI_DB",
+              help="Database file (default: qa-tui.sqlite3 in the user data dir), or a "
+                   "postgresql://user@host/dbname URL for a central store; env QA_TUI_DB.")
 @click.option("--debug", is_flag=True, envvar="QA_TUI_DEBUG",
               help="Show the full traceback of an unexpected error (env QA_TUI_DEBUG=1).")
 @click.version_option(__version__, prog_name="qa-tui")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, debug: bool) -> int | None:
+def cli(ctx: click.Context, db: str | None, debug: bool) -> int | None:
     """Offline clinical quality assessment: templates, visits, Excel returns, consolidation.
 
     Run with no command to start the keyboard-driven app.
@@ -55,6 +55,7 @@ def _register() -> None:
         assess_cmds,
         compare_cmd,
         consolidate_cmd,
+        db_cmds,
         orgs_cmd,
         report_cmds,
         return_cmds,
@@ -64,7 +65,7 @@ def _register() -> None:
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
                     *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS,
-                    *report_cmds.COMMANDS, *support_cmds.COMMANDS):
+                    *report_cmds.COMMANDS, *support_cmds.COMMANDS, *db_cmds.COMMANDS):
         cli.add_command(command)
 
 

@@ -1,11 +1,12 @@
 """Consolidation as a use case: the workbook, and optionally the same returns in a database.
 
 The workbook comes from :mod:`qa_tui.consolidate`. ``--db`` loads the accepted returns into a
-SQLite database through the store and the very import use case ``qa-tui import`` uses, so the
-rules are the same: the same revision again changes nothing, a higher revision updates, a copy
-changed in two places is refused. A database that already holds a newer revision keeps it (the
-workbook reports what this run was given). The consolidation never opens the user's own
-database: it reads files and writes the outputs it is told to.
+SQLite database (or a PostgreSQL central store, given its URL) through the store and the very
+import use case ``qa-tui import`` uses, so the rules are the same: the same revision again
+changes nothing, a higher revision updates, a copy changed in two places is refused. A database
+that already holds a newer revision keeps it (the workbook reports what this run was given).
+The consolidation never opens the user's own database: it reads files and writes the outputs
+it is told to.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa_tui.config import Paths
+from qa_tui.config import Paths, with_db
 from qa_tui.domain import utc_now
 from qa_tui.errors import NotFound, QaError, Refused
 
@@ -31,7 +32,8 @@ Clock = Callable[[], dt.datetime]
 class DatabaseReport:
     """What loading the accepted returns did to the ``--db`` database."""
 
-    path: Path
+    path: Path | str
+    """The SQLite file, or the server URL with its password masked."""
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -81,8 +83,14 @@ class ConsolidationReport:
                 (f"; {', '.join(extra)}" if extra else ""))
 
 
-def _same(a: Path, b: Path) -> bool:
+def _same(a: Path | str, b: Path) -> bool:
+    if _is_url(a):
+        return False
     return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _is_url(value: Path | str) -> bool:
+    return isinstance(value, str) and "://" in value
 
 
 class ConsolidationService:
@@ -93,7 +101,7 @@ class ConsolidationService:
         self.actor = actor
         self.clock = clock
 
-    def run(self, inputs: Sequence[Path], output: Path, *, db: Path | None = None,
+    def run(self, inputs: Sequence[Path], output: Path, *, db: Path | str | None = None,
             as_of: dt.date | None = None, workers: int | None = None,
             progress: Progress | None = None, since: dt.date | None = None,
             include_drafts: bool = False, orgs: Path | None = None) -> ConsolidationReport:
@@ -110,7 +118,7 @@ class ConsolidationService:
         if db is not None and _same(db, output):
             raise Refused("the database and the workbook must be different files",
                           where=str(db))
-        if db is not None and any(_same(db, p) for p in inputs if p.is_file()):
+        if db is not None and not _is_url(db) and any(_same(db, p) for p in inputs if p.is_file()):
             raise Refused(f"the database {db} is one of the input files", where=str(db))
         register = read_register(orgs) if orgs is not None else None
         options = Options(since, include_drafts, register, tuple(str(p) for p in inputs))
@@ -125,14 +133,17 @@ class ConsolidationService:
             database = self.load(result.accepted, db, progress)
         return ConsolidationReport(result, database)
 
-    def load(self, accepted: Sequence[FileOutcome], db: Path,
+    def load(self, accepted: Sequence[FileOutcome], db: Path | str,
              progress: Progress | None = None) -> DatabaseReport:
-        """Import each accepted return into ``db`` (created if missing), one transaction each."""
+        """Import each accepted return into ``db`` (created if missing), one transaction each.
+
+        On a PostgreSQL store each import is one transaction under the store's write lock, so
+        two consolidations into one database at once keep each return once, at its highest
+        revision."""
         from qa_tui.services import build_services
 
-        report = DatabaseReport(db)
-        services = build_services(replace(self.paths, db_path=db), actor=self.actor,
-                                  clock=self.clock)
+        services = build_services(with_db(self.paths, db), actor=self.actor, clock=self.clock)
+        report = DatabaseReport(services.store.location if _is_url(db) else db)
         total = len(accepted)
         try:
             for done, item in enumerate(accepted, start=1):

@@ -54,7 +54,7 @@ def load_library(paths: Paths) -> TemplateLibrary:
 def build_services(paths: Paths | None = None, *, actor: str | None = None,
                    clock: Clock = utc_now, library: TemplateLibrary | None = None) -> Services:
     paths = paths or resolve_paths()
-    store = open_store(paths.db_path, backup_dir=paths.backup_dir)
+    store = open_store(paths.database, backup_dir=paths.backup_dir)
     library = library or load_library(paths)
     who = actor or default_actor()
     assessments = AssessmentService(store, library, actor=who, clock=clock)

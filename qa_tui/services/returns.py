@@ -248,7 +248,19 @@ class ReturnService:
         return self.import_verified(read_return(path))
 
     def import_verified(self, verified: VerifiedReturn) -> ImportResult:
-        """:meth:`import_file` for a return already read and verified."""
+        """:meth:`import_file` for a return already read and verified.
+
+        Another program (a second analyst on a shared store) may import the same return between
+        our read and our write: the write then sees a different revision and we decide again on
+        the fresh state (usually "unchanged"), a few times, before saying "try again"."""
+        for _ in range(_IMPORT_ATTEMPTS - 1):
+            try:
+                return self._import_once(verified)
+            except ChangedWhileImporting:
+                continue
+        return self._import_once(verified)
+
+    def _import_once(self, verified: VerifiedReturn) -> ImportResult:
         path = verified.path
         data = verified.data
         try:
@@ -264,8 +276,8 @@ class ReturnService:
             current = tx.get_assessment(data.id)
             seen = local.record.revision if local else None
             if (current.revision if current else None) != seen:
-                raise Refused("the assessment changed while importing; try again",
-                              where=str(path))
+                raise ChangedWhileImporting("the assessment changed while importing; try again",
+                                            where=str(path))
             self._check_action_ids(tx, data, str(path))
             self._store(tx, verified, current)
         outcome: Literal["added", "updated"] = "updated" if current else "added"
@@ -341,6 +353,13 @@ def _decide(local: AssessmentRecord, data: ReturnData, same: bool, *, where: str
                       f"last exported or imported: {synced}); refused so they are not "
                       "overwritten", where=where)
     return "update"
+
+
+_IMPORT_ATTEMPTS = 5
+
+
+class ChangedWhileImporting(Refused):
+    """The assessment changed between an import's read and its write (another import won)."""
 
 
 class ExportFileExists(Refused):

@@ -1,4 +1,4 @@
-"""The storage layer: the only code in qa-tui that talks to SQLite.
+"""The storage layer: the only code in qa-tui that talks to SQLite (or to PostgreSQL, pg.py).
 
 Services open a ``Store`` and work in short ``write()``/``read()`` blocks, getting frozen
 records back; the schema, engine settings and migrations stay in here.

@@ -35,6 +35,7 @@ from qa_tui.config import ensure_private_dir
 from qa_tui.errors import QaError, StorageError
 from qa_tui.safefile import NotReadable, check_regular
 from qa_tui.store import precheck, private_copy
+from qa_tui.store import url as dburl
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.store.uri import readonly_uri
@@ -121,6 +122,15 @@ class Store:
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, safe to show (a PostgreSQL store masks its password)."""
+        return str(self._path)
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite"
 
     @contextmanager
     def write(self) -> Iterator[UnitOfWork]:
@@ -268,13 +278,25 @@ class Store:
 
 
 def open_store(
-    path: Path, *, backup_dir: Path | None = None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    path: Path | str, *, backup_dir: Path | None = None,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate: bool = False,
 ) -> Store:
     """Open (or create) the database at ``path``, migrating it to ``SCHEMA_VERSION``.
 
     A file that is not ours, is damaged or is too new is refused with ``DatabaseRefused``
-    before SQLite writes anything to it or next to it.
+    before SQLite writes anything to it or next to it. ``path`` may also be a URL:
+    ``sqlite:///file`` is the same as the file, ``postgresql://...`` opens the central store
+    (``pg.py``), which migrates only when ``migrate`` is given (``qa-tui db upgrade``).
     """
+    if isinstance(path, str) and dburl.is_url(path):
+        if dburl.is_postgres(path):
+            from qa_tui.store.pg import open_pg_store
+
+            return open_pg_store(path, migrate=migrate, busy_timeout=busy_timeout)
+        if dburl.scheme(path) != "sqlite":
+            raise QaError("unsupported database URL (use a file path, sqlite:///path or "
+                          "postgresql://user@host/dbname)", where=dburl.mask(path), code="usage")
+        path = dburl.sqlite_path(path)
     path = Path(path).absolute()
     try:
         ensure_private_dir(path.parent)

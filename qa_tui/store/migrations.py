@@ -5,6 +5,11 @@ thing forever, or an old database would be migrated into a schema nobody tested.
 schema, append a step and bump ``SCHEMA_VERSION``; ``models.py`` follows the new shape.
 Each step runs in one transaction together with its ``user_version`` bump, so a crash leaves
 the database at the old version or the new one, never between.
+
+The same steps migrate a PostgreSQL central store (``pg_migrations.py``): a step written in
+portable SQL (``ALTER TABLE ... ADD COLUMN``, ``CREATE INDEX``) runs there unchanged, so adding
+it here is the whole change; only a step whose SQL differs also adds its spelling to
+``pg_migrations.PG_STEPS``.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, func, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -182,10 +183,19 @@ class UnitOfWork:
         row = self._session.exec(statement.order_by(col(EventRow.id).desc()).limit(1)).first()
         return None if row is None else convert.event_record(row)
 
+    # -- whole database -----------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows in each table (``qa-tui db check``)."""
+        return {name: int(self._session.exec(select(func.count()).select_from(_table(name))).one())
+                for name in ("assessment", "answer", "action", "event")}
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _upsert(self, table_name: str, values: dict[str, Any], key: tuple[str, ...]) -> None:
         table = _table(table_name)
-        statement = sqlite_insert(table).values(values)
+        dialect = self._session.get_bind().dialect.name
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = make(table).values(values)
         changes = {name: statement.excluded[name] for name in values if name not in key}
         self._run(statement.on_conflict_do_update(index_elements=list(key), set_=changes))
