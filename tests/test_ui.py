@@ -404,7 +404,8 @@ async def test_assess_fits(svc: Services, size: tuple[int, int]) -> None:
     app = build_app(services=svc)
     async with app.run_test(size=size) as pilot:
         app.open_assessment(aid, "S3")
-        await pilot.pause()
+        # the footer is composed after the screen's first frame: wait for it, not for a clock
+        await until(pilot, lambda: "? Help" in screen_text(app), "the footer")
         shown = screen_text(app)
         for words in ("How clean is the ward?", "Excellent", "N/A", "Evidence note",
                       "What did you see?", "? Help", "0/5 answered", "Safe 0/2", "Caring 0/3"):
