@@ -113,11 +113,12 @@ def action_add(app: CliContext, assessment: str, description: str, owner: str, d
 @click.option("--due", default=None, help="Due date YYYY-MM-DD ('' removes it).")
 @click.option("--priority", default=None, type=click.Choice(["low", "medium", "high"]))
 @click.option("--status", default=None, type=click.Choice(["open", "closed"]))
+@click.option("--note", default="", help="Why (kept with the update on a complete assessment).")
 @pass_cli
 def action_edit(app: CliContext, assessment: str, action_id: str, description: str | None,
                 owner: str | None, due: str | None, priority: str | None,
-                status: str | None) -> int:
-    """Change an action (only the options given)."""
+                status: str | None, note: str) -> int:
+    """Change an action (only the options given); allowed on a complete assessment."""
     svc = app.services.assessments
     kwargs: dict[str, object] = {}
     if due is not None:
@@ -125,7 +126,8 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
     from qa_tui.services.views import action_json
 
     rec = svc.edit_action(svc.resolve_id(assessment), action_id, description=description,
-                          owner=owner, priority=priority, status=status, **kwargs)  # type: ignore[arg-type]
+                          owner=owner, priority=priority, status=status, note=note,
+                          **kwargs)  # type: ignore[arg-type]
     emit_json(action_json(rec))
     return ExitCode.OK
 
@@ -133,11 +135,12 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
 @action.command("close")
 @click.argument("assessment")
 @click.argument("action_id")
+@click.option("--note", default="", help="Evidence that it is done (kept with the update).")
 @pass_cli
-def action_close(app: CliContext, assessment: str, action_id: str) -> int:
-    """Mark an action closed."""
+def action_close(app: CliContext, assessment: str, action_id: str, note: str) -> int:
+    """Mark an action closed (also on a complete assessment: its answers stay locked)."""
     svc = app.services.assessments
-    rec = svc.close_action(svc.resolve_id(assessment), action_id)
+    rec = svc.close_action(svc.resolve_id(assessment), action_id, note=note)
     emit(f"action {rec.id[:8]} closed")
     return ExitCode.OK
 

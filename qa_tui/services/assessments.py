@@ -43,6 +43,7 @@ from qa_tui.services.changes import (
     state_from,
     state_of,
 )
+from qa_tui.services.lifecycle import record_update
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -143,8 +144,12 @@ class AssessmentService:
 
     def start(self, template_id: str, *, org_name: str, org_code: str | None = None,
               site: str = "", assessors: Sequence[str] = (),
-              visit_date: dt.date | str | None = None) -> AssessmentDetail:
-        template = self.library.get(template_id)
+              visit_date: dt.date | str | None = None, template: Template | None = None,
+              follows: str | None = None) -> AssessmentDetail:
+        """Start an assessment. ``template`` (a follow-up of a visit whose template is not in
+        the library any more) starts from that compiled template instead of the library's;
+        ``follows`` links the new visit to the one it follows up."""
+        template = template or self.library.get(template_id)
         now = self.clock()
         people = tuple(clean_line(a, field="assessor name", max_len=100) for a in assessors
                        if a.strip())
@@ -169,12 +174,14 @@ class AssessmentService:
             synced_revision=None,
             origin="local",
             deleted_at=None,
+            follows=follows,
         )
         with self.store.write() as tx:
             tx.insert_assessment(rec)
             self._event(tx, rec.id, "start", "", None,
                         {"template": template.id, "version": template.version,
-                         "organisation": rec.org_name}, now)
+                         "organisation": rec.org_name,
+                         **({"follows": follows} if follows else {})}, now)
             return self._detail(tx, rec)
 
     def complete(self, assessment_id: str) -> AssessmentDetail:
@@ -305,8 +312,11 @@ class AssessmentService:
     def edit_action(self, assessment_id: str, action_id: str, *,
                     description: str | None = None, owner: str | None = None,
                     due: dt.date | str | None | _Unset = UNSET, priority: str | None = None,
-                    status: str | None = None) -> ActionRecord:
-        with self._edit(assessment_id) as (tx, rec, now):
+                    status: str | None = None, note: str = "") -> ActionRecord:
+        """Change an action. Allowed on a complete assessment too (its answers stay locked):
+        actions live past the visit, so there each change is also an action update (with
+        ``note``) that the next export carries, and the revision still grows."""
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
             old = self._action(tx, rec.id, action_id)
             new = old
             if description is not None:
@@ -325,17 +335,24 @@ class AssessmentService:
                     raise InvalidInput(f"action status {status!r} is not open or closed") from None
                 new = replace(new, status=state.value,
                               closed_at=now if state is ActionStatus.CLOSED else None)
-            if new == old:
+            after_completion = rec.status == Status.COMPLETE
+            note = clean_note(note, field="update note", max_len=2_000)
+            if new == old and not (after_completion and note):
                 return old
             new = replace(new, updated_at=now)
             tx.put_action(new)
             self._save(tx, rec, now)
-            self._event(tx, rec.id, "action.edit", new.id, action_state(old),
-                        action_state(new), now)
+            if after_completion:
+                record_update(tx, rec.id, new, actor=self.actor, at=now, note=note)
+            self._event(tx, rec.id, "action.update" if after_completion else "action.edit",
+                        new.id, action_state(old),
+                        {**action_state(new), **({"note": note} if note else {})}, now)
             return new
 
-    def close_action(self, assessment_id: str, action_id: str) -> ActionRecord:
-        return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value)
+    def close_action(self, assessment_id: str, action_id: str, *,
+                     note: str = "") -> ActionRecord:
+        return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value,
+                                note=note)
 
     # -- undo ------------------------------------------------------------------------------
 
@@ -457,4 +474,6 @@ class AssessmentService:
         return AssessmentDetail(
             record=rec, template=template, answers=answers,
             answered_at={qid: row.updated_at for qid, row in rows.items()},
-            actions=tuple(tx.get_actions(rec.id)), report=score(template, answers))
+            actions=tuple(tx.get_actions(rec.id)), report=score(template, answers),
+            followed_by=tuple(tx.followers(rec.id)),
+            action_updates=tuple(tx.action_updates(rec.id)))
