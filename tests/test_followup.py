@@ -89,3 +89,120 @@ def test_v3_database_migrates_keeping_every_row(cli, home: Path) -> None:  # typ
     assert {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables} == counts
     conn.close()
     assert call_cli("--db", str(v3), "action", "close", aid, a1).code == 0
+
+
+def test_follow_up_links_visits_and_carries_open_actions(cli) -> None:  # type: ignore[no-untyped-def]
+    aid, a1, a2 = _complete_visit(cli)
+    assert cli("action", "close", aid, a2, "--note", "Published").code == 0
+    r = cli("new", "--follow-up", aid[:8], "--date", "2026-03-01")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    fid = lines[0]
+    assert f"follows {aid}" in lines and "actions carried forward: 1" in lines
+    new = json.loads(cli("show", fid, "--json").out)
+    old = json.loads(cli("show", aid, "--json").out)
+    assert new["follows"] == aid and new["followed_by"] == []
+    assert old["follows"] is None and old["followed_by"] == [fid]
+    assert (new["organisation"], new["site"], new["template"]) == (
+        old["organisation"], old["site"], old["template"])
+    assert new["answers"] == {} and new["visit_date"] == "2026-03-01"
+    [carried] = new["actions"]
+    assert carried["carried_from"] == {"assessment_id": aid, "action_id": a1}
+    assert carried["id"] != a1 and carried["status"] == "open"
+    assert carried["description"] == "Refresh the risk register"
+    # review: partly keeps it open, completed closes it; each an audited update
+    cid = carried["id"]
+    assert cli("action", "review", fid, cid[:8], "--outcome", "partly",
+               "--note", "Draft register seen").code == 0
+    r = cli("action", "review", fid, cid, "--outcome", "completed", "--note", "Board minutes")
+    assert r.code == 0 and "completed (closed)" in r.out
+    shown = json.loads(cli("show", fid, "--json").out)
+    assert shown["actions"][0]["status"] == "closed"
+    assert [(u["outcome"], u["status"], u["note"]) for u in shown["action_updates"]] == [
+        ("partly", "open", "Draft register seen"), ("completed", "closed", "Board minutes")]
+    kinds = [e["kind"] for e in json.loads(cli("history", fid, "--json").out)]
+    assert kinds == ["start", "action.carry", "action.review", "action.review"]
+    # bad reviews change nothing
+    before = cli("show", fid, "--json").out
+    assert cli("action", "review", fid, cid, "--outcome", "done", "--note", "x").code == 2
+    assert cli("action", "review", fid, cid, "--outcome", "partly", "--note", " ").code == 1
+    own = cli("action", "add", fid, "New action").out.strip()
+    r = cli("action", "review", fid, own, "--outcome", "partly", "--note", "x")
+    assert r.code == 1 and "not carried" in r.err
+    assert json.loads(cli("show", fid, "--json").out)["action_updates"] == json.loads(
+        before)["action_updates"]
+    # the chain, oldest first
+    chain = json.loads(cli("chain", fid, "--json").out)
+    assert [v["id"] for v in chain] == [aid, fid]
+    assert chain[0]["rating"] == old["overall"]["rating"] and chain[0]["status"] == "complete"
+    assert [a["id"] for a in chain[0]["open_actions"]] == [a1]
+    assert [a["id"] for a in chain[1]["open_actions"]] == [own]
+    human = cli("chain", aid)
+    assert human.code == 0 and "2026-01-10" in human.out and "2026-03-01" in human.out
+
+
+def test_follow_up_usage_errors(cli) -> None:  # type: ignore[no-untyped-def]
+    aid, _, _ = _complete_visit(cli)
+    assert cli("new", "--follow-up", aid, "--org", "Other").code == 2
+    assert cli("new", "--org", "Other").code == 2
+    r = cli("new", "--follow-up", "ffffffff")
+    assert r.code == 1 and "no assessment" in r.err
+
+
+def test_follow_up_of_an_imported_return_round_trips_with_the_chain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    aid, a1, _ = _complete_visit(cli)
+    out = tmp_path / "out"
+    assert cli("export", aid, "--output", str(out)).code == 0
+    [first] = out.glob("*.xlsx")
+    other = tmp_path / "other.sqlite3"
+
+    def there(*args: str):  # type: ignore[no-untyped-def]
+        return call_cli("--db", str(other), *args)
+
+    assert there("import", str(first)).code == 0
+    r = there("new", "--follow-up", aid, "--date", "2026-03-01")
+    assert r.code == 0, r.err
+    fid = r.out.splitlines()[0]
+    carried = json.loads(there("show", fid, "--json").out)["actions"]
+    assert len(carried) == 2
+    assert there("action", "review", fid, carried[0]["id"], "--outcome", "not started",
+                 "--note", "Nothing yet").code == 0
+    out2 = tmp_path / "out2"
+    assert there("export", fid, "--output", str(out2)).code == 0
+    [second] = out2.glob("*.xlsx")
+    assert cli("verify", str(second)).code == 0
+    assert cli("import", str(second)).code == 0
+    shown = json.loads(cli("show", fid, "--json").out)
+    assert shown["follows"] == aid
+    assert {a["carried_from"]["action_id"] for a in shown["actions"]} == {
+        a1, carried[1]["carried_from"]["action_id"]}
+    assert shown["action_updates"][0]["outcome"] == "not started"
+    assert json.loads(cli("show", aid, "--json").out)["followed_by"] == [fid]
+    assert [v["id"] for v in json.loads(cli("chain", fid, "--json").out)] == [aid, fid]
+
+
+def test_follow_up_moves_to_the_newer_template_version_and_lists_the_changes(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
+    source = (Path(__file__).resolve().parents[1] / "assessments" / "cqc-saf-well-led.toml"
+              ).read_text(encoding="utf-8")
+    source = source.replace('id = "cqc-saf-well-led"', 'id = "fu-test"', 1)
+    folder = home / "config" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "fu-test.toml").write_text(source.replace('version = "1.2"', 'version = "1.9"', 1),
+                                         encoding="utf-8")
+    r = cli("new", "--template", "fu-test", "--org", "Example NHS Trust", "--date", "2026-01-10")
+    assert r.code == 0, r.err
+    aid = r.out.strip()
+    assert cli("answer", aid, "WL8", "3", "--note", "Green plan").code == 0
+    assert cli("action", "add", aid, "Measure travel", "--question", "WL8").code == 0
+    newer = source.replace('version = "1.2"', 'version = "1.10"', 1).replace(
+        'id = "WL8"', 'id = "WL9"', 1)
+    (folder / "fu-test.toml").write_text(newer, encoding="utf-8")
+    r = cli("new", "--follow-up", aid)
+    assert r.code == 0, r.err
+    assert "template fu-test 1.9 -> 1.10" in r.out
+    assert "questions removed: WL8" in r.out and "questions added: WL9" in r.out
+    fid = r.out.splitlines()[0]
+    shown = json.loads(cli("show", fid, "--json").out)
+    assert shown["template"]["version"] == "1.10"
+    [carried] = shown["actions"]
+    assert carried["question_id"] is None  # its question is gone; the action is kept

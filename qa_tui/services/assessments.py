@@ -43,7 +43,7 @@ from qa_tui.services.changes import (
     state_from,
     state_of,
 )
-from qa_tui.services.lifecycle import record_update
+from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -145,10 +145,13 @@ class AssessmentService:
     def start(self, template_id: str, *, org_name: str, org_code: str | None = None,
               site: str = "", assessors: Sequence[str] = (),
               visit_date: dt.date | str | None = None, template: Template | None = None,
-              follows: str | None = None) -> AssessmentDetail:
+              follows: str | None = None,
+              then: Callable[[UnitOfWork, AssessmentRecord, dt.datetime], None] | None = None
+              ) -> AssessmentDetail:
         """Start an assessment. ``template`` (a follow-up of a visit whose template is not in
         the library any more) starts from that compiled template instead of the library's;
-        ``follows`` links the new visit to the one it follows up."""
+        ``follows`` links the new visit to the one it follows up, and ``then`` runs in the
+        same transaction (carrying its open actions), so a follow-up is whole or absent."""
         template = template or self.library.get(template_id)
         now = self.clock()
         people = tuple(clean_line(a, field="assessor name", max_len=100) for a in assessors
@@ -182,6 +185,8 @@ class AssessmentService:
                         {"template": template.id, "version": template.version,
                          "organisation": rec.org_name,
                          **({"follows": follows} if follows else {})}, now)
+            if then is not None:
+                then(tx, rec, now)
             return self._detail(tx, rec)
 
     def complete(self, assessment_id: str) -> AssessmentDetail:
@@ -247,8 +252,10 @@ class AssessmentService:
 
     def answer(self, assessment_id: str, question_id: str, raw: str | None = None, *,
                value: JsonValue = UNSET, na: bool = False,
-               note: str | None = None) -> AssessmentDetail:
-        """Record an answer (typed text, or an already-typed value) and optionally its note."""
+               note: str | None = None, copied_from: str | None = None) -> AssessmentDetail:
+        """Record an answer (typed text, or an already-typed value) and optionally its note.
+        ``copied_from``: the previous visit whose answer the assessor copied (nothing changed
+        since); the audit log records it as such."""
         with self._edit(assessment_id) as (tx, rec, now):
             question = self._question(rec, question_id)
             old = self._current(tx, rec.id, question.id)
@@ -261,7 +268,7 @@ class AssessmentService:
                 new = old
             if note is not None:
                 new = replace(new, note=clean_note(note))
-            return self._put(tx, rec, question.id, old, new, now)
+            return self._put(tx, rec, question.id, old, new, now, copied_from=copied_from)
 
     def set_note(self, assessment_id: str, question_id: str, note: str) -> AssessmentDetail:
         with self._edit(assessment_id) as (tx, rec, now):
@@ -354,6 +361,32 @@ class AssessmentService:
         return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value,
                                 note=note)
 
+    def review_action(self, assessment_id: str, action_id: str, outcome: str,
+                      note: str) -> ActionRecord:
+        """Review an action carried from the previous visit: ``completed``, ``partly``, ``not
+        started`` or ``no longer relevant``, with the evidence. Completed and no longer relevant
+        close it. Allowed on a complete assessment too (answers stay locked); audited, and
+        listed in ``action_updates`` with its outcome."""
+        found = parse_outcome(outcome)
+        evidence = clean_note(note, field="review note", max_len=2_000)
+        if not evidence:
+            raise InvalidInput("a review needs an evidence note (what was seen)")
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            old = self._action(tx, rec.id, action_id)
+            if not old.carried:
+                raise Refused(f"action {old.id[:8]} was raised on this visit, not carried "
+                              "from the previous one; edit or close it instead")
+            status = status_after(found)
+            new = replace(old, status=status, updated_at=now,
+                          closed_at=(old.closed_at or now) if status == "closed" else None)
+            tx.put_action(new)
+            self._save(tx, rec, now)
+            record_update(tx, rec.id, new, actor=self.actor, at=now, note=evidence,
+                          outcome=found)
+            self._event(tx, rec.id, "action.review", new.id, action_state(old),
+                        {**action_state(new), "outcome": found.value, "note": evidence}, now)
+            return new
+
     # -- undo ------------------------------------------------------------------------------
 
     def undo(self, assessment_id: str) -> Undone | None:
@@ -441,12 +474,16 @@ class AssessmentService:
         return state_of(row) if row is not None else AnswerState()
 
     def _put(self, tx: UnitOfWork, rec: AssessmentRecord, question_id: str, old: AnswerState,
-             new: AnswerState, now: dt.datetime) -> AssessmentDetail:
+             new: AnswerState, now: dt.datetime, *,
+             copied_from: str | None = None) -> AssessmentDetail:
         if new == old:
             return self._detail(tx, rec)
         self._write_answer(tx, rec.id, question_id, new, now)
         rec = self._save(tx, rec, now)
-        self._event(tx, rec.id, "answer", question_id, answer_json(old), answer_json(new), now)
+        after = answer_json(new)
+        if copied_from and after is not None:
+            after = {**after, "copied_from": copied_from}
+        self._event(tx, rec.id, "answer", question_id, answer_json(old), after, now)
         return self._detail(tx, rec)
 
     def _write_answer(self, tx: UnitOfWork, assessment_id: str, question_id: str,
