@@ -150,7 +150,7 @@ def test_follow_up_usage_errors(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_follow_up_of_an_imported_return_round_trips_with_the_chain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    aid, a1, _ = _complete_visit(cli)
+    aid, a1, a2 = _complete_visit(cli)
     out = tmp_path / "out"
     assert cli("export", aid, "--output", str(out)).code == 0
     [first] = out.glob("*.xlsx")
@@ -174,8 +174,7 @@ def test_follow_up_of_an_imported_return_round_trips_with_the_chain(cli, tmp_pat
     assert cli("import", str(second)).code == 0
     shown = json.loads(cli("show", fid, "--json").out)
     assert shown["follows"] == aid
-    assert {a["carried_from"]["action_id"] for a in shown["actions"]} == {
-        a1, carried[1]["carried_from"]["action_id"]}
+    assert {a["carried_from"]["action_id"] for a in shown["actions"]} == {a1, a2}
     assert shown["action_updates"][0]["outcome"] == "not started"
     assert json.loads(cli("show", aid, "--json").out)["followed_by"] == [fid]
     assert [v["id"] for v in json.loads(cli("chain", fid, "--json").out)] == [aid, fid]
@@ -206,3 +205,68 @@ def test_follow_up_moves_to_the_newer_template_version_and_lists_the_changes(cli
     assert shown["template"]["version"] == "1.10"
     [carried] = shown["actions"]
     assert carried["question_id"] is None  # its question is gone; the action is kept
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "exports" / "examples"
+
+
+def test_v1_example_returns_without_the_new_keys_still_verify_import_and_consolidate(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from .test_consolidate_support import table_rows
+
+    examples = sorted(EXAMPLES.glob("*.xlsx"))
+    assert len(examples) == 3
+    for path in examples:
+        assert cli("verify", str(path)).code == 0
+        assert cli("import", str(path)).code == 0
+        rid = json.loads(cli("list", "--json").out)[0]["id"]
+        shown = json.loads(cli("show", rid, "--json").out)
+        assert shown["follows"] is None and shown["action_updates"] == []
+    out = tmp_path / "book.xlsx"
+    r = cli("consolidate", str(EXAMPLES), "--output", str(out))
+    assert r.code == 0, r.err
+    wb = load_workbook(out)
+    assert len(table_rows(wb["Visits"])) == 3  # three first visits, each a chain of one
+    for row in table_rows(wb["Actions"]):
+        assert row["Visits"] == 1 and row["Still open"] is None
+        assert "raised at visit" in row["History"]
+
+
+def test_consolidated_register_lists_one_row_per_action_with_its_history(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from .test_consolidate_support import table_rows
+
+    aid, a1, a2 = _complete_visit(cli)
+    fid = cli("new", "--follow-up", aid, "--date", "2026-03-01").out.splitlines()[0]
+    carried = {a["carried_from"]["action_id"]: a["id"]
+               for a in json.loads(cli("show", fid, "--json").out)["actions"]}
+    assert cli("action", "review", fid, carried[a1], "--outcome", "completed",
+               "--note", "Register seen").code == 0
+    assert cli("action", "review", fid, carried[a2], "--outcome", "partly",
+               "--note", "Half published").code == 0
+    for q in range(1, 9):
+        assert cli("answer", fid, f"WL{q}", "3", "--note", f"seen {q}").code == 0
+    assert cli("complete", fid).code == 0
+    returns = tmp_path / "returns"
+    for x in (aid, fid):
+        assert cli("export", x, "--output", str(returns)).code == 0
+    out = tmp_path / "book.xlsx"
+    r = cli("consolidate", str(returns), "--output", str(out), "--as-of", "2026-03-02")
+    assert r.code == 0, r.err
+    wb = load_workbook(out)
+    rows = table_rows(wb["Actions"])
+    assert sorted(r["Action id"] for r in rows) == sorted(carried.values())  # no duplicates
+    by_id = {r["Action id"]: r for r in rows}
+    done, half = by_id[carried[a1]], by_id[carried[a2]]
+    assert done["Visits"] == 2 and done["Status"] == "closed" and done["Still open"] is None
+    assert "raised at visit 2026-01-10" in done["History"]
+    assert "carried to visit 2026-03-01" in done["History"]
+    assert "reviewed: completed: Register seen" in done["History"]
+    assert half["Still open"] == "Open after 2 visits"
+    assert "reviewed: partly: Half published" in half["History"]
+    [chain] = table_rows(wb["Visits"])
+    assert chain["Visits"] == 2 and chain["Latest return id"] == fid
+    assert chain["First visit"].date().isoformat() == "2026-01-10"
+    assert chain["Latest visit"].date().isoformat() == "2026-03-01"

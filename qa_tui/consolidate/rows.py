@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.consolidate.columns import Rated
+from qa_tui.consolidate.lineage import lineage_rows
 from qa_tui.consolidate.summary import Summary, escalation_rows, summarise
 from qa_tui.domain import AnswerState, JsonValue
 from qa_tui.returns import ReturnData, VerifiedReturn
@@ -23,7 +24,8 @@ from qa_tui.templates import Question, Template, answer_label, canonical_json, s
 from qa_tui.templates import visible_questions as shown_questions
 
 Row = tuple[Any, ...]
-SHEETS = ("returns", "ratings", "responses", "actions", "exceptions", "summary", "escalations")
+SHEETS = ("returns", "ratings", "responses", "actions", "exceptions", "summary", "escalations",
+          "lineage")
 """The per-return row blocks each accepted file contributes (in this order)."""
 
 
@@ -60,6 +62,8 @@ class ReturnKey:
     org_code: str = ""
     identifiers: str | None = None
     """Set when the return says it was exported with ``--allow-identifiers`` (kinds, places)."""
+    follows: str = ""
+    """The return id of the visit this one follows up ('' for a first visit)."""
 
     @property
     def sort_key(self) -> tuple[str, str, dt.date, str, str]:
@@ -89,7 +93,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
                     content_hash(verified.document), data.template_id, data.template_version,
                     data.template_hash, data.org_name, data.site, data.visit_date, data.status,
                     data.org_code or "",
-                    data.identifiers.describe() if data.identifiers else None)
+                    data.identifiers.describe() if data.identifiers else None,
+                    data.follows or "")
     summary = summarise(verified, as_of=as_of)
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
@@ -103,6 +108,7 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
         "exceptions": _exceptions(verified, template),
         "summary": [summary],
         "escalations": escalation_rows(verified),
+        "lineage": lineage_rows(data),
     }
     return Reduced(key, shape,
                    {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in blocks.items()},
@@ -205,7 +211,7 @@ def _actions(data: ReturnData, template: Template, as_of: dt.date) -> list[Row]:
         days = (as_of - x.due_date).days if late and x.due_date else None
         rows.append((data.org_name, data.site or None, data.template_id, x.question_id,
                      q.text if q else None, x.description, x.owner or None, x.due_date,
-                     x.priority, x.status, "Overdue" if late else None, days, data.id))
+                     x.priority, x.status, "Overdue" if late else None, days, data.id, x.id))
     return rows
 
 
