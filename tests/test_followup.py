@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from .conftest import call_cli
+from .test_return_support import schema_errors
 
 
 def _complete_visit(cli) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
@@ -171,6 +172,13 @@ def test_follow_up_of_an_imported_return_round_trips_with_the_chain(cli, tmp_pat
     assert there("export", fid, "--output", str(out2)).code == 0
     [second] = out2.glob("*.xlsx")
     assert cli("verify", str(second)).code == 0
+    assert there("export", fid, "--format", "json", "--output", str(tmp_path / "json")).code == 0
+    document = json.loads(next((tmp_path / "json").glob("*.json")).read_text("utf-8"))
+    assert document["assessment"]["follows"] == aid
+    assert {a["carried_from"]["assessment_id"] for a in document["actions"]} == {aid}
+    assert [u["outcome"] for u in document["action_updates"]] == ["not started"]
+    schema = json.loads((EXAMPLES.parent / "return-v1.schema.json").read_text("utf-8"))
+    assert schema_errors(document, schema, schema) == []
     assert cli("import", str(second)).code == 0
     shown = json.loads(cli("show", fid, "--json").out)
     assert shown["follows"] == aid

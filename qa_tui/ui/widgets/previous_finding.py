@@ -1,10 +1,10 @@
 """One read-only line on a follow-up's question: what the previous visit found.
 
-``Previous 2026-01-10 (p copies): Good standard · Board minutes March`` — the answer, its note and the
-previous visit's date, cut to one line so the question keeps its room at 80x24 (the full note
-is in ``qa-tui show`` of the previous visit). Hidden on a first visit, and on a question the
+``Previous 2026-01-10 (P copies): Good standard · Board minutes March``: the answer, its
+note and the previous visit's date, cut to one line so the question keeps its room at 80x24
+(the full note is in ``qa-tui show`` of the previous visit; ``P`` is shift+p). Hidden on a first visit, and on a question the
 previous visit did not answer or whose template had no such question. Nothing here is ever an
-answer: ``p`` on Assess copies it, and only when the assessor asks.
+answer: ``shift+p`` on Assess copies it, and only when the assessor asks.
 """
 
 from __future__ import annotations
@@ -46,4 +46,5 @@ class PreviousFinding(Plain):
             return
         note = " ".join(found.note.split())
         parts = [found.label or "(note only)"] + ([note] if note else [])
-        self.update(f"Previous {found.visit_date.isoformat()} (p copies): " + " · ".join(parts))
+        self.update(f"Previous {found.visit_date.isoformat()} (P copies): "
+                    + " · ".join(parts))
