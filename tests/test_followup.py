@@ -186,6 +186,12 @@ def test_follow_up_of_an_imported_return_round_trips_with_the_chain(cli, tmp_pat
     assert shown["action_updates"][0]["outcome"] == "not started"
     assert json.loads(cli("show", aid, "--json").out)["followed_by"] == [fid]
     assert [v["id"] for v in json.loads(cli("chain", fid, "--json").out)] == [aid, fid]
+    assert "already up to date" in cli("import", str(second)).out  # the same content
+    # a database holding only the follow-up knows its predecessor by id
+    third = tmp_path / "third.sqlite3"
+    assert call_cli("--db", str(third), "import", str(second)).code == 0
+    chain = json.loads(call_cli("--db", str(third), "chain", fid, "--json").out)
+    assert [(v["id"], v["missing"]) for v in chain] == [(aid, True), (fid, False)]
 
 
 def test_follow_up_moves_to_the_newer_template_version_and_lists_the_changes(cli, home: Path) -> None:  # type: ignore[no-untyped-def]
