@@ -148,6 +148,12 @@ def test_follow_up_usage_errors(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("new", "--org", "Other").code == 2
     r = cli("new", "--follow-up", "ffffffff")
     assert r.code == 1 and "no assessment" in r.err
+    assert json.loads(cli("list", "--json").out)[0]["id"] == aid  # nothing was started
+    r = cli("new", "--follow-up", aid, "--json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["follows"] == aid and data["follow_up"]["follows"] == aid
+    assert data["follow_up"]["questions_removed"] == [] and len(data["follow_up"]["carried"]) == 2
 
 
 def test_follow_up_of_an_imported_return_round_trips_with_the_chain(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from qa_tui.domain import ActionStatus
 from qa_tui.errors import NotFound, Refused
 from qa_tui.services.assessments import AssessmentService
 from qa_tui.services.changes import action_state
-from qa_tui.services.views import AssessmentDetail, iso
+from qa_tui.services.views import AssessmentDetail
 from qa_tui.store import ActionRecord, AssessmentRecord, EventRecord
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Template, answer_label
@@ -233,5 +233,4 @@ def chain_rows(visits: Sequence[ChainVisit]) -> list[str]:
     return out
 
 
-__all__ = ["ChainVisit", "FollowUpService", "FollowUpStarted", "PreviousAnswer", "chain_rows",
-           "iso"]
+__all__ = ["ChainVisit", "FollowUpService", "FollowUpStarted", "PreviousAnswer", "chain_rows"]
