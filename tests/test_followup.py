@@ -290,3 +290,13 @@ def test_consolidated_register_lists_one_row_per_action_with_its_history(cli, tm
     assert chain["Visits"] == 2 and chain["Latest return id"] == fid
     assert chain["First visit"].date().isoformat() == "2026-01-10"
     assert chain["Latest visit"].date().isoformat() == "2026-03-01"
+    # only the follow-up in the batch: the earlier visit still counts for the flag
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    [follow] = [p for p in returns.glob("*.xlsx") if fid[:8] in p.name]
+    (alone / follow.name).write_bytes(follow.read_bytes())
+    out2 = tmp_path / "alone.xlsx"
+    assert cli("consolidate", str(alone), "--output", str(out2)).code == 0
+    rows = {r["Action id"]: r for r in table_rows(load_workbook(out2)["Actions"])}
+    assert rows[carried[a2]]["Still open"] == "Open after 2 visits"
+    assert "carried in at visit 2026-03-01" in rows[carried[a2]]["History"]

@@ -106,10 +106,11 @@ class Lineage:
                 lines.append(f"{at.isoformat()} {told}" + (f": {note}" if note else ""))
             if life.closed is not None and n == len(lives) - 1:
                 lines.append(f"{life.closed.isoformat()} closed")
-        last = lives[-1]
-        still_open = last.status != "closed" and len(lives) >= STILL_OPEN_AFTER
-        flag = f"Open after {len(lives)} visits" if still_open else None
-        return len(lives), "\n".join(lines), flag
+        # carried in from a visit not in this batch: that visit counts too
+        visits = len(lives) + (1 if lives[0].carried_from else 0)
+        still_open = lives[-1].status != "closed" and visits >= STILL_OPEN_AFTER
+        flag = f"Open after {visits} visits" if still_open else None
+        return visits, "\n".join(lines), flag
 
     def register_rows(self, rows: Iterable[Row]) -> Iterable[Row]:
         """The Actions register's rows: one per action (its latest visit), history added.
