@@ -95,9 +95,10 @@ def test_each_rejection_has_its_reason(batch: Batch, run: tuple[Consolidation, A
 def test_sheets_are_in_order_with_tables_and_frozen_headers(run: tuple[Consolidation, Any]) -> None:
     _, wb = run
     assert wb.sheetnames == ["Committee", "Escalations", "Self vs ICB", "Ratings", "Trend",
-                             "Actions", "Chart", "Returns", "Responses", "Exceptions",
+                             "Actions", "Visits", "Chart", "Returns", "Responses", "Exceptions",
                              "Rejected"]
-    for name in ("Escalations", "Actions", "Returns", "Responses", "Exceptions", "Rejected"):
+    for name in ("Escalations", "Actions", "Visits", "Returns", "Responses", "Exceptions",
+                 "Rejected"):
         ws = wb[name]
         assert ws.freeze_panes == "A2", name
         (table,) = ws.tables.values()

@@ -459,7 +459,7 @@ def test_readme_lists_every_key_of_every_screen() -> None:
     shown = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
              "escape": "esc", "down": "↓", "up": "↑", "right": "→", "left": "←",
              "question_mark": "?", "X": "shift+x", "A": "shift+a", "pagedown": "pgdn",
-             "pageup": "pgup"}
+             "pageup": "pgup", "P": "shift+p"}
     missing = []
     from qa_tui.ui.screens.consolidate import ConsolidateScreen
 

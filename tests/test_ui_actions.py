@@ -81,7 +81,7 @@ async def test_edit_close_and_reopen_an_action_on_assess(svc: Services) -> None:
 
 
 @pilot_test
-async def test_choosing_needs_actions_and_a_refusal_is_shown(svc: Services) -> None:
+async def test_choosing_needs_actions_and_closing_after_completion_is_saved(svc: Services) -> None:
     aid = start_ward_check(svc)
     action = svc.assessments.add_action(aid, "Audit dignity", question_id="C1")
     for qid, value in (("S1", "yes"), ("S3", 3), ("C1", 4)):
@@ -95,10 +95,14 @@ async def test_choosing_needs_actions_and_a_refusal_is_shown(svc: Services) -> N
         svc.assessments.complete(aid)  # elsewhere: this screen has not seen it yet
         await pilot.press("right_square_bracket", "k")
         assert isinstance(app.screen, AssessScreen) and app.screen.question_id == "C1"
-        await pilot.press("A", "c")
-        assert "NOT saved" in screen_text(app)
-        assert svc.assessments.get(aid).actions[0].status == "open"
+        await pilot.press("A", "c")  # actions live past completion: closing is saved ...
+        assert "NOT saved" not in screen_text(app)
+        assert svc.assessments.get(aid).actions[0].status == "closed"
         assert svc.assessments.get(aid).actions[0].id == action.id
+        await pilot.press("escape", "3")  # ... while the answers stay locked
+        shown = screen_text(app)
+        assert "press o to reopen" in shown or "reopen it to make changes" in shown
+        assert svc.assessments.get(aid).answer("C1").value == 4
 
 
 @pilot_test

@@ -13,17 +13,36 @@ from qa_tui.cli.render import detail_text, history_rows, summary_rows
 
 
 @click.command()
-@click.option("--template", "template_id", required=True, help="Template id (see `qa-tui templates`).")
-@click.option("--org", required=True, help="Organisation name.")
+@click.option("--template", "template_id", default=None,
+              help="Template id (see `qa-tui templates`).")
+@click.option("--org", default=None, help="Organisation name.")
 @click.option("--org-code", default=None, help="ODS code, e.g. RTD or A81001.")
 @click.option("--site", default="", help="Site or service visited.")
 @click.option("--assessor", "assessors", multiple=True, help="Assessor name (repeat for several).")
 @click.option("--date", "visit_date", default=None, help="Visit date YYYY-MM-DD (default today).")
+@click.option("--follow-up", "follow_up", default=None, metavar="ID",
+              help="Start the follow-up visit of assessment ID: same organisation, site and "
+                   "template, its open actions carried forward.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new assessment as JSON.")
 @pass_cli
-def new(app: CliContext, template_id: str, org: str, org_code: str | None, site: str,
-        assessors: tuple[str, ...], visit_date: str | None, as_json: bool) -> int:
-    """Create an assessment and print its id."""
+def new(app: CliContext, template_id: str | None, org: str | None, org_code: str | None,
+        site: str, assessors: tuple[str, ...], visit_date: str | None, follow_up: str | None,
+        as_json: bool) -> int:
+    """Create an assessment and print its id (then, for a follow-up, what changed)."""
+    if follow_up is not None:
+        if template_id or org or org_code or site:
+            raise click.UsageError("--follow-up takes the organisation, site and template "
+                                   "from the previous visit; give only --date and --assessor")
+        svc = app.services.assessments
+        started = app.services.followups.start(svc.resolve_id(follow_up), visit_date=visit_date,
+                                               assessors=assessors)
+        if as_json:
+            emit_json({**started.detail.to_json(), "follow_up": started.to_json()})
+        else:
+            emit(started.detail.id, *started.lines())
+        return ExitCode.OK
+    if not template_id or not org:
+        raise click.UsageError("give --template and --org (or --follow-up ID)")
     detail = app.services.assessments.start(template_id, org_name=org, org_code=org_code,
                                             site=site, assessors=assessors, visit_date=visit_date)
     if as_json:
@@ -113,11 +132,12 @@ def action_add(app: CliContext, assessment: str, description: str, owner: str, d
 @click.option("--due", default=None, help="Due date YYYY-MM-DD ('' removes it).")
 @click.option("--priority", default=None, type=click.Choice(["low", "medium", "high"]))
 @click.option("--status", default=None, type=click.Choice(["open", "closed"]))
+@click.option("--note", default="", help="Why (kept with the update on a complete assessment).")
 @pass_cli
 def action_edit(app: CliContext, assessment: str, action_id: str, description: str | None,
                 owner: str | None, due: str | None, priority: str | None,
-                status: str | None) -> int:
-    """Change an action (only the options given)."""
+                status: str | None, note: str) -> int:
+    """Change an action (only the options given); allowed on a complete assessment."""
     svc = app.services.assessments
     kwargs: dict[str, object] = {}
     if due is not None:
@@ -125,7 +145,8 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
     from qa_tui.services.views import action_json
 
     rec = svc.edit_action(svc.resolve_id(assessment), action_id, description=description,
-                          owner=owner, priority=priority, status=status, **kwargs)  # type: ignore[arg-type]
+                          owner=owner, priority=priority, status=status, note=note,
+                          **kwargs)  # type: ignore[arg-type]
     emit_json(action_json(rec))
     return ExitCode.OK
 
@@ -133,12 +154,32 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
 @action.command("close")
 @click.argument("assessment")
 @click.argument("action_id")
+@click.option("--note", default="", help="Evidence that it is done (kept with the update).")
 @pass_cli
-def action_close(app: CliContext, assessment: str, action_id: str) -> int:
-    """Mark an action closed."""
+def action_close(app: CliContext, assessment: str, action_id: str, note: str) -> int:
+    """Mark an action closed (also on a complete assessment: its answers stay locked)."""
     svc = app.services.assessments
-    rec = svc.close_action(svc.resolve_id(assessment), action_id)
+    rec = svc.close_action(svc.resolve_id(assessment), action_id, note=note)
     emit(f"action {rec.id[:8]} closed")
+    return ExitCode.OK
+
+
+@action.command("review")
+@click.argument("assessment")
+@click.argument("action_id")
+@click.option("--outcome", required=True,
+              type=click.Choice(["completed", "partly", "not started", "no longer relevant",
+                                 "not-started", "no-longer-relevant"]),
+              help="What the visit found of the carried action.")
+@click.option("--note", required=True, help="The evidence seen.")
+@pass_cli
+def action_review(app: CliContext, assessment: str, action_id: str, outcome: str,
+                  note: str) -> int:
+    """Review an action carried from the previous visit (completed and no longer relevant
+    close it)."""
+    svc = app.services.assessments
+    rec = svc.review_action(svc.resolve_id(assessment), action_id, outcome, note)
+    emit(f"action {rec.id[:8]} reviewed: {outcome.replace('-', ' ')} ({rec.status})")
     return ExitCode.OK
 
 
@@ -190,6 +231,23 @@ def show(app: CliContext, assessment: str, as_json: bool) -> int:
         emit_json(detail.to_json())
     else:
         emit(*detail_text(detail))
+    return ExitCode.OK
+
+
+@click.command()
+@click.argument("assessment")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable chain.")
+@pass_cli
+def chain(app: CliContext, assessment: str, as_json: bool) -> int:
+    """The chain of visits ASSESSMENT belongs to, oldest first: dates, ratings, open actions."""
+    from qa_tui.services.followup import chain_rows
+
+    svc = app.services.assessments
+    visits = app.services.followups.chain(svc.resolve_id(assessment, deleted=None))
+    if as_json:
+        emit_json([v.to_json() for v in visits])
+    else:
+        emit(*chain_rows(visits))
     return ExitCode.OK
 
 
@@ -293,6 +351,6 @@ def restore_cmd(app: CliContext, path: Path) -> int:
 
 
 COMMANDS: tuple[click.Command, ...] = (
-    new, answer, note, clear, action, complete, reopen, list_, show, history, undo, delete,
+    new, answer, note, clear, action, complete, reopen, list_, show, chain, history, undo, delete,
     restore_deleted, scan, backup_cmd, restore_cmd,
 )

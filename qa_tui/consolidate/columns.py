@@ -63,6 +63,17 @@ ACTIONS = (
     Col("Action", 50, "wrap"), Col("Owner", 18, "wrap"), Col("Due date", 11, "date"),
     Col("Priority", 8), Col("Status", 8), Col("Overdue", 9, "flag"),
     Col("Days overdue", 8, "int"), Col("Return id", 37),
+    # The action's whole life across follow-up visits (issue 12): one row per action, at its
+    # latest visit in the batch.
+    Col("Action id", 37), Col("Visits", 7, "int"), Col("History", 60, "wrap"),
+    Col("Still open", 22, "flag"),
+)
+
+VISITS = (
+    Col("Organisation", 30, "wrap"), Col("ODS code", 9), Col("Site or service", 22, "wrap"),
+    Col("Template id", 18), Col("First visit", 11, "date"), Col("Latest visit", 11, "date"),
+    Col("Visits", 7, "int"), Col("Latest status", 9), Col("Latest return id", 37),
+    Col("Chain (return ids)", 40, "wrap"),
 )
 
 EXCEPTIONS = (

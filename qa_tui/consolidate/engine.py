@@ -25,6 +25,7 @@ from qa_tui.consolidate.committee_sheets import (
     write_committee,
     write_trend,
 )
+from qa_tui.consolidate.lineage import Lineage, visit_chains
 from qa_tui.consolidate.plan import Entry, Options, Plan
 from qa_tui.consolidate.pool import Rejection, check_files
 from qa_tui.consolidate.ratings import write_chart, write_ratings
@@ -202,7 +203,10 @@ def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> Counts:
         self_vs_icb = book.sheet(SELF_VS_ICB)
         ratings = book.sheet("Ratings")
         trend = book.sheet("Trend")
-        actions = long_sheets.make_actions(book, plan)
+        lineage = Lineage.of(plan.rows("lineage"))
+        chains = visit_chains([e.key for e in plan.winners])
+        actions = long_sheets.make_actions(book, plan, lineage)
+        visits = long_sheets.make_visits(book, chains)
         chart = book.sheet("Chart")
         exceptions = long_sheets.plan_exceptions(plan) + orgs.exception_rows(plan.winners)
         tail = long_sheets.make_tail_sheets(book, plan, exceptions)
@@ -212,7 +216,9 @@ def _write(plan: Plan, output: Path, scratch: Path, report: Progress) -> Counts:
         pairing = build_pairing(plan, orgs)
         write_self_vs_icb(self_vs_icb, pairing)
         tick()
-        long_sheets.fill_long_sheets({"actions": actions, **tail}, plan, exceptions, tick)
+        long_sheets.fill_long_sheets({"actions": actions, **tail}, plan, exceptions, tick,
+                                     lineage)
+        visits.fill(chains)
         tallies = write_ratings(book, ratings, plan)
         tick()
         write_trend(book, trend, view)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.consolidate.columns import Rated
+from qa_tui.consolidate.lineage import lineage_rows
 from qa_tui.consolidate.summary import Summary, escalation_rows, summarise
 from qa_tui.domain import AnswerState, JsonValue
 from qa_tui.returns import ReturnData, VerifiedReturn
@@ -24,7 +25,7 @@ from qa_tui.templates import visible_questions as shown_questions
 
 Row = tuple[Any, ...]
 SHEETS = ("returns", "ratings", "responses", "actions", "exceptions", "summary", "escalations",
-          "answers")
+          "answers", "lineage")
 """The per-return row blocks each accepted file contributes (in this order). ``answers`` is
 ``(question id, value, na)`` of a completed return, for the Self vs ICB pairing (empty for a
 draft, which is never paired)."""
@@ -63,6 +64,8 @@ class ReturnKey:
     org_code: str = ""
     identifiers: str | None = None
     """Set when the return says it was exported with ``--allow-identifiers`` (kinds, places)."""
+    follows: str = ""
+    """The return id of the visit this one follows up ('' for a first visit)."""
 
     @property
     def sort_key(self) -> tuple[str, str, dt.date, str, str]:
@@ -92,7 +95,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
                     content_hash(verified.document), data.template_id, data.template_version,
                     data.template_hash, data.org_name, data.site, data.visit_date, data.status,
                     data.org_code or "",
-                    data.identifiers.describe() if data.identifiers else None)
+                    data.identifiers.describe() if data.identifiers else None,
+                    data.follows or "")
     summary = summarise(verified, as_of=as_of)
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
@@ -108,6 +112,7 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
         "escalations": escalation_rows(verified),
         "answers": [(a.question_id, a.value, a.na) for a in data.answers]
         if data.status == "complete" else [],
+        "lineage": lineage_rows(data),
     }
     return Reduced(key, shape,
                    {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in blocks.items()},
@@ -210,7 +215,7 @@ def _actions(data: ReturnData, template: Template, as_of: dt.date) -> list[Row]:
         days = (as_of - x.due_date).days if late and x.due_date else None
         rows.append((data.org_name, data.site or None, data.template_id, x.question_id,
                      q.text if q else None, x.description, x.owner or None, x.due_date,
-                     x.priority, x.status, "Overdue" if late else None, days, data.id))
+                     x.priority, x.status, "Overdue" if late else None, days, data.id, x.id))
     return rows
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from qa_tui.consolidate import columns as C
+from qa_tui.consolidate.lineage import Lineage
 from qa_tui.consolidate.plan import Plan
 from qa_tui.consolidate.rows import Row
 from qa_tui.consolidate.workbook import MAX_ROWS, Book, Sheet
@@ -62,9 +63,15 @@ class TableSheets:
                           last_row=max(1, min(self.per_sheet, max(0, left))))
 
 
-def make_actions(book: Book, plan: Plan) -> TableSheets:
-    """The Actions register, second in the tab order (a quality lead's first look)."""
-    return TableSheets(book, "Actions", C.ACTIONS, plan.count("actions"))
+def make_actions(book: Book, plan: Plan, lineage: Lineage) -> TableSheets:
+    """The Actions register, second in the tab order (a quality lead's first look): one row
+    per action, so an action carried to a later visit gives its row to the later copy."""
+    return TableSheets(book, "Actions", C.ACTIONS, plan.count("actions") - lineage.superseded())
+
+
+def make_visits(book: Book, chains: list[Row]) -> TableSheets:
+    """Visits: each chain of follow-up visits (first, latest, how many), after Actions."""
+    return TableSheets(book, "Visits", C.VISITS, len(chains))
 
 
 def make_tail_sheets(book: Book, plan: Plan, exceptions: list[Row]) -> dict[str, TableSheets]:
@@ -93,7 +100,7 @@ def plan_exceptions(plan: Plan) -> list[Row]:
 
 
 def fill_long_sheets(sheets: dict[str, TableSheets], plan: Plan, exceptions: list[Row],
-                     tick: Callable[[], None]) -> None:
+                     tick: Callable[[], None], lineage: Lineage | None = None) -> None:
     stats = plan.stats
     stats.setdefault("open_actions", 0)
     stats.setdefault("overdue_actions", 0)
@@ -106,7 +113,8 @@ def fill_long_sheets(sheets: dict[str, TableSheets], plan: Plan, exceptions: lis
         if row[overdue]:
             stats["overdue_actions"] += 1
 
-    sheets["actions"].fill(plan.rows("actions"), count_action)
+    lineage = lineage or Lineage()
+    sheets["actions"].fill(lineage.register_rows(plan.rows("actions")), count_action)
     tick()
     sheets["returns"].fill(plan.rows("returns"))
     tick()

@@ -27,6 +27,15 @@ from qa_tui.domain import (
 )
 from qa_tui.errors import InvalidInput, ReturnInvalid
 from qa_tui.returns.allowed import IdentifiersAllowed
+from qa_tui.returns.lineage import (
+    CarriedFrom,
+    ReturnActionUpdate,
+    carried_json,
+    read_carried,
+    read_follows,
+    read_updates,
+    updates_json,
+)
 from qa_tui.templates import canonical_json, sha256_hex
 
 FORMAT = "qa-tui-return"
@@ -63,6 +72,8 @@ class ReturnAction:
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None
+    carried_from: CarriedFrom | None = None
+    """Set on an action carried forward from the previous visit (additive key)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,11 @@ class ReturnData:
     identifiers: IdentifiersAllowed | None = None
     """Set when exported with ``--allow-identifiers`` while probable identifiers remained."""
 
+    follows: str | None = None
+    """The id of the visit this one follows up (additive key, absent on a first visit)."""
+    action_updates: tuple[ReturnActionUpdate, ...] = ()
+    """Action updates after completion and reviews of carried actions (additive key)."""
+
     def to_document(self) -> dict[str, Any]:
         assessment: dict[str, Any] = {
             "id": self.id, "revision": self.revision, "status": self.status,
@@ -154,6 +170,8 @@ class ReturnData:
         }
         if self.summary:
             assessment["summary"] = self.summary
+        if self.follows:
+            assessment["follows"] = self.follows
         document: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -167,6 +185,7 @@ class ReturnData:
                         for a in self.answers],
             "actions": [_action_json(a) for a in self.actions],
             "scores": _scores_json(self.scores),
+            **updates_json(self.action_updates, iso_time),
         }
         if self.identifiers is not None:  # additive keys: absent from every other return
             document["identifiers_allowed"] = True
@@ -188,7 +207,8 @@ def _action_json(a: ReturnAction) -> dict[str, Any]:
             "owner": a.owner, "due_date": a.due_date.isoformat() if a.due_date else None,
             "priority": a.priority, "status": a.status, "created_at": iso_time(a.created_at),
             "updated_at": iso_time(a.updated_at),
-            "closed_at": iso_time(a.closed_at) if a.closed_at else None}
+            "closed_at": iso_time(a.closed_at) if a.closed_at else None,
+            **carried_json(a.carried_from)}
 
 
 def _result_json(r: Result) -> dict[str, Any]:
@@ -344,6 +364,7 @@ def _parse(doc: _Obj) -> ReturnData:
     digest = t.text("hash")
     if sha256_hex(canonical_json(snapshot)) != digest:
         raise ReturnInvalid("the template snapshot does not match its hash (template.hash)")
+    actions = tuple(_action(x) for x in doc.objs("actions"))
     s = doc.obj("scores")
     scores = Scores(
         sections=tuple(SectionResult(x.text("id"), x.text("title"), x.whole("answered"),
@@ -367,10 +388,12 @@ def _parse(doc: _Obj) -> ReturnData:
         template_id=t.text("id"), template_version=t.text("version"), template_title=t.text("title"),
         template_hash=digest, template_snapshot=snapshot,
         answers=tuple(_answer(x) for x in doc.objs("answers")),
-        actions=tuple(_action(x) for x in doc.objs("actions")),
+        actions=actions,
         scores=scores, generator_version=gen.text("version"),
         summary=_summary(a),
         identifiers=_identifiers(doc),
+        follows=read_follows(a),
+        action_updates=read_updates(doc, {x.id for x in actions}, _bad),
     )
 
 
@@ -444,4 +467,4 @@ def _action(x: _Obj) -> ReturnAction:
         priority=x.choice("priority", [p.value for p in Priority]),
         status=x.choice("status", [s.value for s in ActionStatus]),
         created_at=x.time("created_at"), updated_at=x.time("updated_at"),
-        closed_at=x.time("closed_at", null=True))
+        closed_at=x.time("closed_at", null=True), carried_from=read_carried(x))

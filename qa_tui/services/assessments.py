@@ -43,6 +43,7 @@ from qa_tui.services.changes import (
     state_from,
     state_of,
 )
+from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -143,8 +144,15 @@ class AssessmentService:
 
     def start(self, template_id: str, *, org_name: str, org_code: str | None = None,
               site: str = "", assessors: Sequence[str] = (),
-              visit_date: dt.date | str | None = None) -> AssessmentDetail:
-        template = self.library.get(template_id)
+              visit_date: dt.date | str | None = None, template: Template | None = None,
+              follows: str | None = None,
+              then: Callable[[UnitOfWork, AssessmentRecord, dt.datetime], None] | None = None
+              ) -> AssessmentDetail:
+        """Start an assessment. ``template`` (a follow-up of a visit whose template is not in
+        the library any more) starts from that compiled template instead of the library's;
+        ``follows`` links the new visit to the one it follows up, and ``then`` runs in the
+        same transaction (carrying its open actions), so a follow-up is whole or absent."""
+        template = template or self.library.get(template_id)
         now = self.clock()
         people = tuple(clean_line(a, field="assessor name", max_len=100) for a in assessors
                        if a.strip())
@@ -169,12 +177,16 @@ class AssessmentService:
             synced_revision=None,
             origin="local",
             deleted_at=None,
+            follows=follows,
         )
         with self.store.write() as tx:
             tx.insert_assessment(rec)
             self._event(tx, rec.id, "start", "", None,
                         {"template": template.id, "version": template.version,
-                         "organisation": rec.org_name}, now)
+                         "organisation": rec.org_name,
+                         **({"follows": follows} if follows else {})}, now)
+            if then is not None:
+                then(tx, rec, now)
             return self._detail(tx, rec)
 
     def complete(self, assessment_id: str) -> AssessmentDetail:
@@ -240,8 +252,10 @@ class AssessmentService:
 
     def answer(self, assessment_id: str, question_id: str, raw: str | None = None, *,
                value: JsonValue = UNSET, na: bool = False,
-               note: str | None = None) -> AssessmentDetail:
-        """Record an answer (typed text, or an already-typed value) and optionally its note."""
+               note: str | None = None, copied_from: str | None = None) -> AssessmentDetail:
+        """Record an answer (typed text, or an already-typed value) and optionally its note.
+        ``copied_from``: the previous visit whose answer the assessor copied (nothing changed
+        since); the audit log records it as such."""
         with self._edit(assessment_id) as (tx, rec, now):
             question = self._question(rec, question_id)
             old = self._current(tx, rec.id, question.id)
@@ -254,7 +268,7 @@ class AssessmentService:
                 new = old
             if note is not None:
                 new = replace(new, note=clean_note(note))
-            return self._put(tx, rec, question.id, old, new, now)
+            return self._put(tx, rec, question.id, old, new, now, copied_from=copied_from)
 
     def set_note(self, assessment_id: str, question_id: str, note: str) -> AssessmentDetail:
         with self._edit(assessment_id) as (tx, rec, now):
@@ -305,8 +319,11 @@ class AssessmentService:
     def edit_action(self, assessment_id: str, action_id: str, *,
                     description: str | None = None, owner: str | None = None,
                     due: dt.date | str | None | _Unset = UNSET, priority: str | None = None,
-                    status: str | None = None) -> ActionRecord:
-        with self._edit(assessment_id) as (tx, rec, now):
+                    status: str | None = None, note: str = "") -> ActionRecord:
+        """Change an action. Allowed on a complete assessment too (its answers stay locked):
+        actions live past the visit, so there each change is also an action update (with
+        ``note``) that the next export carries, and the revision still grows."""
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
             old = self._action(tx, rec.id, action_id)
             new = old
             if description is not None:
@@ -325,17 +342,50 @@ class AssessmentService:
                     raise InvalidInput(f"action status {status!r} is not open or closed") from None
                 new = replace(new, status=state.value,
                               closed_at=now if state is ActionStatus.CLOSED else None)
-            if new == old:
+            after_completion = rec.status == Status.COMPLETE
+            note = clean_note(note, field="update note", max_len=2_000)
+            if new == old and not (after_completion and note):
                 return old
             new = replace(new, updated_at=now)
             tx.put_action(new)
             self._save(tx, rec, now)
-            self._event(tx, rec.id, "action.edit", new.id, action_state(old),
-                        action_state(new), now)
+            if after_completion:
+                record_update(tx, rec.id, new, actor=self.actor, at=now, note=note)
+            self._event(tx, rec.id, "action.update" if after_completion else "action.edit",
+                        new.id, action_state(old),
+                        {**action_state(new), **({"note": note} if note else {})}, now)
             return new
 
-    def close_action(self, assessment_id: str, action_id: str) -> ActionRecord:
-        return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value)
+    def close_action(self, assessment_id: str, action_id: str, *,
+                     note: str = "") -> ActionRecord:
+        return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value,
+                                note=note)
+
+    def review_action(self, assessment_id: str, action_id: str, outcome: str,
+                      note: str) -> ActionRecord:
+        """Review an action carried from the previous visit: ``completed``, ``partly``, ``not
+        started`` or ``no longer relevant``, with the evidence. Completed and no longer relevant
+        close it. Allowed on a complete assessment too (answers stay locked); audited, and
+        listed in ``action_updates`` with its outcome."""
+        found = parse_outcome(outcome)
+        evidence = clean_note(note, field="review note", max_len=2_000)
+        if not evidence:
+            raise InvalidInput("a review needs an evidence note (what was seen)")
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            old = self._action(tx, rec.id, action_id)
+            if not old.carried:
+                raise Refused(f"action {old.id[:8]} was raised on this visit, not carried "
+                              "from the previous one; edit or close it instead")
+            status = status_after(found)
+            new = replace(old, status=status, updated_at=now,
+                          closed_at=(old.closed_at or now) if status == "closed" else None)
+            tx.put_action(new)
+            self._save(tx, rec, now)
+            record_update(tx, rec.id, new, actor=self.actor, at=now, note=evidence,
+                          outcome=found)
+            self._event(tx, rec.id, "action.review", new.id, action_state(old),
+                        {**action_state(new), "outcome": found.value, "note": evidence}, now)
+            return new
 
     # -- undo ------------------------------------------------------------------------------
 
@@ -424,12 +474,16 @@ class AssessmentService:
         return state_of(row) if row is not None else AnswerState()
 
     def _put(self, tx: UnitOfWork, rec: AssessmentRecord, question_id: str, old: AnswerState,
-             new: AnswerState, now: dt.datetime) -> AssessmentDetail:
+             new: AnswerState, now: dt.datetime, *,
+             copied_from: str | None = None) -> AssessmentDetail:
         if new == old:
             return self._detail(tx, rec)
         self._write_answer(tx, rec.id, question_id, new, now)
         rec = self._save(tx, rec, now)
-        self._event(tx, rec.id, "answer", question_id, answer_json(old), answer_json(new), now)
+        after = answer_json(new)
+        if copied_from and after is not None:
+            after = {**after, "copied_from": copied_from}
+        self._event(tx, rec.id, "answer", question_id, answer_json(old), after, now)
         return self._detail(tx, rec)
 
     def _write_answer(self, tx: UnitOfWork, assessment_id: str, question_id: str,
@@ -457,4 +511,6 @@ class AssessmentService:
         return AssessmentDetail(
             record=rec, template=template, answers=answers,
             answered_at={qid: row.updated_at for qid, row in rows.items()},
-            actions=tuple(tx.get_actions(rec.id)), report=score(template, answers))
+            actions=tuple(tx.get_actions(rec.id)), report=score(template, answers),
+            followed_by=tuple(tx.followers(rec.id)),
+            action_updates=tuple(tx.action_updates(rec.id)))

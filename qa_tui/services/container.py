@@ -12,6 +12,7 @@ from qa_tui.config import Paths, resolve_paths
 from qa_tui.domain import utc_now
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.catalog import TemplateInfo, template_infos
+from qa_tui.services.followup import FollowUpService
 from qa_tui.services.reports import ReportService
 from qa_tui.services.returns import ReturnService
 from qa_tui.store import Store, open_store
@@ -39,6 +40,11 @@ class Services:
     returns: ReturnService
     reports: ReportService
     extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def followups(self) -> FollowUpService:
+        """Follow-up visits, previous answers and the chain of visits (stateless: built here)."""
+        return FollowUpService(self.assessments)
 
     def templates(self) -> list[TemplateInfo]:
         return template_infos(self.library)

@@ -8,6 +8,7 @@ only when a workbook is actually written, so other commands start quickly.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -41,7 +42,15 @@ from qa_tui.returns import (
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.privacy import identifiers_summary, scan_detail
 from qa_tui.services.views import AssessmentDetail
-from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
+from qa_tui.returns.lineage import CarriedFrom, ReturnActionUpdate
+from qa_tui.store import (
+    ActionRecord,
+    ActionUpdateRecord,
+    AnswerRecord,
+    AssessmentRecord,
+    EventRecord,
+    Store,
+)
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Outcome as ScoreOutcome
 from qa_tui.templates import canonical_json, sha256_hex
@@ -107,7 +116,11 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         for q in template.questions if (a := detail.answers.get(q.id)) is not None)
     actions = tuple(
         ReturnAction(a.id, a.question_id, a.description, a.owner, a.due_date, a.priority,
-                     a.status, a.created_at, a.updated_at, a.closed_at) for a in detail.actions)
+                     a.status, a.created_at, a.updated_at, a.closed_at,
+                     CarriedFrom(a.carried_from_assessment or "", a.carried_from_action)
+                     if a.carried_from_action else None) for a in detail.actions)
+    updates = tuple(ReturnActionUpdate(u.action_id, u.at, u.actor, u.status, u.note, u.outcome)
+                    for u in detail.action_updates)
     scores = Scores(
         sections=tuple(SectionResult(s.id, s.title, s.answered, s.total, s.required_open,
                                      _result(s.outcome), s.coverage_pct, s.provisional)
@@ -125,7 +138,7 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         template_version=rec.template_version, template_title=template.title,
         template_hash=rec.template_hash, template_snapshot=json.loads(rec.template_snapshot),
         answers=answers, actions=actions, scores=scores, generator_version=__version__,
-        summary=rec.summary)
+        summary=rec.summary, follows=rec.follows, action_updates=updates)
 
 
 _NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
@@ -302,7 +315,7 @@ class ReturnService:
             visit_date=data.visit_date, status=data.status, created_at=data.created_at,
             updated_at=data.updated_at, completed_at=data.completed_at, revision=data.revision,
             synced_revision=data.revision, origin=current.origin if current else "import",
-            deleted_at=None, summary=data.summary)
+            deleted_at=None, summary=data.summary, follows=data.follows)
         if current is None:
             tx.insert_assessment(rec)
         else:
@@ -319,7 +332,10 @@ class ReturnService:
                                 self.actor) for a in data.answers]
         actions = [ActionRecord(x.id, data.id, x.question_id, x.description, x.owner,
                                 x.due_date, x.priority, x.status, x.created_at, x.updated_at,
-                                x.closed_at) for x in data.actions]
+                                x.closed_at,
+                                x.carried_from.assessment_id if x.carried_from else None,
+                                x.carried_from.action_id if x.carried_from else None)
+                   for x in data.actions]
         if current is None:  # a new assessment: one statement per table
             tx.insert_answers(answers)
             tx.insert_actions(actions)
@@ -328,6 +344,11 @@ class ReturnService:
                 tx.put_answer(answer)
             for act in actions:
                 tx.put_action(act)
+            tx.delete_action_updates(data.id)
+        for seq, u in enumerate(data.action_updates, start=1):
+            tx.add_action_update(ActionUpdateRecord(
+                str(uuid.uuid4()), data.id, u.action_id, seq, u.at, u.by, u.status, u.outcome,
+                u.note))
         tx.add_event(EventRecord(
             None, data.id, self.clock(), self.actor, "import", verified.path.name,
             {"revision": current.revision} if current else None,

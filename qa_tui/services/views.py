@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.domain import AnswerState, Status
-from qa_tui.store import ActionRecord, AssessmentRecord, EventRecord
+from qa_tui.store import ActionRecord, ActionUpdateRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import Outcome, ScoreReport, Template, answer_label, overall_words
 
 
@@ -69,6 +69,10 @@ class AssessmentDetail:
     answered_at: Mapping[str, dt.datetime]
     actions: tuple[ActionRecord, ...]
     report: ScoreReport
+    followed_by: tuple[str, ...] = ()
+    """Ids of the visits that follow this one up (``record.follows`` is the one before)."""
+    action_updates: tuple[ActionUpdateRecord, ...] = ()
+    """Action updates after completion and reviews of carried actions, oldest first."""
 
     @property
     def id(self) -> str:
@@ -135,6 +139,9 @@ class AssessmentDetail:
             "coverage_pct": report.coverage_pct,
             "provisional": report.provisional,
             "actions": [action_json(a) for a in self.actions],
+            "follows": rec.follows,
+            "followed_by": list(self.followed_by),
+            "action_updates": [update_json(u) for u in self.action_updates],
             "created_at": iso(rec.created_at),
             "updated_at": iso(rec.updated_at),
             "completed_at": iso(rec.completed_at),
@@ -157,7 +164,25 @@ def action_json(action: ActionRecord) -> dict[str, Any]:
         "status": action.status,
         "created_at": iso(action.created_at),
         "closed_at": iso(action.closed_at),
+        "carried_from": carried_json(action),
     }
+
+
+def carried_json(action: ActionRecord) -> dict[str, str] | None:
+    """``{assessment_id, action_id}`` of a carried action; None for one raised on this visit."""
+    if action.carried_from_action is None:
+        return None
+    return {"assessment_id": action.carried_from_assessment or "",
+            "action_id": action.carried_from_action}
+
+
+def update_json(update: ActionUpdateRecord) -> dict[str, Any]:
+    """One action update as ``show --json`` and the return's ``action_updates`` list it."""
+    out: dict[str, Any] = {"action_id": update.action_id, "at": iso(update.at),
+                           "by": update.actor, "status": update.status, "note": update.note}
+    if update.outcome is not None:
+        out["outcome"] = update.outcome
+    return out
 
 
 def summarise(rec: AssessmentRecord, template: Template, report: ScoreReport) -> AssessmentSummary:

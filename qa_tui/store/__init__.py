@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from qa_tui.store.db import Store, open_store
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION
-from qa_tui.store.records import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
+from qa_tui.store.records import (
+    ActionRecord,
+    ActionUpdateRecord,
+    AnswerRecord,
+    AssessmentRecord,
+    EventRecord,
+)
 from qa_tui.store.repo import UnitOfWork
 
 __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
     "ActionRecord",
+    "ActionUpdateRecord",
     "AnswerRecord",
     "AssessmentRecord",
     "EventRecord",

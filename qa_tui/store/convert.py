@@ -11,8 +11,14 @@ import json
 from typing import Any
 
 from qa_tui.domain import JsonValue
-from qa_tui.store.models import ActionRow, AnswerRow, AssessmentRow, EventRow
-from qa_tui.store.records import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
+from qa_tui.store.models import ActionRow, ActionUpdateRow, AnswerRow, AssessmentRow, EventRow
+from qa_tui.store.records import (
+    ActionRecord,
+    ActionUpdateRecord,
+    AnswerRecord,
+    AssessmentRecord,
+    EventRecord,
+)
 
 
 def dump_json(value: JsonValue) -> str | None:
@@ -48,6 +54,7 @@ def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
         "origin": rec.origin,
         "deleted_at": rec.deleted_at,
         "summary": rec.summary,
+        "follows": rec.follows,
     }
 
 
@@ -73,6 +80,7 @@ def assessment_record(row: AssessmentRow) -> AssessmentRecord:
         origin=row.origin,
         deleted_at=row.deleted_at,
         summary=row.summary,
+        follows=row.follows,
     )
 
 
@@ -113,6 +121,8 @@ def action_values(rec: ActionRecord) -> dict[str, Any]:
         "created_at": rec.created_at,
         "updated_at": rec.updated_at,
         "closed_at": rec.closed_at,
+        "carried_from_assessment": rec.carried_from_assessment,
+        "carried_from_action": rec.carried_from_action,
     }
 
 
@@ -129,7 +139,21 @@ def action_record(row: ActionRow) -> ActionRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         closed_at=row.closed_at,
+        carried_from_assessment=row.carried_from_assessment,
+        carried_from_action=row.carried_from_action,
     )
+
+
+def action_update_values(rec: ActionUpdateRecord) -> dict[str, Any]:
+    return {"id": rec.id, "assessment_id": rec.assessment_id, "action_id": rec.action_id,
+            "seq": rec.seq, "at": rec.at, "actor": rec.actor, "status": rec.status,
+            "outcome": rec.outcome, "note": rec.note}
+
+
+def action_update_record(row: ActionUpdateRow) -> ActionUpdateRecord:
+    return ActionUpdateRecord(id=row.id, assessment_id=row.assessment_id,
+                              action_id=row.action_id, seq=row.seq, at=row.at, actor=row.actor,
+                              status=row.status, outcome=row.outcome, note=row.note)
 
 
 def event_values(rec: EventRecord) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The ``PRAGMA user_version`` this program writes and the newest it can open."""
 
 APPLICATION_ID = 0x51415455
@@ -103,7 +103,34 @@ _V3: tuple[str, ...] = (
     "ALTER TABLE assessment ADD COLUMN summary TEXT NOT NULL DEFAULT ''",
 )
 
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
+_V4_FOLLOWUP: tuple[str, ...] = (
+    # Follow-up visits and the action lifecycle (issue 12). Portable DDL only (no
+    # AUTOINCREMENT, no SQLite-only types): the PostgreSQL store runs these steps unchanged.
+    # The predecessor is a plain id, not a foreign key: it may live only in another database
+    # (a follow-up of an imported return whose predecessor was never imported here).
+    "ALTER TABLE assessment ADD COLUMN follows TEXT",
+    "CREATE INDEX ix_assessment_follows ON assessment (follows)",
+    # Where a carried action came from (both NULL for an action raised on this visit).
+    "ALTER TABLE action ADD COLUMN carried_from_assessment TEXT",
+    "ALTER TABLE action ADD COLUMN carried_from_action TEXT",
+    # Updates to an action after its assessment was completed, and reviews of carried
+    # actions: what the return's ``action_updates`` carries. ``seq`` orders them (no
+    # AUTOINCREMENT, which PostgreSQL does not know).
+    """CREATE TABLE action_update (
+        id TEXT NOT NULL PRIMARY KEY,
+        assessment_id TEXT NOT NULL REFERENCES assessment (id) ON DELETE CASCADE,
+        action_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        status TEXT NOT NULL,
+        outcome TEXT,
+        note TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_action_update_assessment_id ON action_update (assessment_id)",
+)
+
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP}
 """Statements that take a database from version ``n - 1`` to version ``n``."""
 
 

@@ -40,6 +40,7 @@ class AssessmentRow(SQLModel, table=True):
     origin: str = "local"
     deleted_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     summary: str = ""
+    follows: str | None = Field(default=None, index=True)
 
 
 class AnswerRow(SQLModel, table=True):
@@ -71,6 +72,24 @@ class ActionRow(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=UtcDateTime)
     updated_at: dt.datetime = Field(sa_type=UtcDateTime)
     closed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    carried_from_assessment: str | None = None
+    carried_from_action: str | None = None
+
+
+class ActionUpdateRow(SQLModel, table=True):
+    """One update of an action after completion, or one review of a carried action."""
+
+    __tablename__: ClassVar[str] = "action_update"
+
+    id: str = Field(primary_key=True)
+    assessment_id: str = Field(foreign_key="assessment.id", ondelete="CASCADE", index=True)
+    action_id: str
+    seq: int
+    at: dt.datetime = Field(sa_type=UtcDateTime)
+    actor: str
+    status: str
+    outcome: str | None = None
+    note: str
 
 
 class EventRow(SQLModel, table=True):

@@ -39,6 +39,8 @@ class AssessmentRecord:
     deleted_at: dt.datetime | None = None
     summary: str = ""
     """The assessor's one-paragraph summary for the provider report ('' until written)."""
+    follows: str | None = None
+    """The id of the visit this one follows up (None: a first visit)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,30 @@ class ActionRecord:
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None = None
+    carried_from_assessment: str | None = None
+    """Set on an action carried forward from the previous visit: that visit's id ..."""
+    carried_from_action: str | None = None
+    """... and the action's id there (so one action's life can be followed across visits)."""
+
+    @property
+    def carried(self) -> bool:
+        return self.carried_from_action is not None
+
+
+@dataclass(frozen=True)
+class ActionUpdateRecord:
+    """An update of an action made after its assessment was completed, or the review of a
+    carried action (``outcome`` set): what the return's ``action_updates`` lists."""
+
+    id: str
+    assessment_id: str
+    action_id: str
+    seq: int
+    at: dt.datetime
+    actor: str
+    status: str
+    outcome: str | None
+    note: str
 
 
 @dataclass(frozen=True)

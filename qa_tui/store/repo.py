@@ -18,8 +18,14 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from qa_tui.errors import NotFound
 from qa_tui.store import convert
-from qa_tui.store.models import ActionRow, AnswerRow, AssessmentRow, EventRow
-from qa_tui.store.records import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
+from qa_tui.store.models import ActionRow, ActionUpdateRow, AnswerRow, AssessmentRow, EventRow
+from qa_tui.store.records import (
+    ActionRecord,
+    ActionUpdateRecord,
+    AnswerRecord,
+    AssessmentRecord,
+    EventRecord,
+)
 
 _M = TypeVar("_M", bound=SQLModel)
 
@@ -155,6 +161,30 @@ class UnitOfWork:
         """Remove one action (an import mirroring a newer revision that no longer has it)."""
         table = _table("action")
         self._run(delete(table).where(table.c.id == action_id))
+
+    # -- follow-ups and action updates --------------------------------------------------------
+
+    def followers(self, assessment_id: str) -> list[str]:
+        """Ids of the assessments (live or binned) that follow up ``assessment_id``."""
+        statement = (select(AssessmentRow.id).where(AssessmentRow.follows == assessment_id)
+                     .order_by(col(AssessmentRow.visit_date), col(AssessmentRow.created_at)))
+        return list(self._session.exec(statement))
+
+    def action_updates(self, assessment_id: str) -> list[ActionUpdateRecord]:
+        statement = (
+            _select(ActionUpdateRow)
+            .where(ActionUpdateRow.assessment_id == assessment_id)
+            .order_by(col(ActionUpdateRow.seq), col(ActionUpdateRow.id))
+        )
+        return [convert.action_update_record(row) for row in self._session.exec(statement)]
+
+    def add_action_update(self, rec: ActionUpdateRecord) -> None:
+        self._run(insert(_table("action_update")).values(convert.action_update_values(rec)))
+
+    def delete_action_updates(self, assessment_id: str) -> None:
+        """Drop an assessment's updates (an import replacing them with the return's list)."""
+        table = _table("action_update")
+        self._run(delete(table).where(table.c.assessment_id == assessment_id))
 
     # -- events ------------------------------------------------------------------------------
 

@@ -98,6 +98,19 @@ class ActionEditing(_Base):
         self._try("action reopened",
                   lambda: services.assessments.edit_action(aid, action.id, status="open"))
 
+    def review_action(self, action: ActionRecord) -> None:
+        """Review an action carried from the previous visit (outcome and evidence note)."""
+        from qa_tui.ui.dialogs.review import ReviewDialog
+
+        services, aid = self.services, self.assessment_id
+
+        def reviewed(answer: tuple[str, str] | None) -> None:
+            if answer is not None:
+                self._try(f"action reviewed: {answer[0]}",
+                          lambda: services.assessments.review_action(aid, action.id, *answer))
+
+        self.app.push_screen(ReviewDialog(action.description), reviewed)
+
     def change_action(self, action: ActionRecord, what: str) -> None:
         """``what`` is edit, close or reopen (from a key or a click)."""
         if what == "edit":

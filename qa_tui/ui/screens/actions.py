@@ -31,6 +31,8 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
         Binding("c", "close_action", "Close", tooltip="Close the highlighted action"),
         Binding("o", "reopen_action", "Reopen", tooltip="Reopen the highlighted action"),
         Binding("a", "add", "Add", tooltip="Add an action on the whole assessment"),
+        Binding("v", "review", "Review", tooltip="Review an action carried from the previous "
+                "visit: completed, partly, not started or no longer relevant, with evidence"),
         Binding("g", "go", "Go to question", tooltip="Go to the question of this action"),
         Binding("q,escape", "back", "Back", tooltip="Back to where you were"),
     ]
@@ -66,7 +68,8 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
         table.clear()
         for a in sorted(detail.actions, key=lambda a: (a.status == "closed", a.created_at)):
             what = a.description if len(a.description) <= 40 else a.description[:39] + "…"
-            table.add_row("✓ closed" if a.status == "closed" else "○ open",
+            table.add_row(("✓ closed" if a.status == "closed" else "○ open")
+                          + (" ↻" if a.carried else ""),
                           a.question_id or "(all)", literal(what), literal(a.owner or "—"),
                           a.due_date.isoformat() if a.due_date else "—", a.priority, key=a.id)
         if table.row_count:
@@ -96,6 +99,8 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
             return chosen is not None and (action == "edit" or chosen.question_id is not None)
         if action == "close_action":
             return None if chosen is None or chosen.status == "closed" else True
+        if action == "review":
+            return None if chosen is None or not chosen.carried else True
         if action == "reopen_action":
             return None if chosen is None or chosen.status != "closed" else True
         return True
@@ -121,6 +126,10 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
     def action_reopen_action(self) -> None:
         if (chosen := self.selected) is not None:
             self.reopen_action(chosen)
+
+    def action_review(self) -> None:
+        if (chosen := self.selected) is not None and chosen.carried:
+            self.review_action(chosen)
 
     def action_add(self) -> None:
         self.add_action_on(None)

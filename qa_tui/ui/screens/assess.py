@@ -65,6 +65,8 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         Binding("a", "add_action", "Action", tooltip="Add an action on this question"),
         Binding("A", "choose_action", "Choose an action", key_display="shift+a", show=False,
                 tooltip="Edit, close or reopen one of this question's actions"),
+        Binding("P", "copy_previous", "Copy the previous visit's answer (a follow-up)",
+                key_display="shift+p", show=False),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (again: the one before)"),
         Binding("g", "guidance", "Show or hide guidance", show=False),
         Binding("pagedown", "scroll(1)", "Scroll the question down", show=False),
@@ -338,6 +340,13 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
 
     def actions_refused(self, why: str) -> None:
         self.status.error(why)
+
+    def action_copy_previous(self) -> None:
+        """Follow-up: copy the previous visit's answer here, where nothing changed (audited)."""
+        if not self._refuse_if_complete():
+            services, aid, qid = self.services, self.assessment_id, self.question_id
+            self._apply(f"{qid} = previous answer",
+                        lambda: services.followups.copy_previous(aid, qid), advance=True)
 
     def action_all_actions(self) -> None:
         """Every action of this assessment (from the palette); g there comes back here."""

@@ -54,6 +54,9 @@ class HomeScreen(QaScreen[None]):
                 tooltip="Mark the highlighted assessment (A) to compare with another"),
         Binding("ctrl+k", "compare", "Compare", show=False,
                 tooltip="Compare the marked assessment (A) with the highlighted one (B)"),
+        Binding("f", "follow_up", "Follow-up", show=False,
+                tooltip="Follow-up visit of the highlighted assessment: same organisation and "
+                        "template, its open actions carried forward"),
         # Shown on screen above the list ("Type to filter (/)"), so the footer keeps its room.
         Binding("slash", "filter", "Filter", show=False, tooltip="Filter the list by any words"),
         Binding("escape", "clear_filter", "Clear the filter", show=False),
@@ -291,6 +294,19 @@ class HomeScreen(QaScreen[None]):
         why = open_compare(self.app, self.qa.services, self._marked, self.selected_id)
         if why:
             self.query_one("#status-line", Static).update("✗ " + why)
+
+    def action_follow_up(self) -> None:
+        """Start the follow-up visit of the highlighted assessment and open it."""
+        services = self.qa.services
+        if services is None or not self.selected_id:
+            return
+        try:
+            with services.store.patience(FIRST_TRY):  # never freeze on another's lock
+                started = services.followups.start(self.selected_id)
+        except QaError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.qa.open_assessment(started.detail.id)
 
     def action_quit(self) -> None:
         self.app.exit(0)

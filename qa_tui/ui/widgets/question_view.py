@@ -21,6 +21,7 @@ from qa_tui.ui.widgets.answer_input import AnswerInput
 from qa_tui.ui.widgets.answer_picker import AnswerPicker
 from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 from qa_tui.ui.widgets.note_editor import NoteEditor
+from qa_tui.ui.widgets.previous_finding import PreviousFinding
 from qa_tui.ui.widgets.text_answer import TextAnswer
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class QuestionView(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Plain("", id="q-head")
         yield Plain("", id="q-text")
+        yield PreviousFinding(id="previous")
         with Collapsible(title="Guidance (g)", id="guidance", collapsed=True):
             yield Plain("", id="guidance-text")
         yield Plain("", id="answer-hint")
@@ -71,6 +73,7 @@ class QuestionView(VerticalScroll, can_focus=False):
         self.query_one("#q-head", Static).update(
             f"{question.id} · {position} · {' · '.join(flags)}")
         self.query_one("#q-text", Static).update(question.text)
+        self.query_one(PreviousFinding).show(detail, question)
         guidance = self.query_one("#guidance", Collapsible)
         guidance.display = bool(question.guidance)
         guidance.collapsed = not (detailed if self.guidance_open is None else self.guidance_open)
