@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -65,8 +67,9 @@ class AssessmentTable(DataTable[object]):
             updated = local_time(when).replace(" ", "\n")
             flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
             # a long organisation name wraps: the row grows so the rating line still shows
-            height = 2 + max(1, -(-len(org) // max(1, self._org_width)))
-            self.add_row(flag, literal(org, second, home_rating(s)), s.visit_date.isoformat(),
+            rating = home_rating(s)
+            height = sum(_wrapped_lines(part, self._org_width) for part in (org, second, rating))
+            self.add_row(flag, literal(org, second, rating), s.visit_date.isoformat(),
                          s.status, f"{s.progress_pct}%", updated, key=s.id, height=height)
         if current is not None:
             self.select(current)
@@ -87,6 +90,12 @@ class AssessmentTable(DataTable[object]):
     def selected(self) -> AssessmentSummary | None:
         sid = self.selected_id
         return next((s for s in self._rows if s.id == sid), None)
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines ``text`` takes in a cell ``width`` wide, wrapped at words as the table
+    wraps it: every part of a row (organisation, template and site, rating) shows whole."""
+    return max(1, len(textwrap.wrap(text, width=max(1, width), break_long_words=True)))
 
 
 def home_rating(s: AssessmentSummary) -> str:
