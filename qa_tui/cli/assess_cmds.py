@@ -19,13 +19,18 @@ from qa_tui.cli.render import detail_text, history_rows, summary_rows
 @click.option("--site", default="", help="Site or service visited.")
 @click.option("--assessor", "assessors", multiple=True, help="Assessor name (repeat for several).")
 @click.option("--date", "visit_date", default=None, help="Visit date YYYY-MM-DD (default today).")
+@click.option("--perspective", type=click.Choice(["self", "icb", "peer"]), default=None,
+              help="Whose view: self (the provider), icb (the commissioner) or peer "
+                   "(default: self for a self-assessment template, icb for a visit).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new assessment as JSON.")
 @pass_cli
 def new(app: CliContext, template_id: str, org: str, org_code: str | None, site: str,
-        assessors: tuple[str, ...], visit_date: str | None, as_json: bool) -> int:
+        assessors: tuple[str, ...], visit_date: str | None, perspective: str | None,
+        as_json: bool) -> int:
     """Create an assessment and print its id."""
     detail = app.services.assessments.start(template_id, org_name=org, org_code=org_code,
-                                            site=site, assessors=assessors, visit_date=visit_date)
+                                            site=site, assessors=assessors, visit_date=visit_date,
+                                            perspective=perspective)
     if as_json:
         emit_json(detail.to_json())
     else:
@@ -159,8 +164,14 @@ def complete(app: CliContext, assessment: str) -> int:
 def reopen(app: CliContext, assessment: str) -> int:
     """Return a complete assessment to draft so it can be changed."""
     svc = app.services.assessments
-    svc.reopen(svc.resolve_id(assessment))
-    emit("reopened as draft")
+    aid = svc.resolve_id(assessment)
+    before = svc.get(aid).record
+    after = svc.reopen(aid).record
+    if before.review_state == "approved" and after.review_state is None:
+        emit(f"reopened as draft; the approval by {before.reviewer} is cleared (approve again "
+             "once it is complete)")
+    else:
+        emit("reopened as draft")
     return ExitCode.OK
 
 

@@ -48,6 +48,11 @@ def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
         "origin": rec.origin,
         "deleted_at": rec.deleted_at,
         "summary": rec.summary,
+        "perspective": rec.perspective,
+        "review_state": rec.review_state,
+        "reviewer": rec.reviewer,
+        "reviewed_at": rec.reviewed_at,
+        "review_note": rec.review_note,
     }
 
 
@@ -73,6 +78,11 @@ def assessment_record(row: AssessmentRow) -> AssessmentRecord:
         origin=row.origin,
         deleted_at=row.deleted_at,
         summary=row.summary,
+        perspective=row.perspective,
+        review_state=row.review_state,
+        reviewer=row.reviewer,
+        reviewed_at=row.reviewed_at,
+        review_note=row.review_note,
     )
 
 

@@ -40,6 +40,11 @@ class AssessmentRow(SQLModel, table=True):
     origin: str = "local"
     deleted_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     summary: str = ""
+    perspective: str = "icb"
+    review_state: str | None = None
+    reviewer: str | None = None
+    reviewed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    review_note: str = ""
 
 
 class AnswerRow(SQLModel, table=True):

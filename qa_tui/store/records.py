@@ -39,6 +39,14 @@ class AssessmentRecord:
     deleted_at: dt.datetime | None = None
     summary: str = ""
     """The assessor's one-paragraph summary for the provider report ('' until written)."""
+    perspective: str = "icb"
+    """Whose view this is: ``self`` (the provider), ``icb`` (the commissioner) or ``peer``."""
+    review_state: str | None = None
+    """The second reviewer's decision: ``approved``, ``returned`` or None (not reviewed)."""
+    reviewer: str | None = None
+    reviewed_at: dt.datetime | None = None
+    review_note: str = ""
+    """The approval note, or the reason an assessment was returned."""
 
 
 @dataclass(frozen=True)
