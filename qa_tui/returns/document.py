@@ -18,7 +18,9 @@ from qa_tui.domain import (
     ActionStatus,
     JsonValue,
     Kind,
+    Perspective,
     Priority,
+    ReviewState,
     Status,
     clean_line,
     clean_note,
@@ -63,6 +65,22 @@ class ReturnAction:
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ReturnReview:
+    """A second reviewer's decision (``assessment.review``): approved, or returned with the
+    reason in ``note``."""
+
+    state: str
+    reviewer: str
+    at: dt.datetime
+    note: str
+
+    def words(self) -> str:
+        """The Cover's one line: ``approved by Sam Lee on 2026-03-04: note``."""
+        text = f"{self.state} by {self.reviewer} on {self.at:%Y-%m-%d}"
+        return f"{text}: {self.note}" if self.note else text
 
 
 @dataclass(frozen=True)
@@ -143,6 +161,12 @@ class ReturnData:
     identifiers: IdentifiersAllowed | None = None
     """Set when exported with ``--allow-identifiers`` while probable identifiers remained."""
 
+    perspective: str | None = None
+    """``assessment.perspective`` (self, icb, peer): additive, None in returns written before
+    it existed (whose perspective then follows from the template kind)."""
+    review: ReturnReview | None = None
+    """``assessment.review``: additive, absent while the assessment has no review."""
+
     def to_document(self) -> dict[str, Any]:
         assessment: dict[str, Any] = {
             "id": self.id, "revision": self.revision, "status": self.status,
@@ -154,6 +178,12 @@ class ReturnData:
         }
         if self.summary:
             assessment["summary"] = self.summary
+        if self.perspective is not None:
+            assessment["perspective"] = self.perspective
+        if self.review is not None:
+            r = self.review
+            assessment["review"] = {"state": r.state, "reviewer": r.reviewer,
+                                    "at": iso_time(r.at), "note": r.note}
         document: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -371,7 +401,27 @@ def _parse(doc: _Obj) -> ReturnData:
         scores=scores, generator_version=gen.text("version"),
         summary=_summary(a),
         identifiers=_identifiers(doc),
+        perspective=(a.choice("perspective", [p.value for p in Perspective])
+                     if "perspective" in a.value else None),
+        review=_review(a),
     )
+
+
+def _review(a: _Obj) -> ReturnReview | None:
+    """``assessment.review``: optional; an approval only of a complete assessment, a return
+    only of a draft (it sent the assessment back)."""
+    if "review" not in a.value:
+        return None
+    r = a.obj("review")
+    state = r.choice("state", [s.value for s in ReviewState])
+    status = a.get("status")
+    if state == ReviewState.APPROVED.value and status != Status.COMPLETE.value:
+        raise _bad(r.at("state"), "an approved return must be complete")
+    if state == ReviewState.RETURNED.value and status != Status.DRAFT.value:
+        raise _bad(r.at("state"), "a returned assessment is a draft until completed again")
+    return ReturnReview(state, r.clean("reviewer", clean_line, field="reviewer name",
+                                       max_len=100),
+                        r.time("at"), r.clean("note", clean_note, field="note", max_len=2_000))
 
 
 def _summary(a: _Obj) -> str:
