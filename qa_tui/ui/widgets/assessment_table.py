@@ -60,14 +60,15 @@ class AssessmentTable(DataTable[object]):
         self._layout()
         for s in self._rows:
             org = s.org_name + (f" ({s.org_code})" if s.org_code else "")
-            second = s.template_id + (f" · {s.site}" if s.site else "")
+            second = f"{s.template_id} · {s.perspective}" + (f" · {s.site}" if s.site else "")
             when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
             updated = local_time(when).replace(" ", "\n")
             flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
             # a long organisation name wraps: the row grows so the rating line still shows
             height = 2 + max(1, -(-len(org) // max(1, self._org_width)))
             self.add_row(flag, literal(org, second, home_rating(s)), s.visit_date.isoformat(),
-                         s.status, f"{s.progress_pct}%", updated, key=s.id, height=height)
+                         s.status + (f"\n{s.review_state}" if s.review_state else ""),
+                         f"{s.progress_pct}%", updated, key=s.id, height=height)
         if current is not None:
             self.select(current)
 
