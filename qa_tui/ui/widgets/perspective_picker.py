@@ -12,9 +12,9 @@ from textual.widgets import Select
 from qa_tui.domain import Perspective, default_perspective
 
 CHOICES: tuple[tuple[str, str], ...] = (
-    ("self: the provider's own view", Perspective.SELF.value),
-    ("icb: the commissioner's visit or review", Perspective.ICB.value),
-    ("peer: another provider, a lay or expert reviewer", Perspective.PEER.value),
+    ("self: the provider's view", Perspective.SELF.value),
+    ("icb: the commissioner's", Perspective.ICB.value),
+    ("peer: peer, lay or expert", Perspective.PEER.value),
 )
 
 
