@@ -57,7 +57,6 @@ class ReviewScreen(QaScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Plain("", id="title-bar")
         yield Plain("", id="escalation-alert")
-        yield ReviewBanner(always=True, id="review-state")
         with VerticalScroll(id="review-body"):
             yield Plain("", id="overall")
             yield DataTable(id="sections", cursor_type="none", zebra_stripes=True)
@@ -66,6 +65,7 @@ class ReviewScreen(QaScreen[str | None]):
             yield Label("", id="todo-heading")
             yield OptionList(id="todo")
             yield Plain("", id="outcome")
+            yield ReviewBanner(always=True, id="review-state")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -81,7 +81,8 @@ class ReviewScreen(QaScreen[str | None]):
         self.detail = detail = self.services.assessments.get(self.assessment_id)
         rec, report = detail.record, detail.report
         self.query_one("#title-bar", Static).update(
-            f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}")
+            f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}"
+            f" · {rec.perspective}")
         self._show_alert(detail)
         self.query_one(ReviewBanner).show(rec)
         self.query_one("#overall", Static).update(
