@@ -183,6 +183,9 @@ def test_approved_only_keeps_unapproved_returns_out_of_the_ratings(
                                                    "Gamma Trust", "Delta Trust"}}
     assert rated_orgs == {"Alpha Trust"}
 
+    trend = {c for r in wb["Trend"].iter_rows(values_only=True) for c in r if c}
+    assert "Alpha Trust" in trend and not trend & {"Beta Trust", "Gamma Trust", "Delta Trust"}
+
     exceptions = list(wb["Exceptions"].iter_rows(values_only=True))
     head = list(exceptions[0])
     not_approved = {r[head.index("Organisation")]: r[head.index("Detail")]
@@ -202,3 +205,39 @@ def test_approved_only_keeps_unapproved_returns_out_of_the_ratings(
     assert cli("consolidate", str(out), "-o", str(everything)).code == 0
     rows = openpyxl.load_workbook(everything)["Ratings"].iter_rows(values_only=True)
     assert {r[0] for r in rows} >= {"Alpha Trust", "Beta Trust"}  # without the flag: both
+
+
+def test_a_review_that_contradicts_the_status_is_refused(cli: Any) -> None:
+    """An approval of a draft, or a return of a complete assessment, is not a qa-tui return."""
+    import pytest
+
+    from qa_tui.errors import ReturnInvalid
+    from qa_tui.returns import ReturnData
+    from qa_tui.services import build_services
+
+    aid = completed(cli)
+    assert cli("review", "approve", aid, "--reviewer", "Sam Lee").code == 0
+    services = build_services()
+    try:
+        document = services.returns.document(aid)
+    finally:
+        services.close()
+    assert ReturnData.from_document(document).review is not None
+    for state, status in (("approved", "draft"), ("returned", "complete"), ("maybe", "draft")):
+        bad = json.loads(json.dumps(document))
+        bad["assessment"]["review"]["state"] = state
+        bad["assessment"]["status"] = status
+        with pytest.raises(ReturnInvalid, match="assessment.review.state"):
+            ReturnData.from_document(bad)
+    bad = json.loads(json.dumps(document))
+    bad["assessment"]["perspective"] = "board"
+    with pytest.raises(ReturnInvalid, match="assessment.perspective"):
+        ReturnData.from_document(bad)
+
+
+def test_undo_never_crosses_a_review(cli: Any) -> None:
+    aid = completed(cli)
+    assert cli("review", "return", aid, "--reviewer", "Sam Lee", "--reason", "WL3").code == 0
+    result = cli("undo", aid)
+    assert show(cli, aid)["review"]["state"] == "returned"
+    assert show(cli, aid)["answers"]["WL8"]["value"] == 3, result.out
