@@ -29,6 +29,40 @@ class Kind(StrEnum):
     SELF_ASSESSMENT = "self-assessment"
 
 
+class Perspective(StrEnum):
+    """Whose view an assessment gives: the provider's own, the commissioner's, or a peer's."""
+
+    SELF = "self"
+    ICB = "icb"
+    PEER = "peer"
+
+
+def default_perspective(kind: str) -> Perspective:
+    """A self-assessment template is the provider's own view; a visit is the ICB's."""
+    return Perspective.SELF if kind == Kind.SELF_ASSESSMENT.value else Perspective.ICB
+
+
+def clean_perspective(value: str) -> Perspective:
+    try:
+        return Perspective(value.strip().casefold())
+    except ValueError:
+        raise InvalidInput(f"perspective {value.strip()!r} is not one of self, icb, peer"
+                           ) from None
+
+
+class ReviewState(StrEnum):
+    """A second reviewer's decision on a completed assessment."""
+
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names compared as people type them: case and spaces do not matter (``Jo  Smith`` is
+    ``jo smith`` is ``JoSmith``), so a reviewer cannot pass as someone else by retyping."""
+    return "".join(a.split()).casefold() == "".join(b.split()).casefold()
+
+
 class QuestionType(StrEnum):
     SCALE = "scale"
     CHOICE = "choice"

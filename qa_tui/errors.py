@@ -53,9 +53,10 @@ class Refused(QaError):
     code = "refused"
 
     def __init__(
-        self, message: str, reasons: Iterable[str] = (), *, where: str | None = None
+        self, message: str, reasons: Iterable[str] = (), *, where: str | None = None,
+        code: str | None = None,
     ) -> None:
-        super().__init__(message, where=where)
+        super().__init__(message, where=where, code=code)
         self.reasons: tuple[str, ...] = tuple(reasons)
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from .conftest import ROOT
 
 def _as_an_earlier_writer_saw_it(data: ReturnData) -> ReturnData:
     s = data.scores
-    return replace(data, scores=replace(
+    return replace(data, perspective=None, review=None, scores=replace(
         s, coverage_pct=None, provisional=None, escalations_unrecorded=None,
         sections=tuple(replace(x, coverage_pct=None, provisional=None) for x in s.sections)))
 

@@ -205,3 +205,48 @@ def test_a_v2_database_gains_an_empty_summary_and_keeps_its_rows(tmp_path: Path)
     finally:
         store.close()
     assert len(list(tmp_path.glob("qa-tui.v2.*.sqlite3"))) == 1  # backed up before the step
+
+
+def test_a_v3_database_gains_perspective_from_the_kind_and_keeps_every_row(
+        tmp_path: Path) -> None:
+    """Schema v4 adds the perspective (derived from the template kind for existing rows) and
+    the review columns (empty), without losing a row of any table."""
+    path = tmp_path / "qa-tui.sqlite3"
+    build_v1(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert apply_migrations(conn, up_to=3) == 3
+        conn.execute(
+            "INSERT INTO assessment (id, template_id, template_version, template_hash, "
+            "template_snapshot, org_name, org_code, site, kind, assessors, visit_date, status, "
+            "created_at, updated_at, completed_at, revision, summary) SELECT "
+            "'1f8e2b9c-1d4a-4c3e-9b7a-5e6f7a8b9c0d', template_id, template_version, "
+            "template_hash, template_snapshot, 'Self Trust', org_code, site, 'self-assessment', "
+            "assessors, visit_date, 'draft', created_at, updated_at, NULL, 2, 'A summary' "
+            "FROM assessment")
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("assessment", "answer", "action", "event")}
+    finally:
+        conn.close()
+    store = open_store(path)
+    try:
+        assert store.pragmas()["user_version"] == SCHEMA_VERSION >= 4
+        with store.read() as tx:
+            visit = tx.get_assessment(ID)
+            own = tx.get_assessment("1f8e2b9c-1d4a-4c3e-9b7a-5e6f7a8b9c0d")
+            assert len(tx.get_answers(ID)) == 1 and len(tx.get_actions(ID)) == 1
+            assert len(tx.events(ID)) == 1
+        assert visit is not None and own is not None
+        assert (visit.perspective, own.perspective) == ("icb", "self")
+        assert (visit.review_state, visit.reviewer, visit.reviewed_at, visit.review_note) == (
+            None, None, None, "")
+        assert own.summary == "A summary" and visit.revision == 4 and own.revision == 2
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    try:
+        assert counts == {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                          for t in ("assessment", "answer", "action", "event")}
+    finally:
+        conn.close()
+    assert len(list(tmp_path.glob("qa-tui.v3.*.sqlite3"))) == 1  # backed up before the step

@@ -23,16 +23,21 @@ from qa_tui.cli.render import detail_text, history_rows, summary_rows
 @click.option("--follow-up", "follow_up", default=None, metavar="ID",
               help="Start the follow-up visit of assessment ID: same organisation, site and "
                    "template, its open actions carried forward.")
+@click.option("--perspective", type=click.Choice(["self", "icb", "peer"]), default=None,
+              help="Whose view: self (the provider), icb (the commissioner) or peer "
+                   "(default: self for a self-assessment template, icb for a visit; a "
+                   "follow-up keeps the previous visit's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new assessment as JSON.")
 @pass_cli
 def new(app: CliContext, template_id: str | None, org: str | None, org_code: str | None,
         site: str, assessors: tuple[str, ...], visit_date: str | None, follow_up: str | None,
-        as_json: bool) -> int:
+        perspective: str | None, as_json: bool) -> int:
     """Create an assessment and print its id (then, for a follow-up, what changed)."""
     if follow_up is not None:
-        if template_id or org or org_code or site:
+        if template_id or org or org_code or site or perspective:
             raise click.UsageError("--follow-up takes the organisation, site and template "
-                                   "from the previous visit; give only --date and --assessor")
+                                   "and perspective from the previous visit; give only --date "
+                                   "and --assessor")
         svc = app.services.assessments
         started = app.services.followups.start(svc.resolve_id(follow_up), visit_date=visit_date,
                                                assessors=assessors)
@@ -44,7 +49,8 @@ def new(app: CliContext, template_id: str | None, org: str | None, org_code: str
     if not template_id or not org:
         raise click.UsageError("give --template and --org (or --follow-up ID)")
     detail = app.services.assessments.start(template_id, org_name=org, org_code=org_code,
-                                            site=site, assessors=assessors, visit_date=visit_date)
+                                            site=site, assessors=assessors, visit_date=visit_date,
+                                            perspective=perspective)
     if as_json:
         emit_json(detail.to_json())
     else:
@@ -200,8 +206,14 @@ def complete(app: CliContext, assessment: str) -> int:
 def reopen(app: CliContext, assessment: str) -> int:
     """Return a complete assessment to draft so it can be changed."""
     svc = app.services.assessments
-    svc.reopen(svc.resolve_id(assessment))
-    emit("reopened as draft")
+    aid = svc.resolve_id(assessment)
+    before = svc.get(aid).record
+    after = svc.reopen(aid).record
+    if before.review_state == "approved" and after.review_state is None:
+        emit(f"reopened as draft; the approval by {before.reviewer} is cleared (approve again "
+             "once it is complete)")
+    else:
+        emit("reopened as draft")
     return ExitCode.OK
 
 

@@ -74,6 +74,9 @@ def _date(text: str | None, hint: str = "--as-of") -> dt.date | None:
 @click.option("--include-drafts", is_flag=True,
               help="Count draft returns in the ratings too, each marked (draft); by default "
                    "only completed returns are rated.")
+@click.option("--approved-only", "approved_only", is_flag=True,
+              help="Count only returns a second reviewer approved (qa-tui review approve) in "
+                   "the ratings; the others are listed on Exceptions as not approved.")
 @click.option("--orgs", "orgs", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="FILE.csv",
               help="An organisation register (NHS ODS CSV layout): returns are matched by "
@@ -84,7 +87,7 @@ def _date(text: str | None, hint: str = "--as-of") -> dt.date | None:
 @pass_cli
 def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: str | None,
                 as_of: str | None, since: str | None, include_drafts: bool, orgs: Path | None,
-                workers: int | None, as_json: bool) -> int:
+                approved_only: bool, workers: int | None, as_json: bool) -> int:
     """Check returns (files, or folders searched for .xlsx) and write one workbook: a
     Committee summary, escalations, ratings matrix, trend by quarter, actions register,
     returns, responses, exceptions and rejected files.
@@ -104,7 +107,7 @@ def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: str
         target = None if db is None else db if "://" in db else typed_path(db)
         report = service.run(list(inputs), output, db=target, as_of=day, workers=workers,
                              progress=progress, since=start, include_drafts=include_drafts,
-                             orgs=orgs)
+                             orgs=orgs, approved_only=approved_only)
     if not report.result.files:
         warn("no .xlsx files found in the paths given; the workbook is empty")
     for item in report.result.rejected:

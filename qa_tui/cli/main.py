@@ -59,13 +59,15 @@ def _register() -> None:
         orgs_cmd,
         report_cmds,
         return_cmds,
+        review_cmd,
         support_cmds,
         template_cmds,
     )
 
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
                     *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS,
-                    *report_cmds.COMMANDS, *support_cmds.COMMANDS, *db_cmds.COMMANDS):
+                    *review_cmd.COMMANDS, *report_cmds.COMMANDS, *support_cmds.COMMANDS,
+                    *db_cmds.COMMANDS):
         cli.add_command(command)
 
 

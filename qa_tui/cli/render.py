@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from qa_tui.services.review import review_words
 from qa_tui.templates import answer_label, overall_words
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def detail_text(d: AssessmentDetail) -> list[str]:
     ]
     if rec.assessors:
         lines.append(f"  assessors: {', '.join(rec.assessors)}")
+    lines.append(f"  perspective: {rec.perspective}  review: {review_words(rec)}")
     lines.append(f"  progress: {report.answered}/{report.total} ({report.progress_pct}%)")
     lines.append("")
     if report.escalations:

@@ -36,7 +36,7 @@ RETURNS = (
     Col("Overall score %", 9, "pct"), Col("Overall rating", 20, "rating"),
     Col("Required unanswered", 11, "int"), Col("Escalations", 18, "wrap"),
     Col("Completed (UTC)", 16, "datetime"), Col("Return id", 37), Col("File", 50, "wrap"),
-    Col("Content hash (SHA-256)", 20),
+    Col("Content hash (SHA-256)", 20), Col("Review", 30, "wrap"),
 )
 
 RATINGS_LEAD = (

@@ -203,7 +203,6 @@ def rated_cell(names: tuple[str, ...], text: str | None, shown: str | None = Non
 
 def build_view(plan: Plan, orgs: Organisations) -> CommitteeView:
     """The Committee lines (in attention order) and the Trend blocks, one pass over groups."""
-    opts = plan.options
     groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for e in plan.winners:
         groups[(orgs.match(e.key).key, e.key.template_id)].append(e)
@@ -213,7 +212,7 @@ def build_view(plan: Plan, orgs: Organisations) -> CommitteeView:
     for (org_key, tid), entries in sorted(groups.items()):
         summaries = sorted((plan.spool.load(e.ref("summary"))[0] for e in entries), key=_order)
         shapes = {e.key.return_id: plan.shapes[e.key.template_hash] for e in entries}
-        used = [s for s in summaries if s.status == "complete" or opts.include_drafts]
+        used = [s for s in summaries if plan.counts(s.status, s.review)]
         left_out = len(summaries) - len(used)
         drafts_excluded += left_out
         escalations += sum(s.escalations for s in summaries)

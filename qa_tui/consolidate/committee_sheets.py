@@ -51,9 +51,12 @@ def header_lines(plan: Plan, view: CommitteeView) -> list[str]:
     span = f"visits {dates[0]:%d %b %Y} to {dates[-1]:%d %b %Y}" if dates else "no visits"
     orgs = len({line.org for line in view.lines})
     files = len(plan.winners) + len(plan.superseded) + len(plan.rejected)
-    drafts = ("drafts included in ratings, each marked (draft)" if plan.options.include_drafts
-              else f"{view.drafts_excluded} draft{'s' if view.drafts_excluded != 1 else ''} "
-              "left out of ratings")
+    left = view.drafts_excluded
+    drafts = (f"only approved returns rated ({left} not approved left out, listed on "
+              "Exceptions)" if plan.options.approved_only
+              else "drafts included in ratings, each marked (draft)"
+              if plan.options.include_drafts
+              else f"{left} draft{'s' if left != 1 else ''} left out of ratings")
     lines = [
         f"Batch: {files} file{'s' if files != 1 else ''} from "
         f"{_names(plan.options.sources) or 'the paths given'}; consolidated "
@@ -88,8 +91,11 @@ def _rating_text(line: Line) -> str | None:
 
 def committee_row(line: Line, plan: Plan) -> Row:
     s, p = line.latest, line.previous
+    missing = (f"No approved return ({line.drafts_left_out} not approved left out)"
+               if plan.options.approved_only
+               else f"No completed return ({line.drafts_left_out} draft(s) left out)")
     rating = rated_cell(line.names, s.rating if s else None, _rating_text(line)) if s else \
-        f"No completed return ({line.drafts_left_out} draft(s) left out)"
+        missing
     previous = rated_cell(line.names, p.rating) if p else None
     return (line.org, line.code, line.template_title, s.visit_date if s else None,
             s.perspective if s else None, rating, previous, line.direction,

@@ -65,6 +65,8 @@ class Options:
     register: Register | None = None
     sources: tuple[str, ...] = ()
     """The paths the batch was given (named in the Committee sheet's header)."""
+    approved_only: bool = False
+    """Only returns a second reviewer approved count in the ratings (``--approved-only``)."""
 
 
 @dataclass
@@ -85,7 +87,32 @@ class Plan:
 
     def included(self, entry: Entry) -> bool:
         """Whether a return counts in the ratings (drafts only when asked for)."""
-        return entry.key.status == "complete" or self.options.include_drafts
+        return self.counts(entry.key.status, entry.key.review)
+
+    def counts(self, status: str, review: str | None) -> bool:
+        """Whether a return of this status and review state counts in the ratings: every
+        rated sheet (Committee, Ratings, Trend, Self vs ICB) asks here. With
+        ``approved_only`` only approved returns count (an approved return is complete)."""
+        if self.options.approved_only:
+            return review == "approved"
+        return status == "complete" or self.options.include_drafts
+
+    def unapproved(self) -> list[Row]:
+        """Exceptions rows for the returns ``--approved-only`` kept out of the ratings."""
+        if not self.options.approved_only:
+            return []
+        rows: list[Row] = []
+        for e in self.winners:
+            k = e.key
+            if k.review == "approved":
+                continue
+            why = {"returned": "returned to the assessors by a reviewer",
+                   None: "awaiting a second reviewer" if k.status == "complete" else
+                   "a draft"}.get(k.review, k.review or "")
+            rows.append(("Not approved", k.org_name, k.template_id, k.return_id, k.revision,
+                         k.status, f"not approved ({why}): left out of the ratings "
+                         "(consolidate --approved-only)", k.path, None))
+        return rows
 
     @property
     def since(self) -> dt.date:

@@ -62,7 +62,9 @@ def _summary(plan: Plan) -> list[str]:
         "(red) through amber and green to best (blue). A blank cell: not rated (too few "
         "answers, or the template does not rate). A rating from fewer scored answers than "
         "the template's threshold reads as provisional.",
-        (f"{drafts} draft return(s) left out (consolidate --include-drafts brings them in)."
+        (f"{drafts} return(s) not approved by a second reviewer left out (--approved-only; "
+         "listed on Exceptions)." if plan.options.approved_only
+         else f"{drafts} draft return(s) left out (consolidate --include-drafts brings them in)."
          if drafts else "Drafts, if any, are included and show draft under Status."
          if plan.options.include_drafts else "No draft returns in this batch."),
     ]

@@ -66,6 +66,8 @@ class ReturnKey:
     """Set when the return says it was exported with ``--allow-identifiers`` (kinds, places)."""
     follows: str = ""
     """The return id of the visit this one follows up ('' for a first visit)."""
+    review: str | None = None
+    """The second reviewer's decision the return carries (approved, returned) or None."""
 
     @property
     def sort_key(self) -> tuple[str, str, dt.date, str, str]:
@@ -96,7 +98,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
                     data.template_hash, data.org_name, data.site, data.visit_date, data.status,
                     data.org_code or "",
                     data.identifiers.describe() if data.identifiers else None,
-                    data.follows or "")
+                    data.follows or "",
+                    data.review.state if data.review else None)
     summary = summarise(verified, as_of=as_of)
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
@@ -142,7 +145,7 @@ def _returns_row(verified: VerifiedReturn, summary: Summary) -> Row:
             d.revision, s.answered, s.total, s.overall.score_pct,
             overall, len(s.required_open),
             ", ".join(s.escalations) or None, _utc(d.completed_at), d.id, str(verified.path),
-            verified.sha256)
+            verified.sha256, d.review.words() if d.review else None)
 
 
 def _overall_names(template: Template) -> tuple[str, ...]:

@@ -96,7 +96,7 @@ def plan_exceptions(plan: Plan) -> list[Row]:
         k = s.key
         rows.append(("Superseded", k.org_name, k.template_id, k.return_id, k.revision,
                      k.status, s.reason, k.path, s.by))
-    return rows + plan.template_exceptions()
+    return rows + plan.template_exceptions() + plan.unapproved()
 
 
 def fill_long_sheets(sheets: dict[str, TableSheets], plan: Plan, exceptions: list[Row],

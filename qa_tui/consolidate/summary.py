@@ -38,6 +38,8 @@ class Summary(NamedTuple):
     escalations: int
     open_high: int
     overdue_high: int
+    review: str | None = None
+    """The second reviewer's decision (approved, returned) or None: ``--approved-only``."""
 
 
 def perspective_of(document: Mapping[str, Any], kind: str) -> str:
@@ -62,7 +64,8 @@ def summarise(verified: VerifiedReturn, *, as_of: dt.date) -> Summary:
                    perspective_of(verified.document, data.kind), data.scores.overall.rating,
                    report.coverage_pct, data.scores.overall.rating is not None
                    and report.coverage_pct < report.provisional_below,
-                   len(data.scores.escalations), len(high), len(overdue))
+                   len(data.scores.escalations), len(high), len(overdue),
+                   data.review.state if data.review else None)
 
 
 def escalation_rows(verified: VerifiedReturn) -> list[Row]:

@@ -16,6 +16,7 @@ from qa_tui.returns.document import (
     ReturnAction,
     ReturnAnswer,
     ReturnData,
+    ReturnReview,
     Scores,
     SectionResult,
     iso_time,
@@ -39,7 +40,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "FORMAT", "FORMAT_VERSION", "Outcome", "Result", "ReturnAction", "ReturnAnswer",
-    "IdentifiersAllowed", "ReturnData", "Scores", "SectionResult", "VerifiedReturn", "escape",
+    "IdentifiersAllowed", "ReturnData", "ReturnReview", "Scores", "SectionResult", "VerifiedReturn", "escape",
     "identifiers_json", "iso_time",
     "needs_quote_prefix", "neutralise", "read_return", "restore", "return_filename",
     "save_file", "write_return",

@@ -18,7 +18,9 @@ from qa_tui.domain import (
     ActionStatus,
     JsonValue,
     Kind,
+    Perspective,
     Priority,
+    ReviewState,
     Status,
     clean_line,
     clean_note,
@@ -74,6 +76,22 @@ class ReturnAction:
     closed_at: dt.datetime | None
     carried_from: CarriedFrom | None = None
     """Set on an action carried forward from the previous visit (additive key)."""
+
+
+@dataclass(frozen=True)
+class ReturnReview:
+    """A second reviewer's decision (``assessment.review``): approved, or returned with the
+    reason in ``note``."""
+
+    state: str
+    reviewer: str
+    at: dt.datetime
+    note: str
+
+    def words(self) -> str:
+        """The Cover's one line: ``approved by Sam Lee on 2026-03-04: note``."""
+        text = f"{self.state} by {self.reviewer} on {self.at:%Y-%m-%d}"
+        return f"{text}: {self.note}" if self.note else text
 
 
 @dataclass(frozen=True)
@@ -158,6 +176,11 @@ class ReturnData:
     """The id of the visit this one follows up (additive key, absent on a first visit)."""
     action_updates: tuple[ReturnActionUpdate, ...] = ()
     """Action updates after completion and reviews of carried actions (additive key)."""
+    perspective: str | None = None
+    """``assessment.perspective`` (self, icb, peer): additive, None in returns written before
+    it existed (whose perspective then follows from the template kind)."""
+    review: ReturnReview | None = None
+    """``assessment.review``: additive, absent while the assessment has no review."""
 
     def to_document(self) -> dict[str, Any]:
         assessment: dict[str, Any] = {
@@ -172,6 +195,12 @@ class ReturnData:
             assessment["summary"] = self.summary
         if self.follows:
             assessment["follows"] = self.follows
+        if self.perspective is not None:
+            assessment["perspective"] = self.perspective
+        if self.review is not None:
+            r = self.review
+            assessment["review"] = {"state": r.state, "reviewer": r.reviewer,
+                                    "at": iso_time(r.at), "note": r.note}
         document: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -394,7 +423,27 @@ def _parse(doc: _Obj) -> ReturnData:
         identifiers=_identifiers(doc),
         follows=read_follows(a),
         action_updates=read_updates(doc, {x.id for x in actions}, _bad),
+        perspective=(a.choice("perspective", [p.value for p in Perspective])
+                     if "perspective" in a.value else None),
+        review=_review(a),
     )
+
+
+def _review(a: _Obj) -> ReturnReview | None:
+    """``assessment.review``: optional; an approval only of a complete assessment, a return
+    only of a draft (it sent the assessment back)."""
+    if "review" not in a.value:
+        return None
+    r = a.obj("review")
+    state = r.choice("state", [s.value for s in ReviewState])
+    status = a.get("status")
+    if state == ReviewState.APPROVED.value and status != Status.COMPLETE.value:
+        raise _bad(r.at("state"), "an approved return must be complete")
+    if state == ReviewState.RETURNED.value and status != Status.DRAFT.value:
+        raise _bad(r.at("state"), "a returned assessment is a draft until completed again")
+    return ReturnReview(state, r.clean("reviewer", clean_line, field="reviewer name",
+                                       max_len=100),
+                        r.time("at"), r.clean("note", clean_note, field="note", max_len=2_000))
 
 
 def _summary(a: _Obj) -> str:

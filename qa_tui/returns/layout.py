@@ -123,6 +123,9 @@ def cover(data: ReturnData, template: Template, digest: str) -> SheetModel:
     ]
     if s.has_coverage:  # rows a later 1.x adds go at the bottom: earlier readers ignore them
         items += _trust_rows(data)
+    if data.perspective is not None or data.review is not None:  # issue 13, at the bottom too
+        items += [("Perspective", data.perspective),
+                  ("Review", data.review.words() if data.review else None)]
     rows: list[tuple[Value, ...]] = [("Quality assessment return", None), (None, None)]
     rows += [(label, value) for label, value in items]
     model = SheetModel("Cover", COVER, rows, ["title", "blank"] + [i[0] for i in items],

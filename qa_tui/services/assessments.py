@@ -21,11 +21,14 @@ from qa_tui.domain import (
     AnswerState,
     JsonValue,
     Priority,
+    ReviewState,
     Status,
     clean_line,
     clean_note,
     clean_ods_code,
     clean_org_name,
+    clean_perspective,
+    default_perspective,
     parse_date,
     utc_now,
 )
@@ -44,6 +47,7 @@ from qa_tui.services.changes import (
     state_of,
 )
 from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
+from qa_tui.services import review as review_rules
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -145,14 +149,17 @@ class AssessmentService:
     def start(self, template_id: str, *, org_name: str, org_code: str | None = None,
               site: str = "", assessors: Sequence[str] = (),
               visit_date: dt.date | str | None = None, template: Template | None = None,
-              follows: str | None = None,
+              follows: str | None = None, perspective: str | None = None,
               then: Callable[[UnitOfWork, AssessmentRecord, dt.datetime], None] | None = None
               ) -> AssessmentDetail:
         """Start an assessment. ``template`` (a follow-up of a visit whose template is not in
         the library any more) starts from that compiled template instead of the library's;
         ``follows`` links the new visit to the one it follows up, and ``then`` runs in the
-        same transaction (carrying its open actions), so a follow-up is whole or absent."""
+        same transaction (carrying its open actions), so a follow-up is whole or absent.
+        ``perspective`` (self, icb, peer) defaults from the template kind."""
         template = template or self.library.get(template_id)
+        view = (clean_perspective(perspective) if perspective
+                else default_perspective(template.kind.value))
         now = self.clock()
         people = tuple(clean_line(a, field="assessor name", max_len=100) for a in assessors
                        if a.strip())
@@ -178,12 +185,13 @@ class AssessmentService:
             origin="local",
             deleted_at=None,
             follows=follows,
+            perspective=view.value,
         )
         with self.store.write() as tx:
             tx.insert_assessment(rec)
             self._event(tx, rec.id, "start", "", None,
                         {"template": template.id, "version": template.version,
-                         "organisation": rec.org_name,
+                         "organisation": rec.org_name, "perspective": rec.perspective,
                          **({"follows": follows} if follows else {})}, now)
             if then is not None:
                 then(tx, rec, now)
@@ -197,7 +205,9 @@ class AssessmentService:
             reasons = self.completion_blockers(detail)
             if reasons:
                 raise Refused("cannot complete yet", reasons)
-            rec = self._save(tx, rec, now, status=Status.COMPLETE.value, completed_at=now)
+            # Completing again answers a return: its reason has been dealt with.
+            rec = self._save(tx, rec, now, status=Status.COMPLETE.value, completed_at=now,
+                             **review_rules.cleared_if(rec, ReviewState.RETURNED))
             self._event(tx, rec.id, "status", "", Status.DRAFT.value, Status.COMPLETE.value, now)
             return self._detail(tx, rec)
 
@@ -221,9 +231,38 @@ class AssessmentService:
         with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
             if rec.status != Status.COMPLETE:
                 return self._detail(tx, rec)
-            rec = self._save(tx, rec, now, status=Status.DRAFT.value, completed_at=None)
+            approval = review_rules.review_json(rec) \
+                if rec.review_state == ReviewState.APPROVED else None
+            rec = self._save(tx, rec, now, status=Status.DRAFT.value, completed_at=None,
+                             **review_rules.cleared_if(rec, ReviewState.APPROVED))
             self._event(tx, rec.id, "status", "", Status.COMPLETE.value, Status.DRAFT.value, now)
+            if approval is not None:  # an approval covers what was approved, not later edits
+                self._event(tx, rec.id, "review", "cleared", approval, None, now)
             return self._detail(tx, rec)
+
+    def approve(self, assessment_id: str, *, reviewer: str,
+                note: str = "") -> AssessmentDetail:
+        """A second reviewer, not one of the assessors, approves a completed assessment."""
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            new = review_rules.approval(rec, reviewer, note, now)
+            saved = self._save(tx, rec, now, **new)
+            self._event(tx, rec.id, "review", ReviewState.APPROVED.value,
+                        review_rules.review_json(rec), review_rules.review_json(saved), now)
+            return self._detail(tx, saved)
+
+    def send_back(self, assessment_id: str, *, reviewer: str,
+                  reason: str) -> AssessmentDetail:
+        """A second reviewer returns a completed assessment to draft, with the reason shown
+        to the assessors until they complete it again."""
+        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            new = review_rules.returned(rec, reviewer, reason, now)
+            saved = self._save(tx, rec, now, status=Status.DRAFT.value, completed_at=None,
+                               **new)
+            self._event(tx, rec.id, "review", ReviewState.RETURNED.value,
+                        review_rules.review_json(rec),
+                        {**(review_rules.review_json(saved) or {}), "status": saved.status},
+                        now)
+            return self._detail(tx, saved)
 
     def delete(self, assessment_id: str) -> None:
         """Move to the bin: hidden from the list, restorable, nothing erased."""

@@ -67,8 +67,8 @@ def last_undoable(events: Sequence[EventRecord]) -> EventRecord | None:
         if event.kind == "undo" and isinstance(event.new, dict):
             undone.add(int(event.new.get("undone_event", -1)))
             continue
-        if event.kind in ("status", "start"):
-            return None  # never undo across completion or the start of the assessment
+        if event.kind in ("status", "start", "review"):
+            return None  # never undo across completion, a review or the start
         if event.kind in UNDOABLE and event.id not in undone:
             return event
     return None

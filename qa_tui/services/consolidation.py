@@ -57,6 +57,7 @@ class DatabaseReport:
 class ConsolidationReport:
     result: Consolidation
     database: DatabaseReport | None = None
+    approved_only: bool = False
 
     @property
     def failed(self) -> bool:
@@ -73,7 +74,9 @@ class ConsolidationReport:
         r = self.result
         c = r.counts
         extra = [text for n, text in (
-            (c.drafts_excluded, f"{c.drafts_excluded} draft(s) left out of ratings"),
+            (c.drafts_excluded, f"{c.drafts_excluded} "
+             + ("not approved" if self.approved_only else "draft(s)")
+             + " left out of ratings"),
             (c.escalations, f"{c.escalations} escalation(s)"),
             (c.orgs_unmatched, f"{c.orgs_unmatched} not in the organisation register"),
             (c.self_vs_icb_pairs, f"{c.self_vs_icb_pairs} self vs ICB pair(s), "
@@ -104,12 +107,15 @@ class ConsolidationService:
     def run(self, inputs: Sequence[Path], output: Path, *, db: Path | str | None = None,
             as_of: dt.date | None = None, workers: int | None = None,
             progress: Progress | None = None, since: dt.date | None = None,
-            include_drafts: bool = False, orgs: Path | None = None) -> ConsolidationReport:
+            include_drafts: bool = False, orgs: Path | None = None,
+            approved_only: bool = False) -> ConsolidationReport:
         """Write ``output`` from every return under ``inputs``; load them into ``db`` too.
 
         ``since``: escalations counted from this day (default: the start of the current NHS
         financial quarter); ``include_drafts``: drafts count in the ratings (marked);
-        ``orgs``: an organisation register CSV (read before any work: a bad one refuses).
+        ``orgs``: an organisation register CSV (read before any work: a bad one refuses);
+        ``approved_only``: only returns a second reviewer approved count in the ratings (the
+        others are listed on Exceptions as not approved).
         """
         from qa_tui.consolidate import consolidate
         from qa_tui.consolidate.plan import Options
@@ -121,7 +127,8 @@ class ConsolidationService:
         if db is not None and not _is_url(db) and any(_same(db, p) for p in inputs if p.is_file()):
             raise Refused(f"the database {db} is one of the input files", where=str(db))
         register = read_register(orgs) if orgs is not None else None
-        options = Options(since, include_drafts, register, tuple(str(p) for p in inputs))
+        options = Options(since, include_drafts, register, tuple(str(p) for p in inputs),
+                          approved_only=approved_only)
         try:
             result = consolidate(inputs, output, as_of=as_of, now=self.clock(),
                                  workers=workers, progress=progress, options=options)
@@ -131,7 +138,7 @@ class ConsolidationService:
         database = None
         if db is not None:
             database = self.load(result.accepted, db, progress)
-        return ConsolidationReport(result, database)
+        return ConsolidationReport(result, database, approved_only)
 
     def load(self, accepted: Sequence[FileOutcome], db: Path | str,
              progress: Progress | None = None) -> DatabaseReport:

@@ -138,7 +138,8 @@ class FollowUpService:
 
         detail = svc.start(template.id, org_name=rec.org_name, org_code=rec.org_code,
                            site=rec.site, assessors=assessors or rec.assessors,
-                           visit_date=visit_date, template=template, follows=rec.id, then=carry)
+                           visit_date=visit_date, template=template, follows=rec.id,
+                           perspective=rec.perspective, then=carry)
         old_ids = [q.id for q in previous.template.questions]
         new_ids = [q.id for q in template.questions]
         return FollowUpStarted(

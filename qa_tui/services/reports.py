@@ -67,8 +67,9 @@ class ReportService:
         return return_data(detail), detail.template, detail.id[:8]
 
     def reviewer_of(self, data: ReturnData) -> str | None:
-        """The reviewer named in the sign-off block. A hook for the review issue: there is no
-        review record yet, so there is no reviewer."""
+        """The reviewer named in the sign-off block: the second reviewer who approved it."""
+        if data.review is not None and data.review.state == "approved":
+            return data.review.reviewer
         return None
 
     def view(self, target: str, *, allow_identifiers: bool = False) -> ReportView:
@@ -83,7 +84,8 @@ class ReportService:
                 raise Refused("probable patient identifiers; remove them, or make the report "
                               "with --allow-identifiers if they are not about patients",
                               [hit.describe() for hit in hits], where=where)
-        return data, build_view(data, template, reviewer=self.reviewer_of(data))
+        return data, build_view(data, template, reviewer=self.reviewer_of(data),
+                                perspective=data.perspective)
 
     def write(self, target: str, out_dir: Path | None = None, *, fmt: str = "docx",
               force: bool = False, allow_identifiers: bool = False) -> ReportResult:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from qa_tui import __version__
 from qa_tui.config import Paths
+from qa_tui.domain import default_perspective
 from qa_tui.errors import (
     InvalidInput,
     NotFound,
@@ -31,6 +32,7 @@ from qa_tui.returns import (
     ReturnAction,
     ReturnAnswer,
     ReturnData,
+    ReturnReview,
     Scores,
     SectionResult,
     VerifiedReturn,
@@ -138,7 +140,10 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         template_version=rec.template_version, template_title=template.title,
         template_hash=rec.template_hash, template_snapshot=json.loads(rec.template_snapshot),
         answers=answers, actions=actions, scores=scores, generator_version=__version__,
-        summary=rec.summary, follows=rec.follows, action_updates=updates)
+        summary=rec.summary, follows=rec.follows, action_updates=updates,
+        perspective=rec.perspective,
+        review=ReturnReview(rec.review_state, rec.reviewer or "", rec.reviewed_at or
+                            rec.updated_at, rec.review_note) if rec.review_state else None)
 
 
 _NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
@@ -146,8 +151,15 @@ _NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
 
 def _content(document: dict[str, Any]) -> str:
     """What two copies must share to be the same revision: all but the generator stamp and
-    the note that identifiers were let through (a fact about the export, not the answers)."""
-    return canonical_json({k: v for k, v in document.items() if k not in _NOT_CONTENT})
+    the note that identifiers were let through (a fact about the export, not the answers).
+    A perspective that only restates the template kind's default is the same as none, so a
+    return written before the key existed still matches its imported copy."""
+    content = {k: v for k, v in document.items() if k not in _NOT_CONTENT}
+    assessment = content.get("assessment")
+    if isinstance(assessment, dict) and assessment.get("perspective") == \
+            default_perspective(str(assessment.get("kind"))).value:
+        content["assessment"] = {k: v for k, v in assessment.items() if k != "perspective"}
+    return canonical_json(content)
 
 
 class ReturnService:
@@ -315,7 +327,9 @@ class ReturnService:
             visit_date=data.visit_date, status=data.status, created_at=data.created_at,
             updated_at=data.updated_at, completed_at=data.completed_at, revision=data.revision,
             synced_revision=data.revision, origin=current.origin if current else "import",
-            deleted_at=None, summary=data.summary, follows=data.follows)
+            deleted_at=None, summary=data.summary, follows=data.follows,
+            perspective=data.perspective or default_perspective(data.kind).value,
+            **_review_fields(data.review))
         if current is None:
             tx.insert_assessment(rec)
         else:
@@ -353,6 +367,13 @@ class ReturnService:
             None, data.id, self.clock(), self.actor, "import", verified.path.name,
             {"revision": current.revision} if current else None,
             {"revision": data.revision, "sha256": verified.sha256}))
+
+
+def _review_fields(review: ReturnReview | None) -> dict[str, Any]:
+    if review is None:
+        return {}
+    return {"review_state": review.state, "reviewer": review.reviewer,
+            "reviewed_at": review.at, "review_note": review.note}
 
 
 def _decide(local: AssessmentRecord, data: ReturnData, same: bool, *, where: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.domain import AnswerState, Status
+from qa_tui.services.review import review_json
 from qa_tui.store import ActionRecord, ActionUpdateRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import Outcome, ScoreReport, Template, answer_label, overall_words
 
@@ -39,6 +40,9 @@ class AssessmentSummary:
     provisional: bool = False
     rating_words: str = ""
     """The rating as people read it, with its coverage (``Good (provisional, 37% answered)``)."""
+    perspective: str = "icb"
+    review_state: str | None = None
+    """``approved``, ``returned`` or None (not reviewed)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +62,8 @@ class AssessmentSummary:
             "escalations": list(self.escalations),
             "coverage_pct": self.coverage_pct,
             "provisional": self.provisional,
+            "perspective": self.perspective,
+            "review": self.review_state,
         }
 
 
@@ -121,6 +127,8 @@ class AssessmentDetail:
             "assessors": list(rec.assessors),
             "visit_date": rec.visit_date.isoformat(),
             "kind": rec.kind,
+            "perspective": rec.perspective,
+            "review": review_json(rec),
             "summary": rec.summary,
             "template": {"id": self.template.id, "version": self.template.version,
                          "title": self.template.title, "hash": rec.template_hash},
@@ -194,7 +202,8 @@ def summarise(rec: AssessmentRecord, template: Template, report: ScoreReport) ->
         progress_pct=report.progress_pct, rating=report.overall.rating,
         deleted_at=rec.deleted_at, escalations=report.escalations,
         coverage_pct=report.coverage_pct, provisional=report.provisional,
-        rating_words=overall_words(report),
+        rating_words=overall_words(report), perspective=rec.perspective,
+        review_state=rec.review_state,
     )
 
 

@@ -55,6 +55,11 @@ def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
         "deleted_at": rec.deleted_at,
         "summary": rec.summary,
         "follows": rec.follows,
+        "perspective": rec.perspective,
+        "review_state": rec.review_state,
+        "reviewer": rec.reviewer,
+        "reviewed_at": rec.reviewed_at,
+        "review_note": rec.review_note,
     }
 
 
@@ -81,6 +86,11 @@ def assessment_record(row: AssessmentRow) -> AssessmentRecord:
         deleted_at=row.deleted_at,
         summary=row.summary,
         follows=row.follows,
+        perspective=row.perspective,
+        review_state=row.review_state,
+        reviewer=row.reviewer,
+        reviewed_at=row.reviewed_at,
+        review_note=row.review_note,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The ``PRAGMA user_version`` this program writes and the newest it can open."""
 
 APPLICATION_ID = 0x51415455
@@ -130,7 +130,23 @@ _V4_FOLLOWUP: tuple[str, ...] = (
     "CREATE INDEX ix_action_update_assessment_id ON action_update (assessment_id)",
 )
 
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP}
+_V5_REVIEW: tuple[str, ...] = (
+    # Whose view an assessment gives (self, icb or peer); existing rows take it from the
+    # template kind, as returns without the key do. Portable DDL and DML only: the PostgreSQL
+    # store runs these statements unchanged.
+    "ALTER TABLE assessment ADD COLUMN perspective TEXT NOT NULL DEFAULT 'icb'",
+    "UPDATE assessment SET perspective = 'self' WHERE kind = 'self-assessment'",
+    # The second reviewer's decision on a completed assessment: approved or returned (NULL:
+    # not reviewed), who, when, and the note or the reason for returning it.
+    "ALTER TABLE assessment ADD COLUMN review_state TEXT",
+    "ALTER TABLE assessment ADD COLUMN reviewer TEXT",
+    "ALTER TABLE assessment ADD COLUMN reviewed_at TEXT",
+    "ALTER TABLE assessment ADD COLUMN review_note TEXT NOT NULL DEFAULT ''",
+)
+
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {
+    1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP, 5: _V5_REVIEW,
+}
 """Statements that take a database from version ``n - 1`` to version ``n``."""
 
 

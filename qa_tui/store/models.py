@@ -41,6 +41,11 @@ class AssessmentRow(SQLModel, table=True):
     deleted_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     summary: str = ""
     follows: str | None = Field(default=None, index=True)
+    perspective: str = "icb"
+    review_state: str | None = None
+    reviewer: str | None = None
+    reviewed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
+    review_note: str = ""
 
 
 class AnswerRow(SQLModel, table=True):

@@ -41,6 +41,14 @@ class AssessmentRecord:
     """The assessor's one-paragraph summary for the provider report ('' until written)."""
     follows: str | None = None
     """The id of the visit this one follows up (None: a first visit)."""
+    perspective: str = "icb"
+    """Whose view this is: ``self`` (the provider), ``icb`` (the commissioner) or ``peer``."""
+    review_state: str | None = None
+    """The second reviewer's decision: ``approved``, ``returned`` or None (not reviewed)."""
+    reviewer: str | None = None
+    reviewed_at: dt.datetime | None = None
+    review_note: str = ""
+    """The approval note, or the reason an assessment was returned."""
 
 
 @dataclass(frozen=True)

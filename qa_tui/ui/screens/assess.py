@@ -34,6 +34,7 @@ from qa_tui.ui.screens.saving import FIRST_TRY, Saving
 from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.note_editor import NoteEditor
 from qa_tui.ui.widgets.question_view import QuestionView
+from qa_tui.ui.widgets.review_banner import ReviewBanner
 from qa_tui.ui.widgets.save_status import SaveStatus
 from qa_tui.ui.widgets.section_nav import SectionNav
 
@@ -94,6 +95,7 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Plain("", id="title-bar")
+        yield ReviewBanner(id="returned-reason")
         with Horizontal(id="assess-body"):
             yield SectionNav(id="nav")
             yield QuestionView(id="question")
@@ -160,6 +162,7 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         site = f" · {rec.site}" if rec.site else ""
         self.query_one("#title-bar", Static).update(
             f"{rec.org_name}{code}{site} · {detail.template.title} · {rec.visit_date}")
+        self.query_one(ReviewBanner).show(rec)
         self.query_one(SectionNav).show(detail, self.question_id)
         self.view.show(detail, self.question, position=nav.position(detail, self.question_id),
                        detailed=self.app.size.height >= 32, reload_note=reload_note)

@@ -25,6 +25,7 @@ from qa_tui.services.orgs import saved_register
 from qa_tui.ui.literal import Plain, shown
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.saving import FIRST_TRY
+from qa_tui.ui.widgets.perspective_picker import PerspectivePicker
 
 if TYPE_CHECKING:
     from qa_tui.services import TemplateInfo
@@ -80,6 +81,8 @@ class NewAssessmentScreen(QaScreen[str | None]):
                     yield Input(today if name == "date" else "", placeholder=placeholder,
                                 id=f"field-{name}", compact=True, suggester=suggest.get(name))
                     yield Plain("", id=f"error-{name}", classes="field-error")
+                yield Label("Perspective", classes="field-label")
+                yield PerspectivePicker(id="field-perspective")
                 yield Plain("", id="form-problem")
                 yield Plain("enter: next field · ctrl+s: start · esc: cancel",
                              id="form-keys")
@@ -116,6 +119,7 @@ class NewAssessmentScreen(QaScreen[str | None]):
         if index is not None and 0 <= index < len(self._templates):
             t = self._templates[index]
             text = " ".join(t.description.split())
+            self.query_one(PerspectivePicker).follow(t.kind)
         self.query_one("#template-description", Static).update(text)
 
     @on(OptionList.OptionHighlighted, "#templates")
@@ -191,7 +195,8 @@ class NewAssessmentScreen(QaScreen[str | None]):
                     self._templates[picker.highlighted].id, org_name=value("org"),
                     org_code=value("code") or None, site=value("site"),
                     assessors=[a for a in value("assessors").split(",") if a.strip()],
-                    visit_date=value("date"))
+                    visit_date=value("date"),
+                    perspective=str(self.query_one(PerspectivePicker).value))
         except QaError as exc:
             self._problem(str(exc))
             return

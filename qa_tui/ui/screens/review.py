@@ -21,9 +21,11 @@ from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
 from qa_tui.templates import overall_words, rating_words
+from qa_tui.ui.dialogs.review_decision import Decision, ReviewDialog
 from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.saving import FIRST_TRY
+from qa_tui.ui.widgets.review_banner import ReviewBanner
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -64,6 +66,10 @@ class ReviewScreen(QaScreen[str | None]):
         Binding("c", "complete", "Complete",
                 tooltip="Mark complete (refused, with the reasons, while gaps remain)"),
         Binding("o", "reopen", "Reopen", tooltip="Reopen a completed assessment for changes"),
+        Binding("v", "review('approve')", "Approve",
+                tooltip="A second reviewer (not an assessor) approves the completed assessment"),
+        Binding("b", "review('return')", "Send back",
+                tooltip="A second reviewer returns it to its assessors, with the reason"),
         Binding("e", "export", "Export", tooltip="Write the Excel return"),
         Binding("p", "report", "Report",
                 tooltip="Write the summary and the provider report (Word and HTML)"),
@@ -88,6 +94,7 @@ class ReviewScreen(QaScreen[str | None]):
             yield Label("", id="todo-heading")
             yield OptionList(id="todo")
             yield Plain("", id="outcome")
+            yield ReviewBanner(always=True, id="review-state")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -100,8 +107,10 @@ class ReviewScreen(QaScreen[str | None]):
         self.detail = detail = self.services.assessments.get(self.assessment_id)
         rec, report = detail.record, detail.report
         self.query_one("#title-bar", Static).update(
-            f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}")
+            f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}"
+            f" · {rec.perspective}")
         self._show_alert(detail)
+        self.query_one(ReviewBanner).show(rec)
         self.query_one("#overall", Static).update(
             f"Overall rating: {overall_words(report)}\n"
             f"  {report.overall.trace}\n"
@@ -161,6 +170,10 @@ class ReviewScreen(QaScreen[str | None]):
             return not self.detail.is_complete
         if action == "reopen":
             return self.detail.is_complete
+        if action == "review":
+            if parameters == ("approve",):
+                return self.detail.is_complete and self.detail.record.review_state is None
+            return self.detail.is_complete
         return True
 
     @on(OptionList.OptionSelected, "#todo")
@@ -206,8 +219,23 @@ class ReviewScreen(QaScreen[str | None]):
             outcome.update(f"✗ Not reopened: {exc}")
             return
         outcome.set_class(False, "-error")
-        outcome.update("✓ Reopened as a draft: answers can be changed again.")
+        cleared = self.detail is not None and self.detail.record.review_state == "approved"
+        outcome.update("✓ Reopened as a draft: answers can be changed again."
+                       + (" The approval is cleared: approve again once it is complete."
+                          if cleared else ""))
         self.reload()
+
+    def action_review(self, decision: Decision) -> None:
+        """Approve or send back: a dialog asks the reviewer's name and the note or reason."""
+        def done(saved: bool | None) -> None:
+            if saved:
+                outcome = self.query_one("#outcome", Static)
+                outcome.set_class(False, "-error")
+                outcome.update("✓ Approved." if decision == "approve" else
+                               "✓ Returned to the assessors as a draft, with the reason.")
+            self.reload()
+
+        self.app.push_screen(ReviewDialog(self.services, self.assessment_id, decision), done)
 
     def show_export(self, text: str, ok: bool) -> None:
         outcome = self.query_one("#outcome", Static)

@@ -62,7 +62,7 @@ class AssessmentTable(DataTable[object]):
         self._layout()
         for s in self._rows:
             org = s.org_name + (f" ({s.org_code})" if s.org_code else "")
-            second = s.template_id + (f" · {s.site}" if s.site else "")
+            second = f"{s.template_id} · {s.perspective}" + (f" · {s.site}" if s.site else "")
             when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
             updated = local_time(when).replace(" ", "\n")
             flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
@@ -70,7 +70,8 @@ class AssessmentTable(DataTable[object]):
             rating = home_rating(s)
             height = sum(_wrapped_lines(part, self._org_width) for part in (org, second, rating))
             self.add_row(flag, literal(org, second, rating), s.visit_date.isoformat(),
-                         s.status, f"{s.progress_pct}%", updated, key=s.id, height=height)
+                         s.status + (f"\n{s.review_state}" if s.review_state else ""),
+                         f"{s.progress_pct}%", updated, key=s.id, height=height)
         if current is not None:
             self.select(current)
 
