@@ -465,6 +465,8 @@ def test_visit_15_steps_are_answered_but_not_scored() -> None:
     bad = score(template, answers)
     assert bad.overall.trace == good.overall.trace       # first impressions move nothing
     assert bad.section("first").rating is None and bad.section("first").answered == 5
+    assert bad.section("first").outcome.trace == \
+        "not scored: no question here counts towards the rating"
     assert bad.notes_owed == () and bad.escalations == ()
 
 
