@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -53,6 +54,10 @@ def test_the_word_report_has_every_part_in_order(services: Services, tmp_path: P
     # Thursday 26 March 2026 + 10 working days, past Good Friday and Easter Monday.
     assert "by 13 April 2026: 10 working days after the visit" in text
     assert "Overall rating: " in text and "Coverage: " in text
+    # qa-visit 1.2 rates a visit by assurance level, and no CQC rating word appears anywhere
+    assert re.search(r"Overall rating: (No|Limited|Reasonable|Substantial) assurance \(score ",
+                     text)
+    assert not [w for w in ("Outstanding", "Requires improvement", "Inadequate") if w in text]
     # Sign-off: one row a assessor (no review exists yet, so no reviewer row).
     sign = doc.tables[-1]
     assert [[c.text for c in row.cells][:2] for row in sign.rows] == [

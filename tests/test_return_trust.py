@@ -32,7 +32,8 @@ def test_an_earlier_reader_accepts_a_return_with_coverage(services: Services,
     services.assessments.answer(aid, "V2.5", "n")
     path = services.returns.export(aid, tmp_path).path
     checked = read_return(path)
-    assert checked.data.scores.coverage_pct == 2 and checked.data.scores.provisional
+    # 1 of the 31 scored questions (qa-visit 1.2): floor(100 / 31) = 3
+    assert checked.data.scores.coverage_pct == 3 and checked.data.scores.provisional
     assert checked.data.scores.escalations_unrecorded == ("V2.5",)
     # The cells an earlier reader compares (Cover rows 1-24, Summary A-H) hold what it expects.
     earlier = _as_an_earlier_writer_saw_it(checked.data)

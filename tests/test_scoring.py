@@ -253,7 +253,7 @@ def test_overall_cqc_aggregate_with_its_own_scale_combines_answers() -> None:
 
 
 def test_section_bands_with_overall_cqc_aggregate() -> None:
-    # The qa-visit pattern: bands per section, CQC aggregation of the section ratings overall.
+    # The pattern qa-visit used before 1.2: bands per section, CQC aggregation of them overall.
     template = make([q_ids(2, "A"), q_ids(2, "B"), q_ids(2, "C")],
                     {"method": "percent_bands", "bands": SAF_BANDS,
                      "overall": {"method": "cqc_aggregate"}})

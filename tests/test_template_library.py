@@ -38,7 +38,7 @@ VERSIONS = {
     "cqc-well-led-kloe": "1.1",
     "cqc-saf-well-led": "1.2",
     "ics-quality-functions": "1.1",
-    "qa-visit": "1.1",  # 1.1 added the [report] table (questions and scoring unchanged)
+    "qa-visit": "1.2",  # 1.1 added [report]; 1.2 assurance levels, weight-0 15 Steps, figures
     "nenc-quality-strategy": "1.0",
     "complaints-standards": "1.1",
     "ftsu-assessment": "1.0",
@@ -386,12 +386,25 @@ def test_ics_fidelity_duties() -> None:
 
 # --- qa-visit ---------------------------------------------------------------------------------
 
+# The question ids of qa-visit 1.1, per section: 1.2 keeps them, in order, and only appends.
+VISIT_1_1_IDS = {
+    "first": [f"V1.{i}" for i in range(1, 6)],
+    "closed": [f"V2.{i}" for i in range(1, 10)],
+    "safety": [f"V3.{i}" for i in range(1, 7)],
+    "staffing": [f"V4.{i}" for i in range(1, 6)],
+    "experience": [f"V5.{i}" for i in range(1, 7)],
+    "safeguarding": [f"V6.{i}" for i in range(1, 5)],
+    "leadership": [f"V7.{i}" for i in range(1, 6)],
+    "close": ["V8.1", "V8.2"],
+}
+VISIT_BANDS = [(0, 39, "No assurance"), (40, 64, "Limited assurance"),
+               (65, 84, "Reasonable assurance"), (85, 100, "Substantial assurance")]
+
+
 def test_visit_structure() -> None:
     template = tpl("qa-visit")
     assert template.kind is Kind.VISIT
-    assert [s.id for s in template.sections] == [
-        "first", "closed", "safety", "staffing", "experience", "safeguarding", "leadership",
-        "close"]
+    assert [s.id for s in template.sections] == list(VISIT_1_1_IDS)
     scale = template.scales["ypn"]
     assert [(o.value, o.label, o.concern) for o in scale.options] == [
         (2, "Yes", False), (1, "Partly", False), (0, "No", True)]
@@ -404,11 +417,140 @@ def test_visit_structure() -> None:
         q = template.question(qid)
         assert q is not None and q.type is QuestionType.TEXT and not q.required
         assert q.text.startswith(words)
-    assert template.scoring.section.method is ScoringMethod.PERCENT_BANDS
-    assert [(b.low, b.high, b.rating) for b in template.scoring.section.bands] == [
-        (0, 49, "Inadequate"), (50, 79, "Requires improvement"), (80, 94, "Good"),
-        (95, 100, "Outstanding")]
-    assert template.scoring.overall.method is ScoringMethod.CQC_AGGREGATE
+
+
+def test_visit_keeps_1_1_ids_and_appends_new_questions() -> None:
+    template = tpl("qa-visit")
+    for section in template.sections:
+        ids = [q.id for q in section.questions]
+        old = VISIT_1_1_IDS[section.id]
+        assert ids[:len(old)] == old, section.id
+        # new ids continue the V<section>.<n> numbering at the end of their section
+        n = int(old[0][1:].split(".")[0])
+        assert ids[len(old):] == [f"V{n}.{i}" for i in range(len(old) + 1, len(ids) + 1)]
+    assert [q.id for q in template.questions if q.id not in
+            {i for ids in VISIT_1_1_IDS.values() for i in ids}] == [
+        "V2.10", "V3.7", "V4.6", "V4.7", "V4.8", "V4.9", "V4.10", "V4.11", "V8.3", "V8.4",
+        "V8.5"]
+
+
+def test_visit_bands_are_assurance_levels_not_cqc_ratings() -> None:
+    template = tpl("qa-visit")
+    for rule in (template.scoring.section, template.scoring.overall):
+        assert rule.method is ScoringMethod.PERCENT_BANDS
+        assert [(b.low, b.high, b.rating) for b in rule.bands] == VISIT_BANDS
+    words = ("Outstanding", "Good", "Requires improvement", "Inadequate", "aggregation")
+    text = template.scoring.description + template.notes + template.source
+    assert not [w for w in words if w in template.scoring.description + template.source]
+    assert "qa-tui's own" in template.scoring.description and "qa-tui's own" in template.notes
+    assert "not a CQC rating" in template.notes and "CQC's aggregation rules are not used" in text
+    # the provider report names no rating outside the assurance levels
+    assert set(template.report.assurance) <= {b[2] for b in VISIT_BANDS}
+
+
+def test_visit_15_steps_are_answered_but_not_scored() -> None:
+    template = tpl("qa-visit")
+    first = template.sections[0]
+    assert first.id == "first" and len(first.questions) == 5
+    for q in first.questions:
+        assert q.type is QuestionType.SCALE and q.weight == 0 and not q.scored, q.id
+        assert q.required                                # still answered
+    assert "fresh eyes" in first.description and "not scored" in first.description
+    assert "15 Steps" in template.scoring.description
+    assert "fresh eyes" in template.scoring.description
+    answers = visit_answers(template, {})
+    good = score(template, answers)
+    for q in first.questions:
+        answers[q.id] = state(0, "Nobody greeted us; bins overflowing.")
+    bad = score(template, answers)
+    assert bad.overall.trace == good.overall.trace       # first impressions move nothing
+    assert bad.section("first").rating is None and bad.section("first").answered == 5
+    assert bad.section("first").outcome.trace == \
+        "not scored: no question here counts towards the rating"
+    assert bad.notes_owed == () and bad.escalations == ()
+
+
+def test_visit_v2_8_weighs_nothing_but_still_escalates() -> None:
+    template = tpl("qa-visit")
+    v28 = template.question("V2.8")
+    assert v28 is not None and v28.weight == 0 and v28.critical and not v28.scored
+    answers = visit_answers(template, {})
+    before = score(template, answers)
+    answers["V2.8"] = state(0, "Blanket rules on drinks; staff fear speaking up.")
+    answers["V2.9"] = state("Told the ward manager at 15:00; safeguarding lead informed.")
+    after = score(template, answers)
+    # the engine's _escalations looks at critical and concern, not weight
+    assert after.escalations == ("V2.8",)
+    assert after.escalations_unrecorded == ()
+    assert after.section("closed").outcome.trace == before.section("closed").outcome.trace \
+        == "12 of 12 (100%) -> Substantial assurance, band 85-100"
+    assert after.overall.trace == before.overall.trace
+    # Partly is no concern: no escalation, but V2.9 is asked
+    answers["V2.8"] = state(1, "One warning sign.")
+    partly = score(template, answers)
+    assert partly.escalations == () and "V2.9" in partly.visible
+    # and without its note the escalation is listed as unrecorded
+    answers["V2.8"] = state(0, "")
+    assert score(template, answers).escalations_unrecorded == ("V2.8",)
+
+
+def test_visit_closed_culture_risk_factors_and_warning_signs() -> None:
+    template = tpl("qa-visit")
+    v21 = template.question("V2.1")
+    assert v21 is not None and v21.type is QuestionType.MULTI and v21.scale is not None
+    options = v21.scale.options
+    assert [o.value for o in options] == [
+        "far-from-home", "long-stays", "dependent", "management", "temporary-staff",
+        "supervision", "families", "complaints", "none"]     # 1.1 values all kept
+    assert [o.value for o in options if o.exclusive] == ["none"]
+    labels = [o.label.lower() for o in options]
+    # each missing factor appears once, sharing an option rather than duplicating one
+    assert sum("skills, training or experience" in lab for lab in labels) == 1
+    assert sum("culture of engagement with people" in lab for lab in labels) == 1
+    assert sum("famil" in lab for lab in labels) == 2   # far from family; engagement
+    assert sum("supervision" in lab for lab in labels) == 1
+    v28 = template.question("V2.8")
+    assert v28 is not None
+    assert "cover-up culture" in v28.guidance and "poor-quality reporting" in v28.guidance
+
+
+def test_visit_details_and_figures_are_unscored_and_optional() -> None:
+    template = tpl("qa-visit")
+    arranged, when, team = (template.question(i) for i in ("V8.3", "V8.4", "V8.5"))
+    assert arranged is not None and arranged.type is QuestionType.CHOICE
+    assert arranged.scale is not None
+    assert [o.value for o in arranged.scale.options] == [
+        "announced", "short-notice", "unannounced"]
+    assert when is not None and when.type is QuestionType.CHOICE and when.scale is not None
+    assert {"weekday-day", "night", "weekend-day"} <= {o.value for o in when.scale.options}
+    assert team is not None and team.type is QuestionType.MULTI and team.scale is not None
+    assert "lay" in {o.value for o in team.scale.options}
+    assert any("Lay member" in o.label for o in team.scale.options)
+    figures = ["V2.10", "V3.7", "V4.6", "V4.7", "V4.8", "V4.9", "V4.10", "V4.11"]
+    for qid in figures:
+        q = template.question(qid)
+        assert q is not None and q.type is QuestionType.NUMBER and q.minimum == 0, qid
+    for qid in figures + ["V8.3", "V8.4", "V8.5"]:
+        q = template.question(qid)
+        assert q is not None and not q.required and not q.scored and not q.critical, qid
+    texts = {qid: template.question(qid).text.lower() for qid in figures}  # type: ignore[union-attr]
+    assert "planned" in texts["V4.6"] and "actually" in texts["V4.7"]
+    assert "unregistered" in texts["V4.8"] and "unregistered" in texts["V4.9"]
+    assert "available" in texts["V4.10"] and "occupied" in texts["V4.11"]
+    assert "restrictive interventions" in texts["V2.10"] and "last month" in texts["V2.10"]
+    assert "records sampled" in texts["V3.7"]
+    # answering them changes neither scores nor what is owed
+    answers = visit_answers(template, {})
+    before = score(template, answers)
+    answers.update({"V2.10": state(3), "V3.7": state(4), "V4.6": state(2), "V4.7": state(1),
+                    "V4.8": state(5), "V4.9": state(4), "V4.10": state(20), "V4.11": state(18),
+                    "V8.3": state("unannounced"), "V8.4": state("night"),
+                    "V8.5": state(["quality", "lay"])})
+    after = score(template, answers)
+    assert [s.outcome.trace for s in after.sections] == [s.outcome.trace for s in before.sections]
+    assert after.overall.trace == before.overall.trace
+    assert after.answered == before.answered + 11
+    assert after.required_open == () and after.notes_owed == ()
 
 
 def visit_answers(template: Template, overrides: Mapping[str, Any]) -> dict[str, AnswerState]:
@@ -421,25 +563,25 @@ def visit_answers(template: Template, overrides: Mapping[str, Any]) -> dict[str,
 def test_visit_pattern() -> None:
     template = tpl("qa-visit")
     report = score(template, visit_answers(template, {
-        # first: all Yes = 10/10 = 100 -> Outstanding
-        "V2.4": 1,                          # closed: 13/14 = 92.9 -> 93 Good (V2.8 Yes: V2.9 hidden)
-        "V3.2": 1, "V3.5": "na", "V3.6": 1,  # safety: 8/10 = 80 -> Good
-        "V4.1": 1, "V4.2": 1, "V4.4": 0,     # staffing: 6/10 = 60 -> Requires improvement
-        # experience: 10/10 -> Outstanding
-        "V6.4": "na",                        # safeguarding: 6/6 -> Outstanding
-        "V7.3": 1, "V7.4": "na",             # leadership: 7/8 = 87.5 -> 88 Good
+        "V1.1": 0,                  # first: weight 0, not rated (its No needs a note, given)
+        "V2.4": 1,                  # closed: 11/12 (V2.2-V2.7) = 91.7 -> 92 Substantial
+        "V3.2": 1, "V3.5": "na", "V3.6": 1,  # safety: 8/10 = 80 -> Reasonable
+        "V4.1": 1, "V4.2": 1, "V4.4": 0,     # staffing: 6/10 = 60 -> Limited
+        # experience: 10/10 -> Substantial
+        "V6.4": "na",                        # safeguarding: 6/6 -> Substantial
+        "V7.3": 1, "V7.4": "na",             # leadership: 7/8 = 87.5 -> 88 Substantial
     }))
     assert [s.rating for s in report.sections] == [
-        "Outstanding", "Good", "Good", "Requires improvement", "Outstanding", "Outstanding",
-        "Good", None]
+        None, "Substantial assurance", "Reasonable assurance", "Limited assurance",
+        "Substantial assurance", "Substantial assurance", "Substantial assurance", None]
     assert report.section("staffing").outcome.trace == \
-        "6 of 10 (60%) -> Requires improvement, band 50-79"
-    assert report.section("closed").outcome.trace == "13 of 14 (93%) -> Good, band 80-94"
-    # Overall over 7 rated sections: 3 Outstanding, 3 Good, 1 RI: one RI is not enough to pull
-    # it down, and the RI stops Outstanding -> Good.
-    assert report.overall.rating == "Good"
-    assert report.overall.trace == ("sections: 3 Outstanding, 3 Good, 1 Requires improvement -> "
-                                    "Good (no rule moves it from the third rating)")
+        "6 of 10 (60%) -> Limited assurance, band 40-64"
+    assert report.section("closed").outcome.trace == \
+        "11 of 12 (92%) -> Substantial assurance, band 85-100"
+    # Overall from all scored answers pooled, not from the section levels:
+    # 11 + 8 + 6 + 10 + 6 + 7 = 48 of 12 + 10 + 10 + 10 + 6 + 8 = 56 -> 85.7 -> 86 Substantial
+    assert report.overall.rating == "Substantial assurance"
+    assert report.overall.trace == "48 of 56 (86%) -> Substantial assurance, band 85-100"
     assert "V2.9" not in report.visible
     assert report.required_open == ()
     assert report.notes_owed == ()          # every Partly and No has a note here
@@ -478,14 +620,14 @@ def test_visit_show_if_follow_up_on_closed_culture_warning_signs() -> None:
     answers["V2.9"] = AnswerState("stale text from an earlier answer")
     report = score(template, answers)
     assert "V2.9" not in report.visible
-    assert report.section("closed").total == 8
+    assert report.section("closed").total == 9        # V2.1-V2.8 and V2.10
     # V2.8 Partly: shown, required, and now open
     answers.pop("V2.9")
     answers["V2.8"] = AnswerState(1, note="Two staff said they fear raising concerns.")
     report = score(template, answers)
     assert "V2.9" in report.visible
     assert report.required_open == ("V2.9",)
-    assert report.section("closed").total == 9
+    assert report.section("closed").total == 10
     # V2.8 No is critical: escalation, and the follow-up is still asked
     answers["V2.8"] = AnswerState(0, note="Blanket rules on drinks; manager unaware.")
     report = score(template, answers)
@@ -505,9 +647,37 @@ def test_visit_all_partly_is_requires_improvement_everywhere() -> None:
                for k, v in answers.items()}
     answers["V2.9"] = AnswerState("Described.")
     report = score(template, answers)
-    # every section 50% -> Requires improvement; 7 sections RI -> Requires improvement
-    assert {s.rating for s in report.sections if s.rating} == {"Requires improvement"}
-    assert report.overall.rating == "Requires improvement"
+    # every scored section 50% -> Limited assurance, and so is the pool of all answers
+    assert {s.rating for s in report.sections if s.rating} == {"Limited assurance"}
+    assert report.overall.rating == "Limited assurance"
+    assert report.overall.trace == "31 of 62 (50%) -> Limited assurance, band 40-64"
+
+
+@pytest.mark.parametrize(("points", "expected"), [
+    (0, "0 of 62 (0%) -> No assurance, band 0-39"),
+    (24, "24 of 62 (39%) -> No assurance, band 0-39"),            # 38.7
+    (25, "25 of 62 (40%) -> Limited assurance, band 40-64"),      # 40.3
+    (39, "39 of 62 (63%) -> Limited assurance, band 40-64"),      # 62.9
+    (40, "40 of 62 (65%) -> Reasonable assurance, band 65-84"),   # 64.5 rounds half up
+    (52, "52 of 62 (84%) -> Reasonable assurance, band 65-84"),   # 83.9
+    (53, "53 of 62 (85%) -> Substantial assurance, band 85-100"),  # 85.5
+    (62, "62 of 62 (100%) -> Substantial assurance, band 85-100"),
+])
+def test_visit_overall_assurance_boundaries(points: int, expected: str) -> None:
+    """The overall level pools every scored answer (31 questions, 62 points at most)."""
+    template = tpl("qa-visit")
+    scored = [q.id for q in template.questions if q.scored]
+    assert len(scored) == 31 and "V2.8" not in scored
+    values = {qid: 0 for qid in scored}
+    left = points
+    for qid in scored:                      # Yes until the points run short, then one Partly
+        values[qid] = min(2, left)
+        left -= values[qid]
+    answers = visit_answers(template, values)
+    answers["V2.9"] = state("Described.")   # harmless if hidden
+    report = score(template, answers)
+    assert report.overall.trace == expected
+    assert report.overall.points == points and report.overall.max_points == 62
 
 
 # --- nenc-quality-strategy --------------------------------------------------------------------

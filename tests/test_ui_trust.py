@@ -76,6 +76,10 @@ async def test_text_answer_does_not_leak_into_the_next_text_question(svc: Servic
         assert screen.view.answer_box.value == ""  # the box shows V8.2, which is unanswered
         await pilot.press("enter", *"SECOND", "enter")
         assert values(svc, aid) == {"V8.1": "FIRST", "V8.2": "SECOND"}
+        assert screen.question_id == "V8.3"  # a choice (since qa-visit 1.2): no text box value
+        await pilot.press("k")  # back on V8.2 the box shows V8.2's answer
+        assert screen.question_id == "V8.2"
+        assert screen.view.answer_box.value == "SECOND"
         await pilot.press("k")  # back on V8.1 the box shows V8.1's answer
         assert screen.view.answer_box.value == "FIRST"
 
@@ -215,6 +219,8 @@ async def test_completed_assessment_is_read_only_with_a_reopen_hint(svc: Service
             svc.assessments.answer(aid, question.id, value=question.scale.options[0].value)
         elif question.scale is not None:
             svc.assessments.answer(aid, question.id, value=[question.scale.options[0].value])
+        elif question.type.value == "number":
+            svc.assessments.answer(aid, question.id, "0")
         else:
             svc.assessments.answer(aid, question.id, "None today")
     svc.assessments.complete(aid)
@@ -369,13 +375,14 @@ async def test_new_counts_what_assess_counts_and_explains_hidden_questions(
         while picker.get_option_at_index(picker.highlighted or 0).id != "qa-visit":
             await pilot.press("down")
         prompt = picker.get_option("qa-visit").prompt
-        assert "41 questions (+1 asked only if an earlier answer calls for it)" in str(prompt)
+        # qa-visit 1.2: 53 questions, V2.9 asked only after V2.8 Partly or No
+        assert "52 questions (+1 asked only if an earlier answer calls for it)" in str(prompt)
         shown = screen_text(app)
         assert "Quality assurance visit to a" in shown and "commissioned service" in shown
-        assert "41 questions (+1 asked only if an" in shown  # wrapped, not cut
+        assert "52 questions (+1 asked only if an" in shown  # wrapped, not cut
         await pilot.press("enter", *"Hillside", "enter", "enter", "enter", "enter", "enter")
         assert isinstance(app.screen, AssessScreen)
-        assert "0/41 answered" in screen_text(app)
+        assert "0/52 answered" in screen_text(app)
 
 
 @pilot_test
@@ -391,7 +398,7 @@ async def test_status_line_and_section_names_are_not_cut(svc: Services) -> None:
         shown = screen_text(app)
         assert "✓ saved: V8.1 = Manager told about the locked door at 11" in shown
         report = svc.assessments.get(aid).report
-        assert f"1/41 answered · {overall_words(report)} · draft" in shown
+        assert f"1/52 answered · {overall_words(report)} · draft" in shown
 
 
 # -- done when: a whole qa-visit at 80x24, every key landing on the question on screen --------
@@ -422,10 +429,17 @@ async def test_a_whole_qa_visit_by_keyboard_lands_every_key_on_the_question_on_s
             assert f"{qid} · " in screen_text(app)  # the question the keys are for is shown
             question = template.question(qid)
             assert question is not None
-            if question.scale is None:  # text: several lines, enter saves and moves on
+            if question.type.value == "number":  # typed like text: enter saves, moves on
+                await pilot.press("enter", *str(step), "enter")
+                answers[qid] = step
+            elif question.scale is None:  # text: several lines, enter saves and moves on
                 text = f"Said {step}"
                 await pilot.press("enter", *text, "enter")
                 answers[qid] = text
+            elif question.type.value == "choice":  # one option by its key, then moves on
+                option = question.scale.options[-1]
+                await pilot.press(option.key)
+                answers[qid] = option.value
             elif question.type.value == "multi":
                 option = question.scale.options[0]
                 await pilot.press(option.key)

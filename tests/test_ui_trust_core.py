@@ -92,7 +92,8 @@ async def test_a_critical_concern_shows_on_assess_home_and_review_at_80x24(svc: 
         top = "\n".join(screen_text(app).splitlines()[:4])
         assert "⚠ ESCALATE: V2.5" in top and "record owed: V2.5" in top
         overall = str(app.screen.query_one("#overall", Static).render())
-        assert overall.startswith("Overall rating: Inadequate (provisional, 2% answered)")
+        # qa-visit 1.2: assurance levels; 1 of 31 scored questions answered
+        assert overall.startswith("Overall rating: No assurance (provisional, 3% answered)")
         await pilot.press("c")
         await pilot.pause()
         assert not svc.assessments.get(aid).is_complete
@@ -104,7 +105,7 @@ async def test_a_critical_concern_shows_on_assess_home_and_review_at_80x24(svc: 
         home = screen_text(app)
         row = next(line for line in home.splitlines() if "Riverside Care Home" in line)
         assert row.lstrip("│▕ ").startswith("⚠"), row
-        assert "Inadequate (provisional, 2%)" in home
+        assert "No assurance (provisional, 3%)" in home
 
 
 @pilot_test
@@ -115,7 +116,7 @@ async def test_exporting_a_draft_asks_first(paths: Paths, svc: Services) -> None
     from qa_tui.ui.dialogs.confirm import ConfirmDialog
 
     aid = start_visit(svc)
-    svc.assessments.answer(aid, "V1.1", "y")
+    svc.assessments.answer(aid, "V2.2", "y")  # scored (the 15 Steps V1 questions weigh 0)
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -123,8 +124,8 @@ async def test_exporting_a_draft_asks_first(paths: Paths, svc: Services) -> None
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         body = str(app.screen.query_one("#confirm-body", Static).render())
-        assert "not complete: 1 of 41 questions answered" in body
-        assert "(provisional, 2% answered)" in body and "Cover will say DRAFT" in body
+        assert "not complete: 1 of 52 questions answered" in body
+        assert "(provisional, 3% answered)" in body and "Cover will say DRAFT" in body
         await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -289,6 +289,11 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
         here = sum(1 for q in shown if q.scored and not answers.get(q.id, EMPTY_ANSWER).na)
         scored_total += here
         outcome = _score_answers(template.scoring.section, pairs)
+        if not any(q.scored for q in section.questions) and outcome.rating is None:
+            # "no scored answers yet" would promise a rating that answers here never give
+            # (text, numbers, or questions of weight 0 such as qa-visit's 15 Steps)
+            outcome = Outcome(None, None, None, "not scored: no question here counts towards "
+                              "the rating")
         coverage = math.floor(100 * len(pairs) / here) if here else 100
         section_scores.append(SectionScore(
             section.id, section.title, answered, len(shown), tuple(open_here), outcome,
