@@ -47,7 +47,7 @@ async def test_follow_up_visit_walk(svc: Services) -> None:
         assert screen.question_id == "S1"
         line = screen.query_one(PreviousFinding)
         assert line.display and line.size.height == 1
-        assert "Previous 2026-03-02 (P copies): Yes" in screen_text(app)
+        assert "Previous 2026-03-02 (g, P): Yes" in screen_text(app)
         await pilot.press("P")  # nothing changed: copy the previous answer, audited as such
         await until(pilot, lambda: svc.assessments.get(fid).answer("S1").value is not None,
                     "the copy")
@@ -56,8 +56,15 @@ async def test_follow_up_visit_walk(svc: Services) -> None:
         assert copied[-1].new["copied_from"] == aid
         screen.go_to("S3")
         await pilot.pause()
-        assert "Previous 2026-03-02 (P copies): Good · Floors clean" in screen_text(app)
+        assert "Previous 2026-03-02 (g, P): Good · Floors clean" in screen_text(app)
         assert line.size.height == 1  # a long note is cut to the one line
+        assert "sluice cluttered" not in screen_text(app)
+        await pilot.press("g")  # expanded, with the guidance: the whole previous note
+        await pilot.pause()
+        assert line.size.height > 1 and "\nFloors clean; sluice cluttered" in str(line.render())
+        await pilot.press("g")
+        await pilot.pause()
+        assert line.size.height == 1
         assert svc.assessments.get(fid).answer("S3").value is None  # never copied unasked
         await pilot.press("r", "a")  # Review, then every action
         await until(pilot, lambda: isinstance(app.screen, ActionsScreen), "the actions")

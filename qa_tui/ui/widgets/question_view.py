@@ -73,7 +73,9 @@ class QuestionView(VerticalScroll, can_focus=False):
         self.query_one("#q-head", Static).update(
             f"{question.id} · {position} · {' · '.join(flags)}")
         self.query_one("#q-text", Static).update(question.text)
-        self.query_one(PreviousFinding).show(detail, question)
+        previous = self.query_one(PreviousFinding)
+        previous.expand(bool(self.guidance_open))
+        previous.show(detail, question)
         guidance = self.query_one("#guidance", Collapsible)
         guidance.display = bool(question.guidance)
         guidance.collapsed = not (detailed if self.guidance_open is None else self.guidance_open)
@@ -149,9 +151,11 @@ class QuestionView(VerticalScroll, can_focus=False):
         self.query_one("#note-label", Label).update(text)
 
     def toggle_guidance(self) -> None:
+        """``g``: the guidance, and on a follow-up the previous visit's whole note with it."""
         guidance = self.query_one("#guidance", Collapsible)
         guidance.collapsed = not guidance.collapsed
         self.guidance_open = not guidance.collapsed
+        self.query_one(PreviousFinding).expand(self.guidance_open)
 
     @property
     def note(self) -> NoteEditor:
