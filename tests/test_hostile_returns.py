@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -32,14 +31,15 @@ def valid_return(services: Services, tmp_path: Path) -> bytes:
 
 
 def _check(tmp_path: Path, data: bytes) -> None:
+    """Any fuzzed file is read or refused with one located line. How long it may take is not
+    asserted here (timings are for benchmarks): the reader bounds its work by counts (bytes,
+    depth, elements), which tests/test_hostile_files.py proves with files crafted to hit each."""
     path = tmp_path / "fuzzed.xlsx"
     path.write_bytes(data)
-    started = time.monotonic()
     try:
         read_return(path)
     except ReturnInvalid as exc:
         assert str(exc).startswith(str(path)) and "\n" not in str(exc)
-    assert time.monotonic() - started < 10
 
 
 @FUZZ
