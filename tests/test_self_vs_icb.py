@@ -151,6 +151,10 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
     plain = run_cli("consolidate", str(returns), "-o", str(root / "again.xlsx"),
                     env={"QA_TUI_HOME": str(root / "home")})
     assert "3 self vs ICB pair(s), 1 over-confident" in plain.out + plain.err
+    # --approved-only: none of these returns was approved, so nothing is paired either
+    approved = run_cli("consolidate", str(returns), "-o", str(root / "approved.xlsx"), "--json",
+                       "--approved-only", env={"QA_TUI_HOME": str(root / "home")})
+    assert json.loads(approved.out)["self_vs_icb_pairs"] == 0, approved.err
     return out, json.loads(r.out)
 
 

@@ -88,8 +88,8 @@ def latest_by_side(plan: Plan, orgs: Organisations,
     """(organisation key, template id) -> side (``self`` | ``other``) -> latest completed."""
     found: dict[tuple[str, str], dict[str, Pick]] = {}
     for entry in plan.winners:
-        if entry.key.status != "complete":
-            continue
+        if entry.key.status != "complete" or not plan.included(entry):
+            continue  # a draft is never paired; --approved-only pairs approved returns only
         summary = plan.spool.load(entry.ref("summary"))[0]
         pick = Pick(entry, summary)
         sides = found.setdefault((orgs.match(entry.key).key, entry.key.template_id), {})
