@@ -132,10 +132,13 @@ class AssessmentService:
     def list(self, *, deleted: bool = False) -> builtins.list[AssessmentSummary]:
         with self.store.read() as tx:
             records = tx.list_assessments(deleted=deleted)
+            # One query for every answer, not one per assessment (issue 20); template_of
+            # compiles each distinct snapshot once, keyed by its hash.
+            all_answers = tx.answers_of_listed(deleted=deleted)
             out = []
             for rec in records:
                 template = self.template_of(rec)
-                answers = {k: state_of(v) for k, v in tx.get_answers(rec.id).items()}
+                answers = {k: state_of(v) for k, v in all_answers.get(rec.id, {}).items()}
                 out.append(summarise(rec, template, score(template, answers)))
         return out
 

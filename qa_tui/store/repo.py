@@ -109,6 +109,26 @@ class UnitOfWork:
         rows = self._session.exec(statement)
         return {row.question_id: convert.answer_record(row) for row in rows}
 
+    def answers_of_listed(self, *, deleted: bool = False) -> dict[str, dict[str, AnswerRecord]]:
+        """Every answer of the assessments ``list_assessments(deleted=...)`` returns, by id.
+
+        One query (a sub-select, not an IN list, so no parameter limit at 10,000 assessments)
+        instead of one per assessment: the listing was N+1 and that was half its time.
+        """
+        deleted_at = col(AssessmentRow.deleted_at)
+        listed = select(AssessmentRow.id).where(
+            deleted_at.is_not(None) if deleted else deleted_at.is_(None)
+        )
+        statement = (
+            _select(AnswerRow)
+            .where(col(AnswerRow.assessment_id).in_(listed.scalar_subquery()))
+            .order_by(col(AnswerRow.assessment_id), col(AnswerRow.question_id))
+        )
+        out: dict[str, dict[str, AnswerRecord]] = {}
+        for row in self._session.exec(statement):
+            out.setdefault(row.assessment_id, {})[row.question_id] = convert.answer_record(row)
+        return out
+
     def get_answer(self, assessment_id: str, question_id: str) -> AnswerRecord | None:
         statement = _select(AnswerRow).where(
             AnswerRow.assessment_id == assessment_id, AnswerRow.question_id == question_id
