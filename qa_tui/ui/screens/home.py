@@ -123,8 +123,10 @@ class HomeScreen(QaScreen[None]):
         generation = self._generation
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_AFTER, self._show_loading)
+        # An unexpected error (a bug, not a QaError) still ends the app with its traceback,
+        # as it did when the list was read on the UI thread, rather than loading for ever.
         self.run_worker(lambda: self._load(services, generation, select), thread=True,
-                        group="home-list", exit_on_error=False)
+                        group="home-list")
 
     @property
     def list_loading(self) -> bool:
