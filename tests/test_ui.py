@@ -293,7 +293,9 @@ async def test_delete_to_bin_and_restore(svc: Services) -> None:
         assert "The bin is empty" in screen_text(app)
         await pilot.press("q")
         assert isinstance(app.screen, HomeScreen)
-        assert app.screen.query_one("#assessments").row_count == 1
+        # the list is read again in a worker (issue 20): wait for it, not a fixed time
+        await until(pilot, lambda: app.screen.query_one("#assessments").row_count == 1,
+                    "the restored row")
 
 
 @pilot_test
