@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from qa_tui.config import Paths
-from qa_tui.services import Services
+from qa_tui.config import Paths, resolve_paths
+from qa_tui.services import Services, build_services
+from qa_tui.services.demo import create_demo
 from qa_tui.services.changes import state_of
 from qa_tui.services.views import summarise
 from qa_tui.templates import score
@@ -23,6 +25,7 @@ from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.screens.new import NewAssessmentScreen
 
+from .conftest import FixedClock
 from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
 
 SMALL = (80, 24)
@@ -89,15 +92,37 @@ def test_list_scores_each_assessment_from_its_own_answers(svc: Services) -> None
     by_id = {s.id: s for s in listed}
     assert by_id[empty].progress_pct == 0
     assert 0 < by_id[answered[0]].progress_pct < by_id[answered[1]].progress_pct
-    # the same summaries as the one-query-per-assessment way it was done before issue 20
-    a = svc.assessments
+    assert listed == _one_query_per_assessment(svc)
+
+
+def _one_query_per_assessment(svc: Services, *, deleted: bool = False) -> list[Any]:
+    """The summaries the way list() made them before issue 20 (one answers query each)."""
     with svc.store.read() as tx:
         expected = []
-        for rec in tx.list_assessments():
-            template = a.template_of(rec)
+        for rec in tx.list_assessments(deleted=deleted):
+            template = svc.assessments.template_of(rec)
             answers = {k: state_of(v) for k, v in tx.get_answers(rec.id).items()}
             expected.append(summarise(rec, template, score(template, answers)))
-    assert listed == expected
+    return expected
+
+
+def test_list_on_postgresql_matches_and_does_not_grow(pg_store_url: str, tmp_path: Path) -> None:
+    """The one answers query (a sub-select) on the central store gives the same summaries."""
+    paths = resolve_paths(db=pg_store_url, env={"QA_TUI_HOME": str(tmp_path / "h")})
+    services = build_services(paths, actor="tester", clock=FixedClock())
+    try:
+        created = list(create_demo(services, count=3, seed=3).created)
+        few = _statements_for_list(services)
+        created += list(create_demo(services, count=6, seed=4).created)
+        services.assessments.delete(created[0])
+        many = _statements_for_list(services)
+        assert len(many) == len(few), (few, many)
+        assert services.assessments.list() == _one_query_per_assessment(services)
+        assert services.assessments.list(deleted=True) == _one_query_per_assessment(
+            services, deleted=True)
+        assert len(services.assessments.list()) == len(created) - 1
+    finally:
+        services.close()
 
 
 @pilot_test
