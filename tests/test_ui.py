@@ -60,7 +60,8 @@ async def test_whole_visit_by_keys_cqc_well_led(paths: Paths) -> None:
         await pilot.press(*words)
 
     async with app.run_test(size=SMALL) as pilot:
-        assert "Press n to start" in screen_text(app)
+        # Home reads the list in a worker (issue 20): wait for it, not a fixed time
+        await until(pilot, lambda: "Press n to start" in screen_text(app), "the empty list")
         await keys("n")
         assert isinstance(app.screen, NewAssessmentScreen)
         picker = app.screen.query_one("#templates", OptionList)
@@ -292,7 +293,9 @@ async def test_delete_to_bin_and_restore(svc: Services) -> None:
         assert "The bin is empty" in screen_text(app)
         await pilot.press("q")
         assert isinstance(app.screen, HomeScreen)
-        assert app.screen.query_one("#assessments").row_count == 1
+        # the list is read again in a worker (issue 20): wait for it, not a fixed time
+        await until(pilot, lambda: app.screen.query_one("#assessments").row_count == 1,
+                    "the restored row")
 
 
 @pilot_test
@@ -320,7 +323,8 @@ async def test_services_open_after_first_frame(paths: Paths) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.services is not None
-        assert "St Elsewhere NHS Trust" in screen_text(app)
+        # Home then reads the list in its own worker (issue 20): wait for it, not a fixed time
+        await until(pilot, lambda: "St Elsewhere NHS Trust" in screen_text(app), "the list")
 
 
 @pilot_test

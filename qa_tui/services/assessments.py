@@ -132,12 +132,21 @@ class AssessmentService:
     def list(self, *, deleted: bool = False) -> builtins.list[AssessmentSummary]:
         with self.store.read() as tx:
             records = tx.list_assessments(deleted=deleted)
-            out = []
-            for rec in records:
-                template = self.template_of(rec)
-                answers = {k: state_of(v) for k, v in tx.get_answers(rec.id).items()}
-                out.append(summarise(rec, template, score(template, answers)))
-        return out
+            by_id = {rec.id: rec for rec in records}
+            # One query for every answer, not one per assessment (issue 20), scored a group at
+            # a time as it streams; template_of compiles each distinct snapshot once (by hash).
+            summaries: dict[str, AssessmentSummary] = {}
+            for assessment_id, group in tx.answers_of_listed(deleted=deleted):
+                rec = by_id.get(assessment_id)
+                if rec is not None:
+                    summaries[rec.id] = self._summary(rec, group)
+        return [summaries.get(rec.id) or self._summary(rec, {}) for rec in records]
+
+    def _summary(self, rec: AssessmentRecord,
+                 answers: dict[str, AnswerRecord]) -> AssessmentSummary:
+        template = self.template_of(rec)
+        states = {k: state_of(v) for k, v in answers.items()}
+        return summarise(rec, template, score(template, states))
 
     def history(self, assessment_id: str) -> builtins.list[HistoryEntry]:
         with self.store.read() as tx:

@@ -2,15 +2,23 @@
 
 Enter opens the highlighted one at its first unanswered question. The screen shows a loading
 line until the app's services are open, and a refused database as a message, never a crash.
+
+The list is read in a thread worker (issue 20): with thousands of assessments the read takes
+seconds, and on the UI thread every return to Home froze the keyboard for that long. The rows
+come back as a message; a newer load makes an older one's result stale, and "Loading…" shows
+only when a load takes longer than :data:`LOADING_AFTER`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from qa_tui.errors import QaError
@@ -22,7 +30,10 @@ from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 
 if TYPE_CHECKING:
-    from qa_tui.services import AssessmentSummary
+    from qa_tui.services import AssessmentSummary, Services
+
+#: Seconds a list load may take before the title says it is loading (quick loads never flicker).
+LOADING_AFTER = 0.3
 
 EMPTY = (
     "No assessments yet.\n\n"
@@ -64,10 +75,22 @@ class HomeScreen(QaScreen[None]):
         Binding("q", "quit", "Quit"),
     ]
 
+    @dataclass
+    class ListLoaded(Message):
+        """The list a worker read (or the error it met), for load number ``generation``."""
+
+        generation: int
+        rows: list[AssessmentSummary] | None
+        error: str | None
+        select: str | None
+
     def __init__(self) -> None:
         super().__init__()
         self._all: list[AssessmentSummary] = []
         self._marked: str | None = None
+        self._generation = 0  # the newest load asked for; older results are stale
+        self._loaded_generation = 0
+        self._loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Plain("qa-tui · Assessments", id="title-bar")
@@ -79,6 +102,9 @@ class HomeScreen(QaScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # Hidden until the first list arrives, so a letter typed meanwhile is a command (n, q),
+        # never text for the filter box that focus would fall to when an empty list hides.
+        self.query_one(AssessmentTable).display = False
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -87,18 +113,55 @@ class HomeScreen(QaScreen[None]):
     # -- data ---------------------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
-        """Read the list again (after the services open, or coming back from another screen)."""
+        """Read the list again (after the services open, or coming back from another screen),
+        in a thread worker so keys keep working while it loads."""
         services = self.qa.services
         if services is None:
             self._message(self.qa.load_error, error=self.qa.load_error is not None)
             return
+        self._generation += 1
+        generation = self._generation
+        if self._loading_timer is None:
+            self._loading_timer = self.set_timer(LOADING_AFTER, self._show_loading)
+        # An unexpected error (a bug, not a QaError) still ends the app with its traceback,
+        # as it did when the list was read on the UI thread, rather than loading for ever.
+        self.run_worker(lambda: self._load(services, generation, select), thread=True,
+                        group="home-list")
+
+    @property
+    def list_loading(self) -> bool:
+        """True while a list load is still on its way (tests wait for this to clear)."""
+        return self._loaded_generation < self._generation
+
+    def _load(self, services: Services, generation: int, select: str | None) -> None:
+        """Worker thread: read the list and post it back; touches no widget."""
         try:
             rows = services.assessments.list()
         except QaError as exc:
-            self._message(str(exc), error=True)
+            self.post_message(self.ListLoaded(generation, None, str(exc), select))
             return
-        self._all = sorted(rows, key=lambda s: s.updated_at, reverse=True)
-        self._apply_filter(select)
+        rows.sort(key=lambda s: s.updated_at, reverse=True)
+        self.post_message(self.ListLoaded(generation, rows, None, select))
+
+    @on(ListLoaded)
+    def _list_loaded(self, message: ListLoaded) -> None:
+        if message.generation < self._generation:
+            return  # a newer load is on its way: its result wins
+        self._loaded_generation = message.generation
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self._show_count()
+        if message.rows is None:
+            self._message(message.error, error=True)
+            return
+        self._all = message.rows
+        self._apply_filter(message.select)
+
+    def _show_loading(self) -> None:
+        self._loading_timer = None
+        if self.list_loading:
+            self.query_one("#title-bar", Static).update("qa-tui · Assessments (loading…)")
 
     def refresh_from_store(self) -> None:
         """Called by the app when the terminal regains focus: the CLI may have changed things."""
@@ -134,11 +197,18 @@ class HomeScreen(QaScreen[None]):
             message.update("No assessment matches the filter. Press escape to clear it.")
         message.display = not shown
         table.display = bool(shown)
+        if shown and self.focused is None:
+            self.set_focus(table)
         if not self._all:
             self.call_after_refresh(self._settle_focus)
-        count = f"{len(shown)} of {len(self._all)}" if words else f"{len(self._all)}"
-        self.query_one("#title-bar", Static).update(f"qa-tui · Assessments ({count})")
+        self._show_count()
         self.refresh_bindings()
+
+    def _show_count(self) -> None:
+        words = filter_words(self.query_one("#filter", Input).value)
+        shown = self.query_one(AssessmentTable).row_count
+        count = f"{shown} of {len(self._all)}" if words else f"{len(self._all)}"
+        self.query_one("#title-bar", Static).update(f"qa-tui · Assessments ({count})")
 
     def _settle_focus(self) -> None:
         """With no list to show, focus nothing rather than the empty filter box, so letters
