@@ -130,6 +130,7 @@ async def test_home_keys_work_while_the_list_loads(svc: Services,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     start_ward_check(svc, org="Northshire Hospitals")
     release = threading.Event()
+    release.set()  # the first list, read as Home first shows, comes at once
     entered = threading.Event()
     real_list = svc.assessments.list
 
@@ -142,8 +143,14 @@ async def test_home_keys_work_while_the_list_loads(svc: Services,
     app = build_app(services=svc)
     try:
         async with app.run_test(size=SMALL) as pilot:
-            await until(pilot, entered.is_set, "the list load to start")
+            await until(pilot, lambda: "Northshire Hospitals" in screen_text(app), "the rows")
             home = app.screen
+            assert isinstance(home, HomeScreen)
+            release.clear()
+            entered.clear()
+            start_ward_check(svc, org="Southshire Hospitals")  # the CLI adds one meanwhile
+            home.refresh_from_store()  # as when the terminal regains focus: read it again
+            await until(pilot, entered.is_set, "the list load to start")
             assert isinstance(home, HomeScreen) and home.list_loading
             # keys are handled while the worker waits: the help opens and closes, n opens New
             await pilot.press("question_mark")
@@ -156,7 +163,7 @@ async def test_home_keys_work_while_the_list_loads(svc: Services,
             await until(pilot, lambda: "loading…" in screen_text(app), "the loading line")
             release.set()
             await until(pilot, lambda: not home.list_loading, "the list")
-            await until(pilot, lambda: "Northshire Hospitals" in screen_text(app), "the rows")
+            await until(pilot, lambda: "Southshire Hospitals" in screen_text(app), "the rows")
             assert "loading…" not in screen_text(app)
     finally:
         release.set()

@@ -16,7 +16,7 @@ from qa_tui.ui.dialogs.import_returns import ImportDialog
 from qa_tui.ui.importing import NothingToImport, returns_at
 from qa_tui.ui.screens.home import HomeScreen
 
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
 
 SMALL = (80, 24)
 
@@ -89,7 +89,7 @@ async def test_import_a_folder_from_home(tmp_path: Path, svc: Services) -> None:
         assert dialog.changed == 0
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-        assert "Holby City NHS Trust" in screen_text(app)
+        await until(pilot, lambda: "Holby City NHS Trust" in screen_text(app), "the new row")
     [row] = svc.assessments.list()
     detail = svc.assessments.get(row.id)
     assert row.id == aid and detail.answer("S3").note == "Sluice clean."

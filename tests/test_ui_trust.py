@@ -24,7 +24,7 @@ from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.screens.review import ReviewScreen
 
-from .test_ui_support import fixed_services, pilot_test, screen_text
+from .test_ui_support import fixed_services, pilot_test, screen_text, until
 
 SMALL = (80, 24)
 
@@ -194,7 +194,9 @@ async def test_the_home_filter_owns_the_keyboard(svc: Services) -> None:
                           assessors=[], visit_date="2026-03-02")
     app = build_app(services=svc, settings=UiSettings())
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
+        # Home reads the list in a worker: wait for the rows, as a person waits to see them
+        await until(pilot, lambda: app.screen.query_one("#assessments").row_count == 2,
+                    "the list")
         # Typed fast on the list: the first letter starts the filter, and the rest, already
         # queued for the list, must follow it (q would quit, d delete, e export).
         for char in "wqued":

@@ -13,7 +13,7 @@ from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.assess import AssessScreen
 
-from .test_ui_support import fixed_services, pilot_test, screen_text
+from .test_ui_support import fixed_services, pilot_test, screen_text, until
 
 SMALL = (80, 24)
 
@@ -102,6 +102,10 @@ async def test_a_critical_concern_shows_on_assess_home_and_review_at_80x24(svc: 
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+        # Home reads the list again in a worker: wait for the fresh row, never a fixed time
+        await until(pilot, lambda: any(
+            line.lstrip("│▕ ").startswith("⚠") for line in screen_text(app).splitlines()
+            if "Riverside Care Home" in line), "the escalated row")
         home = screen_text(app)
         row = next(line for line in home.splitlines() if "Riverside Care Home" in line)
         assert row.lstrip("│▕ ").startswith("⚠"), row

@@ -113,14 +113,21 @@ class HomeScreen(QaScreen[None]):
     # -- data ---------------------------------------------------------------------------------
 
     def reload(self, select: str | None = None) -> None:
-        """Read the list again (after the services open, or coming back from another screen),
-        in a thread worker so keys keep working while it loads."""
+        """Read the list (after the services open), or read it again (coming back from another
+        screen, or when the terminal regains focus) in a thread worker so keys keep working
+        while it loads."""
         services = self.qa.services
         if services is None:
             self._message(self.qa.load_error, error=self.qa.load_error is not None)
             return
         self._generation += 1
         generation = self._generation
+        if self._loaded_generation == 0:
+            # The first list is read at once, as the screen first shows: a key pressed as Home
+            # appears (enter, say) finds the rows there. Coming back to Home later, the rows
+            # already shown stay while a worker reads the list again, so keys never wait.
+            self._list_loaded(self._read(services, generation, select))
+            return
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_AFTER, self._show_loading)
         # An unexpected error (a bug, not a QaError) still ends the app with its traceback,
@@ -133,15 +140,18 @@ class HomeScreen(QaScreen[None]):
         """True while a list load is still on its way (tests wait for this to clear)."""
         return self._loaded_generation < self._generation
 
-    def _load(self, services: Services, generation: int, select: str | None) -> None:
-        """Worker thread: read the list and post it back; touches no widget."""
+    def _read(self, services: Services, generation: int, select: str | None) -> ListLoaded:
+        """The list as a message; touches no widget (it also runs in the worker thread)."""
         try:
             rows = services.assessments.list()
         except QaError as exc:
-            self.post_message(self.ListLoaded(generation, None, str(exc), select))
-            return
+            return self.ListLoaded(generation, None, str(exc), select)
         rows.sort(key=lambda s: s.updated_at, reverse=True)
-        self.post_message(self.ListLoaded(generation, rows, None, select))
+        return self.ListLoaded(generation, rows, None, select)
+
+    def _load(self, services: Services, generation: int, select: str | None) -> None:
+        """Worker thread: read the list and post it back."""
+        self.post_message(self._read(services, generation, select))
 
     @on(ListLoaded)
     def _list_loaded(self, message: ListLoaded) -> None:
