@@ -25,6 +25,7 @@ import errno
 import os
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from qa_tui.errors import QaError
@@ -93,6 +94,22 @@ def touch_private(path: Path) -> None:
     os.close(create_private(path))
 
 
+def _full_fsync() -> Callable[[int], object] | None:
+    """``fcntl(fd, F_FULLFSYNC)`` where the platform has it (macOS); None elsewhere (Linux has
+    no such flag; Windows has no ``fcntl`` module). Looked up once, not on every write."""
+    try:
+        import fcntl  # POSIX only: guarded
+    except ImportError:  # Windows
+        return None
+    flag = getattr(fcntl, "F_FULLFSYNC", None)
+    if flag is None:
+        return None
+    return lambda fd: fcntl.fcntl(fd, flag)
+
+
+_FULLFSYNC = _full_fsync()
+
+
 def restrict(path: Path) -> None:
     """Make an existing file owner-only where the platform has mode bits."""
     with contextlib.suppress(OSError):
@@ -102,14 +119,9 @@ def restrict(path: Path) -> None:
 def flush_to_disk(fd: int) -> None:
     """Push a file's data past the OS and the drive's cache: ``F_FULLFSYNC`` where the
     platform has it (macOS), else ``fsync`` (on Windows, ``FlushFileBuffers``)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        fcntl = None  # type: ignore[assignment]
-    full = getattr(fcntl, "F_FULLFSYNC", None) if fcntl is not None else None
-    if full is not None:
+    if _FULLFSYNC is not None:
         try:
-            fcntl.fcntl(fd, full)
+            _FULLFSYNC(fd)
             return
         except OSError:
             pass  # a file system that refuses it (some network shares): plain fsync below

@@ -104,6 +104,8 @@ def test_full_fsync_where_the_platform_has_it(tmp_path: Path,
     fake.F_FULLFSYNC = 51  # type: ignore[attr-defined]
     fake.fcntl = lambda fd, op: asked.append(op)  # type: ignore[attr-defined]
     monkeypatch.setitem(__import__("sys").modules, "fcntl", fake)
+    # the platform is looked at once, when qa-tui loads: look again, as on a Mac
+    monkeypatch.setattr(durable, "_FULLFSYNC", durable._full_fsync())
     monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("plain fsync on macOS"))
     durable.write_private_atomic(tmp_path / "f", b"x")
     assert 51 in asked

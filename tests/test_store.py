@@ -466,6 +466,7 @@ def test_write_takes_the_lock_on_entry_and_waits_for_another_store(location: Pat
     with "database is locked" when it tried to write."""
     first_rec, second_rec = assessment(), assessment()
     holding = threading.Event()
+    trying = threading.Event()
     seen: list[object] = []
     errors: list[BaseException] = []
     with open_store(location) as one, open_store(location) as two:
@@ -473,6 +474,7 @@ def test_write_takes_the_lock_on_entry_and_waits_for_another_store(location: Pat
         def second_window() -> None:
             try:
                 holding.wait(5)
+                trying.set()  # about to ask for the lock the first window holds
                 with two.write() as uow:
                     seen.append(time.monotonic())
                     seen.append(uow.get_assessment(first_rec.id))
@@ -485,7 +487,7 @@ def test_write_takes_the_lock_on_entry_and_waits_for_another_store(location: Pat
         with one.write() as uow:
             uow.insert_assessment(first_rec)
             holding.set()
-            time.sleep(0.4)
+            trying.wait(30)  # the second window is on its way: it can only get in after this
             committed_before = time.monotonic()
         worker.join(10)
         assert not errors

@@ -12,7 +12,7 @@ from qa_tui.config import Paths
 from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.consolidate import ConsolidateScreen, ReasonDialog, default_output
 
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
 
 
 def _returns(paths: Paths, folder: Path) -> list[str]:
@@ -31,14 +31,6 @@ def _returns(paths: Paths, folder: Path) -> list[str]:
     return ids
 
 
-async def _wait(pilot, screen: ConsolidateScreen) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if not screen.running:
-            return
-    raise AssertionError("the consolidation did not finish")
-
-
 @pilot_test
 async def test_consolidate_a_folder_and_read_a_rejection(paths: Paths, tmp_path: Path) -> None:
     folder = tmp_path / "returns"
@@ -53,7 +45,7 @@ async def test_consolidate_a_folder_and_read_a_rejection(paths: Paths, tmp_path:
         screen.query_one("#source", Input).value = str(folder)
         screen.query_one("#output", Input).value = str(out)
         await pilot.press("ctrl+r")
-        await _wait(pilot, screen)
+        await until(pilot, lambda: not screen.running, "the consolidation")
         text = screen_text(app)
         assert "2 returns accepted, 0 superseded, 1 rejected" in text
         table = screen.query_one("#results", DataTable)
@@ -86,7 +78,7 @@ async def test_a_refused_output_is_said_plainly(paths: Paths, tmp_path: Path) ->
         screen.query_one("#source", Input).value = str(folder)
         screen.query_one("#output", Input).value = str(target)
         await pilot.press("ctrl+r")
-        await _wait(pilot, screen)
+        await until(pilot, lambda: not screen.running, "the consolidation")
         assert "is one of the input files" in screen_text(app)
         assert not screen.query_one("#results", DataTable).display
     assert target.read_bytes() == before

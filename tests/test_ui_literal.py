@@ -29,7 +29,7 @@ from qa_tui.ui.screens.actions import ActionsScreen
 from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.review import ReviewScreen
 
-from .test_ui_support import FixedClock, pilot_test, screen_text
+from .test_ui_support import FixedClock, palette_offers, pilot_test, screen_text, until
 
 STRINGS = json.loads((Path(__file__).parent / "hostile" / "display_strings.json").read_text())
 MARKUP: list[str] = STRINGS["markup"]
@@ -139,7 +139,7 @@ async def test_every_screen_shows_user_and_template_text_literally(lit: Services
         assert "Typed " + m[8] in text and m[9] in text
         assert f"Note {m[10]}" in text and f"second {m[11]}" in text
         await pilot.press("ctrl+p", *"typed")
-        await pilot.pause(0.5)
+        await until(pilot, lambda: palette_offers(app, "typed"), "the palette's hits")
         assert "Typed " + m[8] in flat(screen_text(app))
         await pilot.press("escape")
         await pilot.pause()

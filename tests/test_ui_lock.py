@@ -7,8 +7,7 @@ Opening the app while the lock is held works too (opening takes no write lock).
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,7 +17,7 @@ from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.assess import AssessScreen
 
 from .test_cli_failures import lock_held_elsewhere
-from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from .test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
 
 
 @pytest.fixture
@@ -26,15 +25,6 @@ def svc(paths: Paths) -> Iterator[Services]:
     services = fixed_services(paths)
     yield services
     services.close()
-
-
-async def until(pilot, condition: Callable[[], bool], what: str) -> None:  # type: ignore[no-untyped-def]
-    """Wait for a condition (never a fixed sleep); fail after a generous bound."""
-    for _ in range(600):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def assess_at(app, pilot, aid: str, qid: str) -> AssessScreen:  # type: ignore[no-untyped-def]
@@ -81,7 +71,6 @@ async def test_the_app_opens_and_lists_while_another_program_holds_the_lock(
                         "the database to open")
             assert app.load_error is None
             await until(pilot, lambda: "Northshire Hospitals" in screen_text(app), "the list")
-        await asyncio.sleep(0)
 
 
 @pilot_test

@@ -18,17 +18,9 @@ from qa_tui.services.settings import settings_path
 from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.consolidate import ConsolidateScreen
 
-from ..test_ui_support import pilot_test, screen_text
+from ..test_ui_support import pilot_test, screen_text, until
 
 pytestmark = pytest.mark.windows_sim
-
-
-async def _until(pilot, condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pilot_test
@@ -38,14 +30,14 @@ async def test_the_app_starts_exports_and_saves_settings(winsim: ModuleType, pat
     assert not hasattr(signal, "SIGHUP")
     app = build_app(paths, handle_signals=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: app.services is not None or app.load_error, "the database")
+        await until(pilot, lambda: app.services is not None or app.load_error, "the database")
         assert app.load_error is None
         assert app.services is not None
         assert paths.db_path.stat().st_size > 0
         aid = next(iter(create_demo(app.services, count=1, seed=3).created))
         app.export(aid, draft_ok=True)  # a demo assessment may be a draft: no question asked
         await app.workers.wait_for_complete()
-        await _until(pilot, lambda: list(paths.export_dir.glob("*.xlsx")), "the return")
+        await until(pilot, lambda: list(paths.export_dir.glob("*.xlsx")), "the return")
         exported = list(paths.export_dir.glob("*.xlsx"))
         assert len(exported) == 1 and exported[0].stat().st_size > 0
         app.action_toggle_theme()
@@ -60,7 +52,7 @@ async def test_consolidate_screen_with_worker_processes(winsim: ModuleType, path
     folder = tmp_path / "returns"
     out = tmp_path / "out" / "all.xlsx"
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: app.services is not None, "the database")
+        await until(pilot, lambda: app.services is not None, "the database")
         assert app.services is not None
         for aid in create_demo(app.services, count=SMALL_BATCH + 1, seed=5).created:
             app.services.returns.export(aid, folder)
@@ -70,6 +62,6 @@ async def test_consolidate_screen_with_worker_processes(winsim: ModuleType, path
         screen.query_one("#source", Input).value = f'"{folder}"'
         screen.query_one("#output", Input).value = f'"{out}"'
         await pilot.press("ctrl+r")
-        await _until(pilot, lambda: not screen.running, "the consolidation")
+        await until(pilot, lambda: not screen.running, "the consolidation")
         assert f"{SMALL_BATCH + 1} returns accepted" in screen_text(app)
     assert load_workbook(out, read_only=True).sheetnames[0] == "Committee"
