@@ -65,6 +65,28 @@ async def test_new_screen_perspective_follows_the_template_until_chosen(svc: Ser
 
 
 @pilot_test
+async def test_moving_quickly_through_the_templates_lands_on_the_right_perspective(
+        svc: Services) -> None:
+    """Keys in one burst (a fast typist, tmux): each move sets the perspective, and those
+    changes arrive late; none of them may count as the person's own choice."""
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("n")
+        picker = app.screen.query_one("#templates", OptionList)
+        perspective = app.screen.query_one(PerspectivePicker)
+        ids = [picker.get_option_at_index(i).id for i in range(picker.option_count)]
+        # several highlights before any of their Changed messages is handled, as in a burst
+        for template_id in ("cqc-saf-well-led", "eds-2022", "qa-visit"):
+            picker.highlighted = ids.index(template_id)
+        await pilot.pause()
+        assert ids[picker.highlighted or 0] == "qa-visit" and perspective.value == "icb"
+        await pilot.press("enter", *"Fast Trust", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
+    [made] = svc.assessments.list()
+    assert made.template_id == "qa-visit" and made.perspective == "icb"
+
+
+@pilot_test
 async def test_home_shows_perspective_and_review_compactly(svc: Services) -> None:
     aid = completed_ward_check(svc)
     svc.assessments.approve(aid, reviewer="Sam Lee")

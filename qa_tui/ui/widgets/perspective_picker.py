@@ -26,15 +26,23 @@ class PerspectivePicker(Select[str]):
                          compact=True, **kwargs)  # type: ignore[arg-type]
         self._automatic: str | None = Perspective.ICB.value
         """The value the template set; None once the person chose for themselves."""
+        self._echoes: list[str] = []
+        """Values ``follow`` set whose Changed message has not arrived yet: moving quickly
+        through the templates sends several, and none of them is the person's choice."""
 
     def follow(self, kind: str) -> None:
         """Take the template kind's default, unless the person already chose."""
         if self._automatic is None:
             return
         self._automatic = default_perspective(kind).value
-        self.value = self._automatic
+        if self.value != self._automatic:
+            self._echoes.append(self._automatic)
+            self.value = self._automatic
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
+        if event.value in self._echoes:
+            self._echoes.remove(str(event.value))  # our own change, arriving late
+            return
         if self._automatic is not None and event.value != self._automatic:
             self._automatic = None
