@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeAlias
 
@@ -175,3 +176,70 @@ def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
 def utc_now() -> dt.datetime:
     """Aware UTC now, to the microsecond: SQLModel refuses naive datetimes."""
     return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class CarriedFrom:
+    """Where a carried action came from: the previous visit and the action's id there."""
+
+    assessment_id: str
+    action_id: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An improvement action, the one shape every layer above the store shares: the services
+    hand it to the TUI and the CLI, and a return carries it (``actions[]``). The store keeps
+    its own record (with the assessment id); ``qa_tui.services.views`` converts, once each way.
+
+    The JSON forms of an action are all here, so a field is added in one place.
+    """
+
+    id: str
+    question_id: str | None
+    description: str
+    owner: str
+    due_date: dt.date | None
+    priority: str
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    carried_from: CarriedFrom | None = None
+    """Set on an action carried forward from the previous visit."""
+
+    @property
+    def carried(self) -> bool:
+        return self.carried_from is not None
+
+    def state_json(self) -> dict[str, Any]:
+        """The fields a change can touch, as the audit log keeps them before and after."""
+        return {"description": self.description, "owner": self.owner,
+                "due_date": self.due_date.isoformat() if self.due_date else None,
+                "priority": self.priority, "status": self.status,
+                "question_id": self.question_id}
+
+    def with_state(self, data: Any, now: dt.datetime) -> ActionView:
+        """This action with the fields of a :meth:`state_json` put back (undo reads the log)."""
+        data = data if isinstance(data, dict) else {}
+        status = str(data.get("status", self.status))
+        return replace(
+            self, description=str(data.get("description", self.description)),
+            owner=str(data.get("owner", self.owner)),
+            due_date=parse_date(data["due_date"]) if data.get("due_date") else None,
+            priority=str(data.get("priority", self.priority)), status=status,
+            closed_at=(self.closed_at or now) if status == ActionStatus.CLOSED.value else None,
+            updated_at=now)
+
+    def to_json(self, stamp: Callable[[dt.datetime], str | None]) -> dict[str, Any]:
+        """Every field, times written by ``stamp``: the return's ``actions[]`` entry as is
+        (``carried_from`` only on a carried action); ``show --json`` derives its form from it."""
+        carried = self.carried_from
+        return {"id": self.id, "question_id": self.question_id,
+                "description": self.description, "owner": self.owner,
+                "due_date": self.due_date.isoformat() if self.due_date else None,
+                "priority": self.priority, "status": self.status,
+                "created_at": stamp(self.created_at), "updated_at": stamp(self.updated_at),
+                "closed_at": stamp(self.closed_at) if self.closed_at else None,
+                **({"carried_from": {"assessment_id": carried.assessment_id,
+                                     "action_id": carried.action_id}} if carried else {})}

@@ -78,4 +78,4 @@ async def test_follow_up_visit_walk(svc: Services) -> None:
     [update] = detail.action_updates
     assert (update.outcome, update.status, update.note) == ("partly", "open", "Half cleared")
     [carried] = detail.actions
-    assert carried.carried_from_assessment == aid
+    assert carried.carried_from is not None and carried.carried_from.assessment_id == aid

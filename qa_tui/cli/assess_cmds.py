@@ -124,9 +124,9 @@ def action_add(app: CliContext, assessment: str, description: str, owner: str, d
                priority: str, question: str | None) -> int:
     """Add an action; prints its id."""
     svc = app.services.assessments
-    rec = svc.add_action(svc.resolve_id(assessment), description, owner=owner, due=due,
-                         priority=priority, question_id=question)
-    emit(rec.id)
+    saved = app.services.actions.add(svc.resolve_id(assessment), description, owner=owner,
+                                     due=due, priority=priority, question_id=question)
+    emit(saved.action.id)
     return ExitCode.OK
 
 
@@ -144,16 +144,14 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
                 owner: str | None, due: str | None, priority: str | None,
                 status: str | None, note: str) -> int:
     """Change an action (only the options given); allowed on a complete assessment."""
-    svc = app.services.assessments
-    kwargs: dict[str, object] = {}
-    if due is not None:
-        kwargs["due"] = due or None
+    from qa_tui.services.actions import ActionChanges
     from qa_tui.services.views import action_json
 
-    rec = svc.edit_action(svc.resolve_id(assessment), action_id, description=description,
-                          owner=owner, priority=priority, status=status, note=note,
-                          **kwargs)  # type: ignore[arg-type]
-    emit_json(action_json(rec))
+    svc = app.services.assessments
+    changes = ActionChanges(description=description, owner=owner, due=due, priority=priority,
+                            status=status, note=note)
+    saved = app.services.actions.edit(svc.resolve_id(assessment), action_id, changes)
+    emit_json(action_json(saved.action))
     return ExitCode.OK
 
 
@@ -165,7 +163,7 @@ def action_edit(app: CliContext, assessment: str, action_id: str, description: s
 def action_close(app: CliContext, assessment: str, action_id: str, note: str) -> int:
     """Mark an action closed (also on a complete assessment: its answers stay locked)."""
     svc = app.services.assessments
-    rec = svc.close_action(svc.resolve_id(assessment), action_id, note=note)
+    rec = app.services.actions.close(svc.resolve_id(assessment), action_id, note=note).action
     emit(f"action {rec.id[:8]} closed")
     return ExitCode.OK
 
@@ -184,7 +182,8 @@ def action_review(app: CliContext, assessment: str, action_id: str, outcome: str
     """Review an action carried from the previous visit (completed and no longer relevant
     close it)."""
     svc = app.services.assessments
-    rec = svc.review_action(svc.resolve_id(assessment), action_id, outcome, note)
+    rec = app.services.actions.review(svc.resolve_id(assessment), action_id, outcome,
+                                      note).action
     emit(f"action {rec.id[:8]} reviewed: {outcome.replace('-', ' ')} ({rec.status})")
     return ExitCode.OK
 
@@ -285,7 +284,7 @@ def history(app: CliContext, assessment: str, as_json: bool) -> int:
 def undo(app: CliContext, assessment: str) -> int:
     """Undo the latest change to an assessment (repeat to go further back)."""
     svc = app.services.assessments
-    what = svc.undo(svc.resolve_id(assessment))
+    what = app.services.undo.undo(svc.resolve_id(assessment))
     emit(f"undone: {what}" if what else "nothing to undo")
     return ExitCode.OK
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from qa_tui.domain import (
     ActionStatus,
+    ActionView,
     JsonValue,
     Kind,
     Perspective,
@@ -30,9 +31,7 @@ from qa_tui.domain import (
 from qa_tui.errors import InvalidInput, ReturnInvalid
 from qa_tui.returns.allowed import IdentifiersAllowed
 from qa_tui.returns.lineage import (
-    CarriedFrom,
     ReturnActionUpdate,
-    carried_json,
     read_carried,
     read_follows,
     read_updates,
@@ -62,20 +61,8 @@ class ReturnAnswer:
     answered_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class ReturnAction:
-    id: str
-    question_id: str | None
-    description: str
-    owner: str
-    due_date: dt.date | None
-    priority: str
-    status: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    closed_at: dt.datetime | None
-    carried_from: CarriedFrom | None = None
-    """Set on an action carried forward from the previous visit (additive key)."""
+ReturnAction = ActionView
+"""A return's ``actions[]`` entry is the one action shape (:class:`qa_tui.domain.ActionView`)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +149,7 @@ class ReturnData:
     template_hash: str
     template_snapshot: Mapping[str, Any]
     answers: tuple[ReturnAnswer, ...]
-    actions: tuple[ReturnAction, ...]
+    actions: tuple[ActionView, ...]
     scores: Scores
     generator_version: str
     summary: str = ""
@@ -212,7 +199,7 @@ class ReturnData:
             "answers": [{"question_id": a.question_id, "value": a.value, "na": a.na,
                          "note": a.note, "answered_at": iso_time(a.answered_at)}
                         for a in self.answers],
-            "actions": [_action_json(a) for a in self.actions],
+            "actions": [a.to_json(iso_time) for a in self.actions],
             "scores": _scores_json(self.scores),
             **updates_json(self.action_updates, iso_time),
         }
@@ -229,15 +216,6 @@ class ReturnData:
 
     def canonical(self) -> str:
         return canonical_json(self.to_document())
-
-
-def _action_json(a: ReturnAction) -> dict[str, Any]:
-    return {"id": a.id, "question_id": a.question_id, "description": a.description,
-            "owner": a.owner, "due_date": a.due_date.isoformat() if a.due_date else None,
-            "priority": a.priority, "status": a.status, "created_at": iso_time(a.created_at),
-            "updated_at": iso_time(a.updated_at),
-            "closed_at": iso_time(a.closed_at) if a.closed_at else None,
-            **carried_json(a.carried_from)}
 
 
 def _result_json(r: Result) -> dict[str, Any]:
@@ -504,10 +482,10 @@ def _answer(x: _Obj) -> ReturnAnswer:
                         x.clean("note", clean_note), x.time("answered_at"))
 
 
-def _action(x: _Obj) -> ReturnAction:
+def _action(x: _Obj) -> ActionView:
     if not x.text("description").strip():
         raise _bad(x.at("description"), "an action needs a description")
-    return ReturnAction(
+    return ActionView(
         id=x.uuid("id"), question_id=x.text("question_id", null=True),
         description=x.clean("description", clean_note, field="action description",
                             max_len=2_000),

@@ -1,5 +1,6 @@
 """The follow-up keys of a return: ``assessment.follows``, ``actions[].carried_from`` and
-``action_updates`` (additive to format version 1; see exports/README.md).
+``action_updates`` (additive to format version 1; see exports/README.md). ``carried_from`` is
+written by :meth:`qa_tui.domain.ActionView.to_json`.
 
 Each is written only when it says something (a first visit with no updates writes none of
 them), so a return of an assessment without follow-ups keeps its exact bytes, and a return
@@ -12,18 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from qa_tui.domain import ActionStatus, clean_line, clean_note
+from qa_tui.domain import ActionStatus, CarriedFrom, clean_line, clean_note
 
 UPDATE_NOTE_MAX = 2_000
 OUTCOMES = ("completed", "partly", "not started", "no longer relevant")
-
-
-@dataclass(frozen=True)
-class CarriedFrom:
-    """Where a carried action came from: the previous visit and the action's id there."""
-
-    assessment_id: str
-    action_id: str
 
 
 @dataclass(frozen=True)
@@ -36,14 +29,6 @@ class ReturnActionUpdate:
     status: str
     note: str
     outcome: str | None = None
-
-
-def carried_json(carried: CarriedFrom | None) -> dict[str, Any]:
-    """The ``carried_from`` key of an action (nothing for one raised on this visit)."""
-    if carried is None:
-        return {}
-    return {"carried_from": {"assessment_id": carried.assessment_id,
-                             "action_id": carried.action_id}}
 
 
 def updates_json(updates: tuple[ReturnActionUpdate, ...], iso: Any) -> dict[str, Any]:

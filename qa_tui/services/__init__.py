@@ -10,7 +10,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qa_tui.services.assessments import UNSET, AssessmentService, Clock, Undone
+    from qa_tui.services.actions import ActionChanges, ActionSaved, ActionService
+    from qa_tui.services.assessments import UNSET, AssessmentService, Clock
     from qa_tui.services.catalog import (
         CheckResult,
         TemplateInfo,
@@ -20,18 +21,26 @@ if TYPE_CHECKING:
     from qa_tui.services.consolidation import ConsolidationReport, ConsolidationService
     from qa_tui.services.container import Services, build_services, default_actor, load_library
     from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
-    from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
+    from qa_tui.services.undo import Undone, UndoService
+    from qa_tui.services.views import (
+        AssessmentDetail,
+        AssessmentHeader,
+        AssessmentSummary,
+        HistoryEntry,
+    )
 
 _WHERE = {
+    "ActionChanges": "actions", "ActionSaved": "actions", "ActionService": "actions",
     "UNSET": "assessments", "AssessmentService": "assessments", "Clock": "assessments",
-    "Undone": "assessments",
+    "Undone": "undo", "UndoService": "undo",
     "CheckResult": "catalog", "TemplateInfo": "catalog", "check_template_files": "catalog",
     "template_infos": "catalog",
     "ConsolidationReport": "consolidation", "ConsolidationService": "consolidation",
     "Services": "container", "build_services": "container", "default_actor": "container",
     "load_library": "container",
     "ExportResult": "returns", "ImportResult": "returns", "ReturnService": "returns",
-    "AssessmentDetail": "views", "AssessmentSummary": "views", "HistoryEntry": "views",
+    "AssessmentDetail": "views", "AssessmentHeader": "views", "AssessmentSummary": "views",
+    "HistoryEntry": "views",
 }
 
 
@@ -43,9 +52,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "UNSET", "AssessmentDetail", "AssessmentService", "AssessmentSummary", "CheckResult",
+    "UNSET", "ActionChanges", "ActionSaved", "ActionService", "AssessmentDetail",
+    "AssessmentHeader", "AssessmentService", "AssessmentSummary", "CheckResult",
     "ConsolidationReport", "ConsolidationService",
     "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
-    "TemplateInfo", "Undone", "build_services", "check_template_files", "default_actor",
+    "TemplateInfo", "UndoService", "Undone", "build_services", "check_template_files", "default_actor",
     "load_library", "template_infos",
 ]

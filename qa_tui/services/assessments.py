@@ -1,4 +1,5 @@
-"""Use cases on one assessment: start, answer, note, actions, complete, undo, bin.
+"""Use cases on one assessment: start, answer, note, complete, review, bin (actions and undo
+are in :mod:`qa_tui.services.actions` and :mod:`qa_tui.services.undo`).
 
 Every change is one short write transaction holding exactly one event row, committed before the
 method returns: when the caller shows the result as saved, it is on disk. Callers get read
@@ -14,10 +15,10 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_tui.domain import (
-    ActionStatus,
+    ActionView,
     AnswerState,
     JsonValue,
     Priority,
@@ -34,22 +35,18 @@ from qa_tui.domain import (
 )
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
 from qa_tui.returns.document import SUMMARY_MAX
-from qa_tui.services.changes import (
-    action_from,
-    action_state,
-    answer_json,
-    clean_description,
-    clean_priority,
-    describe_state,
-    iso_or_none,
-    last_undoable,
-    state_from,
-    state_of,
-)
-from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
+from qa_tui.services.changes import answer_json, iso_or_none, state_of
 from qa_tui.services import review as review_rules
-from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
-from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
+from qa_tui.services.views import (
+    AssessmentDetail,
+    AssessmentHeader,
+    AssessmentSummary,
+    HistoryEntry,
+    action_view,
+    summarise,
+    update_view,
+)
+from qa_tui.store import AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import (
     Question,
@@ -63,6 +60,10 @@ from qa_tui.templates import (
     template_hash,
 )
 
+if TYPE_CHECKING:
+    from qa_tui.services.actions import ActionChanges, ActionService
+    from qa_tui.services.undo import Undone
+
 Clock = Callable[[], dt.datetime]
 
 
@@ -72,18 +73,6 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
-
-
-@dataclass(frozen=True)
-class Undone:
-    """What an undo reversed: a sentence for people, and the question or action it touched."""
-
-    description: str
-    question_id: str | None = None
-    action_id: str | None = None
-
-    def __str__(self) -> str:
-        return self.description
 
 
 class AssessmentService:
@@ -345,142 +334,37 @@ class AssessmentService:
             self._event(tx, rec.id, "summary", "report", rec.summary or None, new or None, now)
             return self._detail(tx, saved)
 
-    # -- actions ---------------------------------------------------------------------------
+    # -- actions and undo (their own modules; kept here for callers of the old API) --------
 
     def add_action(self, assessment_id: str, description: str, *, owner: str = "",
                    due: dt.date | str | None = None, priority: str = Priority.MEDIUM.value,
-                   question_id: str | None = None) -> ActionRecord:
-        with self._edit(assessment_id) as (tx, rec, now):
-            qid = self._question(rec, question_id).id if question_id else None
-            action = ActionRecord(
-                id=str(uuid.uuid4()), assessment_id=rec.id, question_id=qid,
-                description=clean_description(description),
-                owner=clean_line(owner, field="owner", max_len=100, required=False),
-                due_date=parse_date(due, field="due date") if due else None,
-                priority=clean_priority(priority), status=ActionStatus.OPEN.value,
-                created_at=now, updated_at=now, closed_at=None)
-            tx.put_action(action)
-            self._save(tx, rec, now)
-            self._event(tx, rec.id, "action.add", action.id, None, action_state(action), now)
-            return action
+                   question_id: str | None = None) -> ActionView:
+        """The new action; :meth:`ActionService.add` also returns the fresh detail."""
+        return self._actions().add(assessment_id, description, owner=owner, due=due,
+                                   priority=priority, question_id=question_id).action
 
-    def edit_action(self, assessment_id: str, action_id: str, *,
-                    description: str | None = None, owner: str | None = None,
-                    due: dt.date | str | None | _Unset = UNSET, priority: str | None = None,
-                    status: str | None = None, note: str = "") -> ActionRecord:
-        """Change an action. Allowed on a complete assessment too (its answers stay locked):
-        actions live past the visit, so there each change is also an action update (with
-        ``note``) that the next export carries, and the revision still grows."""
-        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
-            old = self._action(tx, rec.id, action_id)
-            new = old
-            if description is not None:
-                new = replace(new, description=clean_description(description))
-            if owner is not None:
-                new = replace(new, owner=clean_line(owner, field="owner", max_len=100,
-                                                    required=False))
-            if not isinstance(due, _Unset):
-                new = replace(new, due_date=parse_date(due, field="due date") if due else None)
-            if priority is not None:
-                new = replace(new, priority=clean_priority(priority))
-            if status is not None:
-                try:
-                    state = ActionStatus(status.strip().lower())
-                except ValueError:
-                    raise InvalidInput(f"action status {status!r} is not open or closed") from None
-                new = replace(new, status=state.value,
-                              closed_at=now if state is ActionStatus.CLOSED else None)
-            after_completion = rec.status == Status.COMPLETE
-            note = clean_note(note, field="update note", max_len=2_000)
-            if new == old and not (after_completion and note):
-                return old
-            new = replace(new, updated_at=now)
-            tx.put_action(new)
-            self._save(tx, rec, now)
-            if after_completion:
-                record_update(tx, rec.id, new, actor=self.actor, at=now, note=note)
-            self._event(tx, rec.id, "action.update" if after_completion else "action.edit",
-                        new.id, action_state(old),
-                        {**action_state(new), **({"note": note} if note else {})}, now)
-            return new
+    def edit_action(self, assessment_id: str, action_id: str,
+                    changes: ActionChanges) -> ActionView:
+        return self._actions().edit(assessment_id, action_id, changes).action
 
     def close_action(self, assessment_id: str, action_id: str, *,
-                     note: str = "") -> ActionRecord:
-        return self.edit_action(assessment_id, action_id, status=ActionStatus.CLOSED.value,
-                                note=note)
+                     note: str = "") -> ActionView:
+        return self._actions().close(assessment_id, action_id, note=note).action
 
     def review_action(self, assessment_id: str, action_id: str, outcome: str,
-                      note: str) -> ActionRecord:
-        """Review an action carried from the previous visit: ``completed``, ``partly``, ``not
-        started`` or ``no longer relevant``, with the evidence. Completed and no longer relevant
-        close it. Allowed on a complete assessment too (answers stay locked); audited, and
-        listed in ``action_updates`` with its outcome."""
-        found = parse_outcome(outcome)
-        evidence = clean_note(note, field="review note", max_len=2_000)
-        if not evidence:
-            raise InvalidInput("a review needs an evidence note (what was seen)")
-        with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
-            old = self._action(tx, rec.id, action_id)
-            if not old.carried:
-                raise Refused(f"action {old.id[:8]} was raised on this visit, not carried "
-                              "from the previous one; edit or close it instead")
-            status = status_after(found)
-            new = replace(old, status=status, updated_at=now,
-                          closed_at=(old.closed_at or now) if status == "closed" else None)
-            tx.put_action(new)
-            self._save(tx, rec, now)
-            record_update(tx, rec.id, new, actor=self.actor, at=now, note=evidence,
-                          outcome=found)
-            self._event(tx, rec.id, "action.review", new.id, action_state(old),
-                        {**action_state(new), "outcome": found.value, "note": evidence}, now)
-            return new
-
-    # -- undo ------------------------------------------------------------------------------
+                      note: str) -> ActionView:
+        return self._actions().review(assessment_id, action_id, outcome, note).action
 
     def undo(self, assessment_id: str) -> Undone | None:
-        """Undo the latest change not yet undone; say what was undone (None: nothing to undo).
+        """See :meth:`UndoService.undo`."""
+        from qa_tui.services.undo import UndoService
 
-        Driven by the event log: each undo is itself an event naming the event it reverses, so
-        repeated undo walks further back and the audit trail keeps everything.
-        """
-        with self._edit(assessment_id) as (tx, rec, now):
-            target = last_undoable(tx.events(rec.id))
-            if target is None:
-                return None
-            if target.kind == "answer":
-                current = self._current(tx, rec.id, target.target)
-                restored = state_from(target.old)
-                self._write_answer(tx, rec.id, target.target, restored, now)
-                what = Undone(f"{target.target}: back to {describe_state(restored)}",
-                              question_id=target.target)
-                old, new = answer_json(current), answer_json(restored)
-            elif target.kind == "summary":
-                restored_summary = str(target.old or "")
-                old, new = rec.summary or None, restored_summary or None
-                rec = replace(rec, summary=restored_summary)
-                what = Undone("report summary: back to "
-                              + (f"{restored_summary[:40]!r}" if restored_summary else "none"))
-            else:
-                current_action = tx.get_action(target.target)
-                if target.kind == "action.add":
-                    if current_action is None:
-                        return None
-                    restored_action = replace(current_action, status=ActionStatus.CLOSED.value,
-                                              closed_at=now, updated_at=now)
-                    what = Undone(f"action {target.target[:8]} withdrawn",
-                                  question_id=current_action.question_id, action_id=target.target)
-                else:
-                    if current_action is None:
-                        return None
-                    restored_action = action_from(current_action, target.old, now)
-                    what = Undone(f"action {target.target[:8]} restored",
-                                  question_id=current_action.question_id, action_id=target.target)
-                tx.put_action(restored_action)
-                old, new = action_state(current_action), action_state(restored_action)
-            self._save(tx, rec, now)
-            self._event(tx, rec.id, "undo", target.target, old,
-                        {"undone_event": target.id, "state": new}, now)
-            return what
+        return UndoService(self).undo(assessment_id)
+
+    def _actions(self) -> ActionService:
+        from qa_tui.services.actions import ActionService
+
+        return ActionService(self)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -507,15 +391,6 @@ class AssessmentService:
         if question is None:
             raise NotFound(f"no question {question_id!r} in {template.id} {template.version}")
         return question
-
-    def _action(self, tx: UnitOfWork, assessment_id: str, action_id: str) -> ActionRecord:
-        prefix = action_id.strip().lower()
-        matches = [a for a in tx.get_actions(assessment_id) if a.id.startswith(prefix)]
-        if not prefix or not matches:
-            raise NotFound(f"no action {action_id!r} on this assessment")
-        if len(matches) > 1:
-            raise Ambiguous(f"action id {action_id!r} matches {len(matches)} actions")
-        return matches[0]
 
     def _current(self, tx: UnitOfWork, assessment_id: str, question_id: str) -> AnswerState:
         row = tx.get_answer(assessment_id, question_id)
@@ -557,8 +432,8 @@ class AssessmentService:
         rows = tx.get_answers(rec.id)
         answers = {qid: state_of(row) for qid, row in rows.items()}
         return AssessmentDetail(
-            record=rec, template=template, answers=answers,
+            record=AssessmentHeader.of(rec), template=template, answers=answers,
             answered_at={qid: row.updated_at for qid, row in rows.items()},
-            actions=tuple(tx.get_actions(rec.id)), report=score(template, answers),
-            followed_by=tuple(tx.followers(rec.id)),
-            action_updates=tuple(tx.action_updates(rec.id)))
+            actions=tuple(map(action_view, tx.get_actions(rec.id))),
+            report=score(template, answers), followed_by=tuple(tx.followers(rec.id)),
+            action_updates=tuple(map(update_view, tx.action_updates(rec.id))))

@@ -1,19 +1,19 @@
 """The shapes of changes in the event log, and how undo reads them back.
 
 An answer event holds the whole answer state (value, N/A, note) before and after, an action
-event the action's fields, so undo can restore exactly what was there; pure functions only.
+event the action's fields (``ActionView.state_json``), so undo can restore exactly what was
+there; pure functions only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from qa_tui.domain import ActionStatus, AnswerState, Priority, clean_note, parse_date
+from qa_tui.domain import AnswerState, Priority, clean_note
 from qa_tui.errors import InvalidInput
-from qa_tui.store import ActionRecord, AnswerRecord, EventRecord
+from qa_tui.store import AnswerRecord, EventRecord
 
 UNDOABLE = frozenset({"answer", "action.add", "action.edit", "summary"})
 
@@ -40,25 +40,6 @@ def describe_state(state: AnswerState) -> str:
     if state.na:
         return "N/A"
     return "no answer" if state.value is None else repr(state.value)
-
-
-def action_state(action: ActionRecord) -> dict[str, Any]:
-    return {"description": action.description, "owner": action.owner,
-            "due_date": action.due_date.isoformat() if action.due_date else None,
-            "priority": action.priority, "status": action.status,
-            "question_id": action.question_id}
-
-
-def action_from(current: ActionRecord, data: Any, now: dt.datetime) -> ActionRecord:
-    data = data if isinstance(data, dict) else {}
-    status = str(data.get("status", current.status))
-    return replace(
-        current, description=str(data.get("description", current.description)),
-        owner=str(data.get("owner", current.owner)),
-        due_date=parse_date(data["due_date"]) if data.get("due_date") else None,
-        priority=str(data.get("priority", current.priority)), status=status,
-        closed_at=(current.closed_at or now) if status == ActionStatus.CLOSED.value else None,
-        updated_at=now)
 
 
 def last_undoable(events: Sequence[EventRecord]) -> EventRecord | None:

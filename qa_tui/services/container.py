@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from qa_tui.config import Paths, resolve_paths
 from qa_tui.domain import utc_now
+from qa_tui.services.actions import ActionService
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.catalog import TemplateInfo, template_infos
 from qa_tui.services.followup import FollowUpService
 from qa_tui.services.reports import ReportService
 from qa_tui.services.returns import ReturnService
+from qa_tui.services.undo import UndoService
 from qa_tui.store import Store, open_store
 from qa_tui.templates import TemplateLibrary
 
@@ -40,6 +42,16 @@ class Services:
     returns: ReturnService
     reports: ReportService
     extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def actions(self) -> ActionService:
+        """Add, edit, close and review actions (stateless: built here)."""
+        return ActionService(self.assessments)
+
+    @property
+    def undo(self) -> UndoService:
+        """Undo the latest change to an assessment (stateless: built here)."""
+        return UndoService(self.assessments)
 
     @property
     def followups(self) -> FollowUpService:

@@ -16,12 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from qa_tui.domain import ActionStatus
+from qa_tui.domain import ActionStatus, ActionView
 from qa_tui.errors import NotFound, Refused
 from qa_tui.services.assessments import AssessmentService
-from qa_tui.services.changes import action_state
-from qa_tui.services.views import AssessmentDetail
-from qa_tui.store import ActionRecord, AssessmentRecord, EventRecord
+from qa_tui.services.views import AssessmentDetail, action_view
+from qa_tui.store import AssessmentRecord, EventRecord
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Template, answer_label
 
@@ -36,7 +35,7 @@ class FollowUpStarted:
     removed: tuple[str, ...]
     """Question ids of the previous visit's template that the new one no longer has."""
     added: tuple[str, ...]
-    carried: tuple[ActionRecord, ...]
+    carried: tuple[ActionView, ...]
 
     def lines(self) -> list[str]:
         """What the CLI prints after the new id."""
@@ -77,14 +76,15 @@ class ChainVisit:
     visit_date: dt.date | None = None
     status: str | None = None
     rating: str | None = None
-    open_actions: tuple[ActionRecord, ...] = ()
+    open_actions: tuple[ActionView, ...] = ()
     missing: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "visit_date": self.visit_date.isoformat() if self.visit_date
                 else None, "status": self.status, "rating": self.rating,
                 "open_actions": [{"id": a.id, "description": a.description,
-                                  "carried_from": a.carried_from_action} for a in
+                                  "carried_from": a.carried_from.action_id
+                                  if a.carried_from else None} for a in
                                  self.open_actions],
                 "missing": self.missing}
 
@@ -117,7 +117,7 @@ class FollowUpService:
             raise Refused("that assessment is in the bin; restore it to follow it up")
         rec = previous.record
         template = self._template_for(previous)
-        carried: list[ActionRecord] = []
+        carried: list[ActionView] = []
 
         def carry(tx: UnitOfWork, new: AssessmentRecord, now: dt.datetime) -> None:
             for old in tx.get_actions(rec.id):
@@ -130,11 +130,12 @@ class FollowUpService:
                                  closed_at=None, carried_from_assessment=rec.id,
                                  carried_from_action=old.id)
                 tx.put_action(action)
+                view = action_view(action)
                 tx.add_event(EventRecord(None, new.id, now, svc.actor, "action.carry",
                                          action.id, None,
-                                         {**action_state(action), "carried_from": {
+                                         {**view.state_json(), "carried_from": {
                                              "assessment_id": rec.id, "action_id": old.id}}))
-                carried.append(action)
+                carried.append(view)
 
         detail = svc.start(template.id, org_name=rec.org_name, org_code=rec.org_code,
                            site=rec.site, assessors=assessors or rec.assessors,

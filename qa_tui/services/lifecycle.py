@@ -12,9 +12,9 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
-from qa_tui.domain import ActionStatus
+from qa_tui.domain import ActionStatus, ActionView
 from qa_tui.errors import InvalidInput
-from qa_tui.store import ActionRecord, ActionUpdateRecord
+from qa_tui.store import ActionUpdateRecord
 from qa_tui.store.repo import UnitOfWork
 
 
@@ -47,7 +47,7 @@ def status_after(outcome: ReviewOutcome) -> str:
     return ActionStatus.CLOSED.value if outcome.closes else ActionStatus.OPEN.value
 
 
-def record_update(tx: UnitOfWork, assessment_id: str, action: ActionRecord, *, actor: str,
+def record_update(tx: UnitOfWork, assessment_id: str, action: ActionView, *, actor: str,
                   at: dt.datetime, note: str, outcome: ReviewOutcome | None = None) -> None:
     """Append one update of ``action`` (its status after the change) to the assessment's list."""
     seq = len(tx.action_updates(assessment_id)) + 1

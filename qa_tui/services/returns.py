@@ -29,7 +29,6 @@ from qa_tui.returns import (
     IdentifiersAllowed,
     Outcome,
     Result,
-    ReturnAction,
     ReturnAnswer,
     ReturnData,
     ReturnReview,
@@ -43,10 +42,8 @@ from qa_tui.returns import (
 )
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.privacy import identifiers_summary, scan_detail
-from qa_tui.services.views import AssessmentDetail
-from qa_tui.returns.lineage import CarriedFrom, ReturnActionUpdate
+from qa_tui.services.views import AssessmentDetail, AssessmentHeader, action_record
 from qa_tui.store import (
-    ActionRecord,
     ActionUpdateRecord,
     AnswerRecord,
     AssessmentRecord,
@@ -116,13 +113,6 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
     answers = tuple(
         ReturnAnswer(q.id, a.value, a.na, a.note, detail.answered_at[q.id])
         for q in template.questions if (a := detail.answers.get(q.id)) is not None)
-    actions = tuple(
-        ReturnAction(a.id, a.question_id, a.description, a.owner, a.due_date, a.priority,
-                     a.status, a.created_at, a.updated_at, a.closed_at,
-                     CarriedFrom(a.carried_from_assessment or "", a.carried_from_action)
-                     if a.carried_from_action else None) for a in detail.actions)
-    updates = tuple(ReturnActionUpdate(u.action_id, u.at, u.actor, u.status, u.note, u.outcome)
-                    for u in detail.action_updates)
     scores = Scores(
         sections=tuple(SectionResult(s.id, s.title, s.answered, s.total, s.required_open,
                                      _result(s.outcome), s.coverage_pct, s.provisional)
@@ -139,8 +129,8 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         completed_at=rec.completed_at, template_id=rec.template_id,
         template_version=rec.template_version, template_title=template.title,
         template_hash=rec.template_hash, template_snapshot=json.loads(rec.template_snapshot),
-        answers=answers, actions=actions, scores=scores, generator_version=__version__,
-        summary=rec.summary, follows=rec.follows, action_updates=updates,
+        answers=answers, actions=detail.actions, scores=scores, generator_version=__version__,
+        summary=rec.summary, follows=rec.follows, action_updates=detail.action_updates,
         perspective=rec.perspective,
         review=ReturnReview(rec.review_state, rec.reviewer or "", rec.reviewed_at or
                             rec.updated_at, rec.review_note) if rec.review_state else None)
@@ -247,7 +237,7 @@ class ReturnService:
         return ExportResult(rec.id, path, outcome, rec.revision, digest, rec.status,
                             report.coverage_pct, report.provisional)
 
-    def _mark_exported(self, exported: AssessmentRecord, path: Path, fmt: str, digest: str,
+    def _mark_exported(self, exported: AssessmentHeader, path: Path, fmt: str, digest: str,
                        outcome: Outcome) -> None:
         with self.store.write() as tx:
             rec = tx.get_assessment(exported.id)
@@ -344,12 +334,7 @@ class ReturnService:
                     tx.delete_action(action.id)
         answers = [AnswerRecord(data.id, a.question_id, a.value, a.na, a.note, a.answered_at,
                                 self.actor) for a in data.answers]
-        actions = [ActionRecord(x.id, data.id, x.question_id, x.description, x.owner,
-                                x.due_date, x.priority, x.status, x.created_at, x.updated_at,
-                                x.closed_at,
-                                x.carried_from.assessment_id if x.carried_from else None,
-                                x.carried_from.action_id if x.carried_from else None)
-                   for x in data.actions]
+        actions = [action_record(x, data.id) for x in data.actions]
         if current is None:  # a new assessment: one statement per table
             tx.insert_answers(answers)
             tx.insert_actions(actions)
@@ -376,7 +361,7 @@ def _review_fields(review: ReturnReview | None) -> dict[str, Any]:
             "reviewed_at": review.at, "review_note": review.note}
 
 
-def _decide(local: AssessmentRecord, data: ReturnData, same: bool, *, where: str) -> str:
+def _decide(local: AssessmentHeader, data: ReturnData, same: bool, *, where: str) -> str:
     """``unchanged`` or ``update``; :class:`Refused` with the reason otherwise."""
     if local.deleted_at is not None:
         raise Refused(f"assessment {local.id[:8]} is in the bin here; restore it first "

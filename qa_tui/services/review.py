@@ -13,13 +13,14 @@ from qa_tui.domain import ReviewState, Status, clean_line, clean_note, same_pers
 from qa_tui.errors import InvalidInput, Refused
 
 if TYPE_CHECKING:
+    from qa_tui.services.views import AssessmentHeader
     from qa_tui.store import AssessmentRecord
 
 NOTE_MAX = 2_000
 """Longest approval note or return reason, in characters."""
 
 
-def review_json(rec: AssessmentRecord) -> dict[str, Any] | None:
+def review_json(rec: AssessmentRecord | AssessmentHeader) -> dict[str, Any] | None:
     """``{state, reviewer, at, note}`` as ``show --json`` and the return carry it; None when
     the assessment has no review."""
     if rec.review_state is None:
@@ -30,14 +31,14 @@ def review_json(rec: AssessmentRecord) -> dict[str, Any] | None:
             "note": rec.review_note}
 
 
-def cleared_if(rec: AssessmentRecord, state: ReviewState) -> dict[str, Any]:
+def cleared_if(rec: AssessmentRecord | AssessmentHeader, state: ReviewState) -> dict[str, Any]:
     """Field changes that remove the review when it is in ``state`` (else none)."""
     if rec.review_state != state.value:
         return {}
     return {"review_state": None, "reviewer": None, "reviewed_at": None, "review_note": ""}
 
 
-def check_reviewer(rec: AssessmentRecord, reviewer: str) -> str:
+def check_reviewer(rec: AssessmentRecord | AssessmentHeader, reviewer: str) -> str:
     """The reviewer's cleaned name; refused when they are one of the assessment's assessors
     (a second reviewer moderates someone else's judgement, never their own)."""
     name = clean_line(reviewer, field="reviewer name", max_len=100)
@@ -48,7 +49,7 @@ def check_reviewer(rec: AssessmentRecord, reviewer: str) -> str:
     return name
 
 
-def approval(rec: AssessmentRecord, reviewer: str, note: str,
+def approval(rec: AssessmentRecord | AssessmentHeader, reviewer: str, note: str,
              now: dt.datetime) -> dict[str, Any]:
     if rec.status != Status.COMPLETE.value:
         raise Refused("only a complete assessment can be approved; complete it first",
@@ -60,7 +61,7 @@ def approval(rec: AssessmentRecord, reviewer: str, note: str,
             "review_note": clean_note(note, field="note", max_len=NOTE_MAX)}
 
 
-def returned(rec: AssessmentRecord, reviewer: str, reason: str,
+def returned(rec: AssessmentRecord | AssessmentHeader, reviewer: str, reason: str,
              now: dt.datetime) -> dict[str, Any]:
     if rec.status != Status.COMPLETE.value:
         raise Refused("only a complete assessment can be returned (this one is a draft)",
@@ -73,7 +74,7 @@ def returned(rec: AssessmentRecord, reviewer: str, reason: str,
             "review_note": text}
 
 
-def review_words(rec: AssessmentRecord) -> str:
+def review_words(rec: AssessmentRecord | AssessmentHeader) -> str:
     """The review in one line for people: ``approved by Sam Lee on 2026-03-04: note``,
     ``returned by ... : reason``, or ``not reviewed``."""
     if rec.review_state is None:

@@ -8,13 +8,73 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from qa_tui.domain import AnswerState, Status
+from qa_tui.domain import ActionView, AnswerState, CarriedFrom, Status
+from qa_tui.returns.lineage import ReturnActionUpdate
 from qa_tui.services.review import review_json
 from qa_tui.store import ActionRecord, ActionUpdateRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import Outcome, ScoreReport, Template, answer_label, overall_words
+
+
+@dataclass(frozen=True)
+class AssessmentHeader:
+    """One assessment's own fields (who, where, when, state, review), as the front ends read
+    them: a frozen copy of the store's record, so the TUI and the CLI never import the store."""
+
+    id: str
+    template_id: str
+    template_version: str
+    template_hash: str
+    template_snapshot: str
+    """The template as the assessment started with it (canonical JSON): what a return carries."""
+    org_name: str
+    org_code: str | None
+    site: str
+    kind: str
+    assessors: tuple[str, ...]
+    visit_date: dt.date
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None = None
+    revision: int = 1
+    synced_revision: int | None = None
+    origin: str = "local"
+    deleted_at: dt.datetime | None = None
+    summary: str = ""
+    follows: str | None = None
+    perspective: str = "icb"
+    review_state: str | None = None
+    reviewer: str | None = None
+    reviewed_at: dt.datetime | None = None
+    review_note: str = ""
+
+    @classmethod
+    def of(cls, rec: AssessmentRecord | AssessmentHeader) -> AssessmentHeader:
+        if isinstance(rec, AssessmentHeader):
+            return rec
+        return cls(**{f.name: getattr(rec, f.name) for f in fields(cls)})
+
+
+def action_view(rec: ActionRecord) -> ActionView:
+    """The store's action as everyone above the store sees it (the one conversion that way)."""
+    carried = (CarriedFrom(rec.carried_from_assessment or "", rec.carried_from_action)
+               if rec.carried_from_action is not None else None)
+    return ActionView(rec.id, rec.question_id, rec.description, rec.owner, rec.due_date,
+                      rec.priority, rec.status, rec.created_at, rec.updated_at, rec.closed_at,
+                      carried)
+
+
+def action_record(view: ActionView, assessment_id: str) -> ActionRecord:
+    """An action to store on ``assessment_id`` (the one conversion back)."""
+    carried = view.carried_from
+    return ActionRecord(view.id, assessment_id, view.question_id, view.description, view.owner,
+                        view.due_date, view.priority, view.status, view.created_at,
+                        view.updated_at, view.closed_at,
+                        carried.assessment_id if carried else None,
+                        carried.action_id if carried else None)
 
 
 @dataclass(frozen=True)
@@ -69,15 +129,15 @@ class AssessmentSummary:
 
 @dataclass(frozen=True)
 class AssessmentDetail:
-    record: AssessmentRecord
+    record: AssessmentHeader
     template: Template
     answers: Mapping[str, AnswerState]
     answered_at: Mapping[str, dt.datetime]
-    actions: tuple[ActionRecord, ...]
+    actions: tuple[ActionView, ...]
     report: ScoreReport
     followed_by: tuple[str, ...] = ()
     """Ids of the visits that follow this one up (``record.follows`` is the one before)."""
-    action_updates: tuple[ActionUpdateRecord, ...] = ()
+    action_updates: tuple[ReturnActionUpdate, ...] = ()
     """Action updates after completion and reviews of carried actions, oldest first."""
 
     @property
@@ -161,39 +221,30 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
             "trace": outcome.trace}
 
 
-def action_json(action: ActionRecord) -> dict[str, Any]:
-    return {
-        "id": action.id,
-        "question_id": action.question_id,
-        "description": action.description,
-        "owner": action.owner,
-        "due_date": action.due_date.isoformat() if action.due_date else None,
-        "priority": action.priority,
-        "status": action.status,
-        "created_at": iso(action.created_at),
-        "closed_at": iso(action.closed_at),
-        "carried_from": carried_json(action),
-    }
+def action_json(action: ActionView) -> dict[str, Any]:
+    """An action as ``show --json`` lists it: its JSON form to the second, without
+    ``updated_at``, and ``carried_from`` always present (null on an action raised here)."""
+    out = action.to_json(iso)
+    del out["updated_at"]
+    return {**out, "carried_from": out.get("carried_from")}
 
 
-def carried_json(action: ActionRecord) -> dict[str, str] | None:
-    """``{assessment_id, action_id}`` of a carried action; None for one raised on this visit."""
-    if action.carried_from_action is None:
-        return None
-    return {"assessment_id": action.carried_from_assessment or "",
-            "action_id": action.carried_from_action}
+def update_view(update: ActionUpdateRecord) -> ReturnActionUpdate:
+    """A stored action update as the detail and the return carry it."""
+    return ReturnActionUpdate(update.action_id, update.at, update.actor, update.status,
+                              update.note, update.outcome)
 
 
-def update_json(update: ActionUpdateRecord) -> dict[str, Any]:
-    """One action update as ``show --json`` and the return's ``action_updates`` list it."""
+def update_json(update: ReturnActionUpdate) -> dict[str, Any]:
+    """One action update as ``show --json`` lists it."""
     out: dict[str, Any] = {"action_id": update.action_id, "at": iso(update.at),
-                           "by": update.actor, "status": update.status, "note": update.note}
+                           "by": update.by, "status": update.status, "note": update.note}
     if update.outcome is not None:
         out["outcome"] = update.outcome
     return out
 
 
-def summarise(rec: AssessmentRecord, template: Template, report: ScoreReport) -> AssessmentSummary:
+def summarise(rec: AssessmentRecord | AssessmentHeader, template: Template, report: ScoreReport) -> AssessmentSummary:
     return AssessmentSummary(
         id=rec.id, org_name=rec.org_name, org_code=rec.org_code, site=rec.site,
         template_id=rec.template_id, template_title=template.title,

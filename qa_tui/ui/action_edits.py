@@ -9,6 +9,7 @@ happened: :meth:`actions_changed` (saved) and :meth:`actions_refused` (not saved
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from qa_tui.errors import QaError
@@ -18,8 +19,9 @@ from qa_tui.ui.screens.saving import FIRST_TRY, plain_reason
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from qa_tui.services import Services
-    from qa_tui.store import ActionRecord
+    from qa_tui.domain import ActionView
+    from qa_tui.services import AssessmentDetail, Services
+    from qa_tui.services.actions import ActionSaved
 
     _Base = Screen[Any]
 else:
@@ -35,24 +37,25 @@ class ActionEditing(_Base):
         @property
         def services(self) -> Services: ...
 
-    def actions_changed(self, what: str) -> None:
-        """Saved: reload what is shown and say ``what`` was saved."""
+    def actions_changed(self, what: str, detail: AssessmentDetail) -> None:
+        """Saved: show ``detail`` (the assessment as the change left it) and say ``what``
+        was saved."""
         raise NotImplementedError
 
     def actions_refused(self, why: str) -> None:
         """Not saved: say ``why`` (the service's own sentence)."""
         raise NotImplementedError
 
-    def _try(self, what: str, call: Any) -> None:
+    def _try(self, what: str, call: Callable[[], ActionSaved]) -> None:
         try:
             with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
-                call()
+                saved = call()
         except QaError as exc:
             self.actions_refused(str(exc))
         except OSError as exc:  # a full disk, say: keep the app, say so
             self.actions_refused(plain_reason(exc))
         else:
-            self.actions_changed(what)
+            self.actions_changed(what, saved.detail)
 
     def add_action_on(self, question_id: str | None) -> None:
         """Open the dialog for a new action (on ``question_id``, or on the whole assessment)."""
@@ -62,14 +65,16 @@ class ActionEditing(_Base):
             if draft is None:
                 return
             where = f"on {question_id}" if question_id else "on the assessment"
-            self._try(f"new action {where}", lambda: services.assessments.add_action(
+            self._try(f"new action {where}", lambda: services.actions.add(
                 aid, draft.description, owner=draft.owner, due=draft.due or None,
                 priority=draft.priority, question_id=question_id))
 
         self.app.push_screen(ActionDialog(question_id, today=self._today()), made)
 
-    def edit_action(self, action: ActionRecord) -> None:
+    def edit_action(self, action: ActionView) -> None:
         """Open the dialog filled in with ``action``; saving changes only what was changed."""
+        from qa_tui.services.actions import ActionChanges
+
         services, aid = self.services, self.assessment_id
         current = ActionDraft(action.description, action.owner,
                               action.due_date.isoformat() if action.due_date else "",
@@ -78,9 +83,10 @@ class ActionEditing(_Base):
         def edited(draft: ActionDraft | None) -> None:
             if draft is None or draft == current:
                 return
-            self._try("action edited", lambda: services.assessments.edit_action(
-                aid, action.id, description=draft.description, owner=draft.owner,
-                due=draft.due or None, priority=draft.priority))
+            # every field as the dialog left it: an empty due date removes the date
+            changes = ActionChanges(description=draft.description, owner=draft.owner,
+                                    due=draft.due, priority=draft.priority)
+            self._try("action edited", lambda: services.actions.edit(aid, action.id, changes))
 
         self.app.push_screen(ActionDialog(action.question_id, draft=current,
                                           today=self._today()), edited)
@@ -89,16 +95,18 @@ class ActionEditing(_Base):
         """The services' today (a fixed clock in tests), for due dates typed without a year."""
         return self.services.assessments.clock().date()
 
-    def close_action(self, action: ActionRecord) -> None:
+    def close_action(self, action: ActionView) -> None:
         services, aid = self.services, self.assessment_id
-        self._try("action closed", lambda: services.assessments.close_action(aid, action.id))
+        self._try("action closed", lambda: services.actions.close(aid, action.id))
 
-    def reopen_action(self, action: ActionRecord) -> None:
+    def reopen_action(self, action: ActionView) -> None:
+        from qa_tui.services.actions import ActionChanges
+
         services, aid = self.services, self.assessment_id
         self._try("action reopened",
-                  lambda: services.assessments.edit_action(aid, action.id, status="open"))
+                  lambda: services.actions.edit(aid, action.id, ActionChanges(status="open")))
 
-    def review_action(self, action: ActionRecord) -> None:
+    def review_action(self, action: ActionView) -> None:
         """Review an action carried from the previous visit (outcome and evidence note)."""
         from qa_tui.ui.dialogs.review import ReviewDialog
 
@@ -107,11 +115,11 @@ class ActionEditing(_Base):
         def reviewed(answer: tuple[str, str] | None) -> None:
             if answer is not None:
                 self._try(f"action reviewed: {answer[0]}",
-                          lambda: services.assessments.review_action(aid, action.id, *answer))
+                          lambda: services.actions.review(aid, action.id, *answer))
 
         self.app.push_screen(ReviewDialog(action.description), reviewed)
 
-    def change_action(self, action: ActionRecord, what: str) -> None:
+    def change_action(self, action: ActionView, what: str) -> None:
         """``what`` is edit, close or reopen (from a key or a click)."""
         if what == "edit":
             self.edit_action(action)

@@ -14,7 +14,7 @@ from qa_tui.domain import AnswerState, QuestionType
 from qa_tui.templates import Option, Outcome, Question
 
 if TYPE_CHECKING:
-    from qa_tui.store import ActionRecord
+    from qa_tui.domain import ActionView
 
 ANSWERED = "✓"
 OPEN = "○"
@@ -128,7 +128,7 @@ def identifier_warning(kinds: Sequence[str], where: str) -> str:
             "go in a return")
 
 
-def action_line(action: ActionRecord) -> str:
+def action_line(action: ActionView) -> str:
     """One action as a line: open or closed (a glyph and a word), what, priority, who, when."""
     bits = [action.priority]
     if action.owner:

@@ -19,8 +19,8 @@ from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.screens.base import QaScreen
 
 if TYPE_CHECKING:
+    from qa_tui.domain import ActionView
     from qa_tui.services import AssessmentDetail
-    from qa_tui.store import ActionRecord
 
 
 class ActionsScreen(ActionEditing, QaScreen[str | None]):
@@ -58,10 +58,15 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
 
     def reload(self) -> None:
         try:
-            self.detail = detail = self.services.assessments.get(self.assessment_id)
+            detail = self.services.assessments.get(self.assessment_id)
         except QaError as exc:
             self.query_one("#status-line", Static).update(f"✗ {exc}")
             return
+        self.show_detail(detail)
+
+    def show_detail(self, detail: AssessmentDetail) -> None:
+        """Show ``detail`` (just read, or as a change returned it)."""
+        self.detail = detail
         rec = detail.record
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -86,7 +91,7 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
         self.refresh_bindings()
 
     @property
-    def selected(self) -> ActionRecord | None:
+    def selected(self) -> ActionView | None:
         table = self.query_one(DataTable)
         if self.detail is None or not table.row_count or not table.display:
             return None
@@ -108,8 +113,8 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()
 
-    def actions_changed(self, what: str) -> None:
-        self.reload()
+    def actions_changed(self, what: str, detail: AssessmentDetail) -> None:
+        self.show_detail(detail)
         self.query_one("#status-line", Static).update(f"✓ saved: {what}")
 
     def actions_refused(self, why: str) -> None:

@@ -334,8 +334,8 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         if action is not None:
             self.change_action(action, event.what)
 
-    def actions_changed(self, what: str) -> None:
-        self.detail = self.services.assessments.get(self.assessment_id)
+    def actions_changed(self, what: str, detail: AssessmentDetail) -> None:
+        self.detail = detail
         self.status.saved(what)
         self._refresh_view(reload_note=False)
         # a long question can push the actions below the fold at 80x24: show what was saved
@@ -396,14 +396,14 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self._flush_note()
         try:
             with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
-                what = self.services.assessments.undo(self.assessment_id)
+                what = self.services.undo.undo(self.assessment_id)
         except QaError as exc:
             self.status.error(str(exc))
             return
-        if what is None:
+        if what is None or what.detail is None:
             self.status.info("Nothing to undo.")
             return
-        self.detail = self.services.assessments.get(self.assessment_id)
+        self.detail = what.detail
         target = what.question_id
         if target is not None and target in self._visible():
             self.question_id = target

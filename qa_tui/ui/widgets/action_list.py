@@ -19,7 +19,7 @@ from qa_tui.ui.format import action_line
 from qa_tui.ui.literal import literal
 
 if TYPE_CHECKING:
-    from qa_tui.store import ActionRecord
+    from qa_tui.domain import ActionView
 
 
 class ActionList(OptionList):
@@ -41,11 +41,11 @@ class ActionList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, compact=True)
-        self.actions: tuple[ActionRecord, ...] = ()
+        self.actions: tuple[ActionView, ...] = ()
         self._last = ""
         """The action last highlighted: still chosen after an edit or a blur (a dialog)."""
 
-    def show(self, actions: tuple[ActionRecord, ...]) -> None:
+    def show(self, actions: tuple[ActionView, ...]) -> None:
         """List ``actions``; the highlight shows only while the list has focus."""
         self.actions = actions
         self.clear_options()
@@ -60,7 +60,7 @@ class ActionList(OptionList):
         return next((i for i, a in enumerate(self.actions) if a.id == self._last), 0)
 
     @property
-    def selected(self) -> ActionRecord | None:
+    def selected(self) -> ActionView | None:
         if self.highlighted is None or not self.actions:
             return None
         return self.actions[min(self.highlighted, len(self.actions) - 1)]

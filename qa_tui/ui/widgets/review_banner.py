@@ -13,10 +13,10 @@ from qa_tui.services.review import review_words
 from qa_tui.ui.literal import Plain
 
 if TYPE_CHECKING:
-    from qa_tui.store import AssessmentRecord
+    from qa_tui.services import AssessmentHeader
 
 
-def returned_words(rec: AssessmentRecord) -> str | None:
+def returned_words(rec: AssessmentHeader) -> str | None:
     """The return's reason as the assessors should read it, or None when not returned."""
     if rec.review_state != "returned" or rec.status != "draft":
         return None
@@ -32,7 +32,7 @@ class ReviewBanner(Plain):
         super().__init__("", **kwargs)
         self._always = always
 
-    def show(self, rec: AssessmentRecord) -> None:
+    def show(self, rec: AssessmentHeader) -> None:
         returned = returned_words(rec)
         if self._always:
             text = f"Perspective: {rec.perspective} · Review: {review_words(rec)}"
