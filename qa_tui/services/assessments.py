@@ -262,20 +262,24 @@ class AssessmentService:
                         now)
             return self._detail(tx, saved)
 
-    def delete(self, assessment_id: str) -> None:
+    def delete(self, assessment_id: str) -> AssessmentDetail:
         """Move to the bin: hidden from the list, restorable, nothing erased."""
         with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
-            tx.update_assessment(replace(rec, deleted_at=now))
+            binned = replace(rec, deleted_at=now)
+            tx.update_assessment(binned)
             self._event(tx, rec.id, "bin", "", None, iso_or_none(now), now)
+            return self._detail(tx, binned)
 
-    def restore(self, assessment_id: str) -> None:
+    def restore(self, assessment_id: str) -> AssessmentDetail:
         now = self.clock()
         with self.store.write() as tx:
             rec = self._require(tx, assessment_id, allow_deleted=True)
             if rec.deleted_at is None:
-                return
-            tx.update_assessment(replace(rec, deleted_at=None))
+                return self._detail(tx, rec)
+            restored = replace(rec, deleted_at=None)
+            tx.update_assessment(restored)
             self._event(tx, rec.id, "restore", "", iso_or_none(rec.deleted_at), None, now)
+            return self._detail(tx, restored)
 
     def purge(self, assessment_id: str) -> None:
         """Erase for good; only from the bin, so one key press can never destroy work."""

@@ -144,7 +144,7 @@ class FollowUpService:
         old_ids = [q.id for q in previous.template.questions]
         new_ids = [q.id for q in template.questions]
         return FollowUpStarted(
-            detail=svc.get(detail.id), previous_version=previous.template.version,
+            detail=detail, previous_version=previous.template.version,
             version=template.version,
             removed=tuple(q for q in old_ids if q not in set(new_ids)),
             added=tuple(q for q in new_ids if q not in set(old_ids)), carried=tuple(carried))
