@@ -104,7 +104,11 @@ class ReviewScreen(QaScreen[str | None]):
         self.call_after_refresh(self.query_one("#review-body").scroll_home, animate=False)
 
     def reload(self) -> None:
-        self.detail = detail = self.services.assessments.get(self.assessment_id)
+        self.show_detail(self.services.assessments.get(self.assessment_id))
+
+    def show_detail(self, detail: AssessmentDetail) -> None:
+        """Show ``detail`` (just read, or as a change returned it)."""
+        self.detail = detail
         rec, report = detail.record, detail.report
         self.query_one("#title-bar", Static).update(
             f"Review · {rec.org_name} · {detail.template.id} · {rec.visit_date} · {rec.status}"
@@ -194,7 +198,7 @@ class ReviewScreen(QaScreen[str | None]):
         self.call_after_refresh(self._reveal_outcome)
         try:
             with self.services.store.patience(FIRST_TRY):  # never freeze on another's lock
-                self.services.assessments.complete(self.assessment_id)
+                detail = self.services.assessments.complete(self.assessment_id)
         except Refused as exc:
             reasons = "\n".join(f"  • {r}" for r in exc.reasons) or f"  • {exc}"
             outcome.update(f"✗ Not completed: {exc.message}.\n{reasons}")
@@ -207,14 +211,14 @@ class ReviewScreen(QaScreen[str | None]):
             return
         outcome.set_class(False, "-error")
         outcome.update("✓ Completed and saved.")
-        self.reload()
+        self.show_detail(detail)
 
     def action_reopen(self) -> None:
         outcome = self.query_one("#outcome", Static)
         self.call_after_refresh(self._reveal_outcome)
         try:
             with self.services.store.patience(FIRST_TRY):
-                self.services.assessments.reopen(self.assessment_id)
+                detail = self.services.assessments.reopen(self.assessment_id)
         except QaError as exc:
             outcome.update(f"✗ Not reopened: {exc}")
             return
@@ -223,7 +227,7 @@ class ReviewScreen(QaScreen[str | None]):
         outcome.update("✓ Reopened as a draft: answers can be changed again."
                        + (" The approval is cleared: approve again once it is complete."
                           if cleared else ""))
-        self.reload()
+        self.show_detail(detail)
 
     def action_review(self, decision: Decision) -> None:
         """Approve or send back: a dialog asks the reviewer's name and the note or reason."""
