@@ -4,6 +4,7 @@ every change handing back the assessment as it left it (issue 18, items 2 and 3)
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from qa_tui.domain import ActionView
 from qa_tui.returns import ReturnData
 from qa_tui.services import ActionChanges, AssessmentDetail, AssessmentHeader, Services
 from qa_tui.services.views import action_json, action_record, action_view
+from qa_tui.store import ActionRecord, AssessmentRecord
 from qa_tui.ui.app import build_app
 from qa_tui.ui.dialogs.action import ActionDialog
 from qa_tui.ui.screens.assess import AssessScreen
@@ -64,6 +66,16 @@ def test_every_change_returns_the_fresh_detail(services: Services) -> None:
     assert done.is_complete
     _same(services, done)
     _same(services, svc.reopen(aid))
+
+
+def test_the_views_carry_every_field_of_the_records() -> None:
+    """A field added to a store record reaches the front ends only through its view: adding
+    it to the record alone fails here rather than going missing quietly."""
+    assert [f.name for f in fields(AssessmentHeader)] == [f.name for f in fields(AssessmentRecord)]
+    action_fields = {f.name for f in fields(ActionRecord)}
+    assert action_fields - {f.name for f in fields(ActionView)} == {
+        "assessment_id", "carried_from_assessment", "carried_from_action"}
+    assert {f.name for f in fields(ActionView)} - action_fields == {"carried_from"}
 
 
 def test_the_old_names_still_answer_with_the_action(services: Services) -> None:

@@ -56,6 +56,6 @@ __all__ = [
     "AssessmentHeader", "AssessmentService", "AssessmentSummary", "CheckResult",
     "ConsolidationReport", "ConsolidationService",
     "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
-    "TemplateInfo", "UndoService", "Undone", "build_services", "check_template_files", "default_actor",
-    "load_library", "template_infos",
+    "TemplateInfo", "UndoService", "Undone", "build_services", "check_template_files",
+    "default_actor", "load_library", "template_infos",
 ]

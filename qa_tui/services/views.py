@@ -52,9 +52,8 @@ class AssessmentHeader:
     review_note: str = ""
 
     @classmethod
-    def of(cls, rec: AssessmentRecord | AssessmentHeader) -> AssessmentHeader:
-        if isinstance(rec, AssessmentHeader):
-            return rec
+    def of(cls, rec: AssessmentRecord) -> AssessmentHeader:
+        """The header of a stored assessment (every field is the record's own)."""
         return cls(**{f.name: getattr(rec, f.name) for f in fields(cls)})
 
 
@@ -244,7 +243,8 @@ def update_json(update: ReturnActionUpdate) -> dict[str, Any]:
     return out
 
 
-def summarise(rec: AssessmentRecord | AssessmentHeader, template: Template, report: ScoreReport) -> AssessmentSummary:
+def summarise(rec: AssessmentRecord | AssessmentHeader, template: Template,
+              report: ScoreReport) -> AssessmentSummary:
     return AssessmentSummary(
         id=rec.id, org_name=rec.org_name, org_code=rec.org_code, site=rec.site,
         template_id=rec.template_id, template_title=template.title,
