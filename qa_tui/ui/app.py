@@ -313,8 +313,7 @@ class QaApp(App[int]):
                 if yes:
                     self.export(outcome.assessment_id, replace=True, draft_ok=True)
 
-            why = outcome.text.removeprefix("Not exported: ").replace(
-                " (use --force to replace it)", "")
+            why = outcome.why
             self.push_screen(ConfirmDialog(
                 "Replace the earlier return?",
                 f"{why[:1].upper()}{why[1:]}.\n\nReplace it with this revision?",
