@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
 from qa_tui.errors import QaError, ReasonCode, Refused
+from qa_tui.ui.contract import ScreenHooks
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def _worded(exc: Refused) -> str:
     return exc.message
 
 
-class ReportDialog(ModalScreen[None]):
+class ReportDialog(ScreenHooks, ModalScreen[None]):
     """ctrl+s saves the summary; ctrl+r saves it and writes the report (Word and HTML)."""
 
     DEFAULT_CSS = """
