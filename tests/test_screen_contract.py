@@ -3,11 +3,33 @@ the modules of ``qa_tui.ui`` import each other one way only: no import circle.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import grimp
+import pytest
 from textual.screen import ModalScreen
 
+from qa_tui.config import Paths
+from qa_tui.services import Services
+from qa_tui.ui.app import build_app
 from qa_tui.ui.contract import ScreenHooks, hooks
+from qa_tui.ui.dialogs.help import HelpScreen
+from qa_tui.ui.messages import OpenAssessment
+from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.home import HomeScreen
+
+from .test_ui_support import fixed_services, pilot_test, start_ward_check, until
+
+EXPORT = "Export this assessment (Excel return)"
+ALL_ACTIONS = "Actions: every action of this assessment"
+
+
+@pytest.fixture
+def svc(paths: Paths) -> Iterator[Services]:
+    services = fixed_services(paths)
+    yield services
+    services.close()
 
 
 def _ui_imports() -> dict[str, set[str]]:
@@ -70,3 +92,28 @@ def test_a_screen_outside_the_contract_gets_hooks_that_do_nothing() -> None:
     contract.refresh_from_store()
     contract.show_export("text", True)
     assert issubclass(QaScreen, ScreenHooks)
+
+
+@pilot_test
+async def test_a_screen_asks_the_app_by_message_and_the_palette_reads_its_hooks(
+        svc: Services) -> None:
+    aid = start_ward_check(svc)
+    app = build_app(services=svc)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen) and home.export_target() == aid
+        titles = [c.title for c in app.get_system_commands(home)]
+        assert EXPORT in titles and ALL_ACTIONS not in titles
+        home.post_message(OpenAssessment(aid, "C1"))  # bubbles to the app, which opens it
+        await until(pilot, lambda: isinstance(app.screen, AssessScreen)
+                    and app.screen.question_id == "C1", "the assessment, at C1")
+        assess = app.screen
+        assert isinstance(assess, AssessScreen)
+        assert assess.question_detail() is assess.detail is not None
+        titles = [c.title for c in app.get_system_commands(assess)]
+        assert EXPORT in titles and ALL_ACTIONS in titles
+        assert assess.go_to_question("another", "S3") is False and assess.question_id == "C1"
+        assert assess.go_to_question(aid, "S3") is True and assess.question_id == "S3"
+        help_screen = HelpScreen.for_screen(assess)
+        assert help_screen._title == "Keys: Assess"

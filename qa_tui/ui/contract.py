@@ -9,7 +9,7 @@ something by posting a message (:mod:`qa_tui.ui.messages`). So neither imports t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -37,8 +37,6 @@ class ScreenHooks:
 
     HELP_TITLE: ClassVar[str] = ""
     """The screen's name in the help (empty: its class name)."""
-    assessment_id: str | None = None
-    """The assessment this screen is about, if any (the palette offers to export it)."""
 
     def save_pending_note(self) -> None:
         """Save what is typed but not yet saved (the app is leaving the screen or quitting)."""
@@ -60,8 +58,9 @@ class ScreenHooks:
         return None
 
     def export_target(self) -> str | None:
-        """The assessment the palette's "Export" writes (None: not offered)."""
-        return self.assessment_id
+        """The assessment this screen is about, which the palette's "Export" writes (None:
+        not offered)."""
+        return None
 
     def all_actions_command(self) -> Callable[[], object] | None:
         """What the palette's "every action of this assessment" runs (None: not offered)."""
@@ -75,7 +74,7 @@ class ScreenHooks:
 _NO_HOOKS = ScreenHooks()
 
 
-def hooks(screen: Screen[object] | None) -> ScreenHooks:
+def hooks(screen: Screen[Any] | None) -> ScreenHooks:
     """The screen's hooks, or hooks that do nothing for a screen outside the contract
     (a plain dialog, the palette)."""
     return screen if isinstance(screen, ScreenHooks) else _NO_HOOKS

@@ -65,6 +65,9 @@ class ReportDialog(ScreenHooks, ModalScreen[None]):
         self.assessment_id = assessment_id
         self._saved = services.assessments.get(assessment_id).record.summary
 
+    def export_target(self) -> str | None:
+        return self.assessment_id
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Provider report", id="report-title", markup=False)

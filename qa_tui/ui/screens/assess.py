@@ -196,6 +196,9 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
     def question_detail(self) -> AssessmentDetail | None:
         return self.detail
 
+    def export_target(self) -> str | None:
+        return self.assessment_id
+
     def all_actions_command(self) -> Callable[[], object] | None:
         return self.action_all_actions
 

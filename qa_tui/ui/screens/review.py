@@ -267,6 +267,9 @@ class ReviewScreen(QaScreen[str | None]):
     def all_actions_command(self) -> Callable[[], object] | None:
         return self.action_all_actions
 
+    def export_target(self) -> str | None:
+        return self.assessment_id
+
     def action_back(self) -> None:
         self.dismiss(None)
 
