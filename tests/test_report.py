@@ -181,7 +181,7 @@ def test_identifiers_block_the_report_and_name_place_and_kind(services: Services
     services.assessments.set_summary(aid, "Bay 3 patient 943 476 5919 unhappy")
     with pytest.raises(Refused) as info:
         services.reports.write(aid, tmp_path / "out")
-    reasons = " ".join(info.value.reasons)
+    reasons = " ".join(r.text for r in info.value.reasons)
     assert "V1.1 note: probable NHS number" in reasons
     assert "report summary: probable NHS number" in reasons
     assert "943 476 5919" not in str(info.value) and "9434765919" not in str(info.value)

@@ -32,7 +32,7 @@ from qa_tui.domain import (
     parse_date,
     utc_now,
 )
-from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
+from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Reason, ReasonCode, Refused
 from qa_tui.returns.document import SUMMARY_MAX
 from qa_tui.services.changes import (
     action_from,
@@ -220,20 +220,25 @@ class AssessmentService:
             self._event(tx, rec.id, "status", "", Status.DRAFT.value, Status.COMPLETE.value, now)
             return self._detail(tx, rec)
 
-    def completion_blockers(self, detail: AssessmentDetail) -> builtins.list[str]:
-        """Everything that stops completion, as sentences a person can act on."""
+    def completion_blockers(self, detail: AssessmentDetail) -> builtins.list[Reason]:
+        """Everything that stops completion, as sentences a person can act on, each with the
+        question to open."""
         reasons = []
         for qid in detail.report.required_open:
-            reasons.append(f"{qid} is required and not answered")
+            reasons.append(Reason(ReasonCode.REQUIRED_OPEN, f"{qid} is required and not answered",
+                                  question_id=qid))
         unrecorded = detail.report.escalations_unrecorded
         for qid in detail.report.notes_owed:
             if qid not in unrecorded:
-                reasons.append(f"{qid} needs an evidence note for the answer "
-                               f"{detail.label(qid)!r}")
+                reasons.append(Reason(ReasonCode.NOTE_OWED,
+                                      f"{qid} needs an evidence note for the answer "
+                                      f"{detail.label(qid)!r}", question_id=qid))
         for qid in unrecorded:
-            reasons.append(f"{qid} is escalated ({detail.label(qid)!r} on a critical question) "
-                           "and needs its escalation record as the evidence note: who was "
-                           "told, when, and what was agreed")
+            reasons.append(Reason(ReasonCode.ESCALATION_UNRECORDED,
+                                  f"{qid} is escalated ({detail.label(qid)!r} on a critical "
+                                  "question) and needs its escalation record as the evidence "
+                                  "note: who was told, when, and what was agreed",
+                                  question_id=qid))
         return reasons
 
     def reopen(self, assessment_id: str) -> AssessmentDetail:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.domain import AnswerState, QuestionType
+from qa_tui.errors import Reason, ReasonCode
 from qa_tui.identifiers import scan_text
 from qa_tui.returns import ReturnData, return_filename
 from qa_tui.services.views import AssessmentDetail
@@ -29,10 +30,16 @@ class IdentifierHit:
     field: str
     kind: str
     masked: str
+    action_id: str | None = None
 
     def describe(self) -> str:
         """Place and kind only: refusals and warnings never repeat the value."""
         return f"{self.place}: probable {self.kind}"
+
+    def reason(self) -> Reason:
+        """This hit as a refusal's reason: where to go to fix it travels with the words."""
+        return Reason(ReasonCode.IDENTIFIER, self.describe(), question_id=self.question_id,
+                      action_id=self.action_id)
 
     def to_json(self) -> dict[str, Any]:
         return {"place": self.place, "question_id": self.question_id, "field": self.field,
@@ -57,9 +64,9 @@ class _Carried:
 
 
 def _scan(hits: list[IdentifierHit], place: str, field: str, text: str | None,
-          question_id: str | None = None) -> None:
+          question_id: str | None = None, action_id: str | None = None) -> None:
     for f in scan_text(text or ""):
-        hits.append(IdentifierHit(place, question_id, field, f.kind, f.masked))
+        hits.append(IdentifierHit(place, question_id, field, f.kind, f.masked, action_id))
 
 
 def _scan_carried(template: Template, c: _Carried) -> list[IdentifierHit]:
@@ -76,8 +83,10 @@ def _scan_carried(template: Template, c: _Carried) -> list[IdentifierHit]:
             _scan(hits, f"{q.id} answer", "answer", a.value, q.id)
         _scan(hits, f"{q.id} note", "note", a.note, q.id)
     for action_id, question_id, description, owner in c.actions:
-        _scan(hits, f"action {action_id[:8]} description", "action", description, question_id)
-        _scan(hits, f"action {action_id[:8]} owner", "action owner", owner, question_id)
+        _scan(hits, f"action {action_id[:8]} description", "action", description, question_id,
+              action_id)
+        _scan(hits, f"action {action_id[:8]} owner", "action owner", owner, question_id,
+              action_id)
     _scan(hits, "report summary", "summary", c.summary)
     _scan(hits, "export file name", "file name", return_filename(
         org_code=c.org_code, org_name=c.org_name, template_id=c.template_id,

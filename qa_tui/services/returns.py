@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from qa_tui.errors import (
     InvalidInput,
     NotFound,
     QaError,
+    Reason,
+    ReasonCode,
     Refused,
     ReturnInvalid,
     StorageError,
@@ -192,9 +195,9 @@ class ReturnService:
                           where=detail.id[:8])
         hits = scan_detail(detail)
         if hits and not allow_identifiers:
-            raise Refused("probable patient identifiers; remove them, or export with "
-                          "--allow-identifiers if they are not about patients",
-                          [hit.describe() for hit in hits], where=detail.id[:8])
+            raise Refused("probable patient identifiers; remove them",
+                          [hit.reason() for hit in hits], where=detail.id[:8],
+                          code=ReasonCode.IDENTIFIER)
         if not hits:
             return None
         summary = identifiers_summary(hits)
@@ -228,7 +231,9 @@ class ReturnService:
             outcome = save_file(path, payload, force=force)
         except Refused as exc:
             holds = _describe_file(path, rec.id, fmt)
-            raise ExportFileExists(f"{exc.message}; it holds {holds}", where=str(path),
+            raise ExportFileExists(exc.message, [Reason(ReasonCode.FILE_EXISTS,
+                                                        f"it holds {holds}", file=str(path))],
+                                   where=str(path),
                                    same_return_older=holds.startswith("revision ")
                                    and _older_revision(path, rec.revision)) from None
         digest = sha256_hex(text)
@@ -407,12 +412,15 @@ class ChangedWhileImporting(Refused):
 class ExportFileExists(Refused):
     """A different file already has the return's name. ``same_return_older``: it is an older
     revision of this very return (the usual case after more answers), which a person may choose
-    to replace; anything else (another return, a newer revision, not a return) stays refused."""
+    to replace; anything else (another return, a newer revision, not a return) stays refused.
+    The one reason says what the file holds."""
 
-    code = "file-exists"
+    code = ReasonCode.FILE_EXISTS
+    reasons_joiner = "; "
 
-    def __init__(self, message: str, *, where: str, same_return_older: bool) -> None:
-        super().__init__(message, where=where)
+    def __init__(self, message: str, reasons: Iterable[Reason], *, where: str,
+                 same_return_older: bool) -> None:
+        super().__init__(message, reasons, where=where)
         self.same_return_older = same_return_older
 
 
