@@ -231,3 +231,17 @@ def computed_json(c: ComputedValue | None) -> dict[str, Any]:
                 "computed": True, "trace": ""}
     return {"value": c.value, "label": c.label, "band": c.band, "na": False, "note": "",
             "computed": True, "trace": c.trace}
+
+
+def canonical_key(template: Template, text: str) -> str:
+    """The stored key a person's ``text`` names (``risk[2].desc`` -> ``RISK[2].DESC``), or
+    ``text`` itself when it names nothing."""
+    parsed = parse_address(text) if "[" in text else None
+    if parsed is None:
+        question = template.find_question(text)
+        return question.id if question is not None else text
+    section = template.group(parsed.group)
+    field = section.field(parsed.field) if section is not None else None
+    if section is None or section.repeat is None or field is None:
+        return text
+    return row_address(section.repeat.group, parsed.row, field.id)
