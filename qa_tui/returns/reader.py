@@ -33,6 +33,7 @@ from qa_tui.returns.package import (
 )
 from qa_tui.returns.package import column_letter as get_column_letter
 from qa_tui.returns.recompute import check_bundled, check_scores
+from qa_tui.returns.rows import check_groups, check_ordinary
 from qa_tui.templates import Template, canonical_json, check_value, compile_template, sha256_hex
 
 SHEETS = ("Cover", "Summary", "Responses", "Actions", "_return")
@@ -154,6 +155,7 @@ def _check_answers(data: ReturnData, template: Template) -> None:
         where = f"the answer to {a.question_id}"
         if q is None:
             raise ReturnInvalid(f"{where}: no such question in the template")
+        check_ordinary(template, a)
         if a.question_id in seen:
             raise ReturnInvalid(f"{where} appears twice")
         seen.add(a.question_id)
@@ -166,6 +168,7 @@ def _check_answers(data: ReturnData, template: Template) -> None:
                 raise ReturnInvalid(f"{where} is not valid: {exc.message}") from None
             if not ok:
                 raise ReturnInvalid(f"{where} is not in the form qa-tui stores")
+    check_groups(data, template)
     ids = [a.id for a in data.actions]
     if len(set(ids)) != len(ids):
         raise ReturnInvalid("an action id appears twice")

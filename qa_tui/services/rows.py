@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from qa_tui.domain import AnswerState
 from qa_tui.errors import InvalidInput, NotFound, Refused
 from qa_tui.services.changes import answer_json, state_from, state_of
+from qa_tui.returns.document import Groups, ReturnAnswer
 from qa_tui.store import AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Question, Section, Template, answer_label, parse_address, row_address
@@ -245,3 +246,26 @@ def canonical_key(template: Template, text: str) -> str:
     if section is None or section.repeat is None or field is None:
         return text
     return row_address(section.repeat.group, parsed.row, field.id)
+
+
+def return_groups(detail: AssessmentDetail) -> Groups | None:
+    """The return's ``groups``: per group, per row, the fields with something recorded (None
+    when the template has no repeating section, so other returns keep their exact bytes)."""
+    template = detail.template
+    if not template.groups:
+        return None
+    out = []
+    for section in template.groups:
+        assert section.repeat is not None
+        gid = section.repeat.group
+        rows = []
+        for n in range(1, detail.rows.get(gid, 0) + 1):
+            row = []
+            for q in section.questions:
+                key = row_address(gid, n, q.id)
+                a = detail.answers.get(key)
+                if a is not None and q.compute is None:
+                    row.append(ReturnAnswer(q.id, a.value, a.na, a.note, detail.answered_at[key]))
+            rows.append(tuple(row))
+        out.append((gid, tuple(rows)))
+    return tuple(out)
