@@ -16,6 +16,7 @@ from qa_tui.errors import ReturnInvalid
 from qa_tui.returns import ReturnData, read_return, write_return
 from qa_tui.returns.reader import _template
 from tests.groups_support import write_template
+from tests.test_return_support import schema_errors
 
 
 def table(ws: Any) -> list[dict[str, Any]]:
@@ -51,7 +52,8 @@ def test_export_read_back_import_and_consolidate(cli, exported: tuple[str, Path]
     wb = openpyxl.load_workbook(path)
     rows = table(wb["Responses"])
     headers = list(rows[0])
-    assert headers[:5] == ["Section id", "Section", "Question id", "Row", "Question"]
+    assert headers[:4] == ["Section id", "Section", "Question id", "Question"]
+    assert headers[-2:] == ["Status", "Row"]  # columns are only ever added at the right
     by = {(r["Question id"], r["Row"]): r for r in rows}
     assert by[("C1", None)]["Answer"] == "No"
     assert by[("NOS", None)]["Answer value"] == 1
@@ -66,6 +68,9 @@ def test_export_read_back_import_and_consolidate(cli, exported: tuple[str, Path]
     assert [list(row) for row in doc["groups"]["RISK"]] == [
         ["CONSEQUENCE", "DESC", "LIKELIHOOD"], ["DESC", "LIKELIHOOD"]]
     assert "SCORE" not in json.dumps(doc["groups"])  # computed values are never carried
+    schema = json.loads((Path(__file__).parents[1] / "exports" / "return-v1.schema.json")
+                        .read_text("utf-8"))
+    assert schema_errors(doc, schema, schema) == []
 
     # import into a second home: rows, answers and computed values come back
     other = tmp_path / "home2"
@@ -115,8 +120,8 @@ def test_visible_computed_cell_edited_is_refused(exported: tuple[str, Path],
     wb = openpyxl.load_workbook(path)
     ws = wb["Responses"]
     for row in ws.iter_rows(min_row=2):
-        if row[2].value == "SCORE" and row[3].value == 1:
-            row[6].value = 25
+        if row[2].value == "SCORE" and row[11].value == 1:
+            row[5].value = 25
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     with pytest.raises(ReturnInvalid, match="edited after export"):

@@ -68,8 +68,8 @@ RESPONSES = (Column("Section id", 12), Column("Section", 24, "wrap"),
              Column("Evidence note", 60, "wrap"), Column("Answered at (UTC)", 17, "datetime"),
              Column("Status", 24, "wrap"))
 ROW = Column("Row", 6, "int")
-"""Inserted after ``Question id`` in the Responses of a template with repeating sections: the
-row number of a row field, blank for an ordinary question."""
+"""Added at the right of Responses (the format only ever adds columns there) for a template with
+repeating sections: the row number of a row field, blank for an ordinary question."""
 ACTIONS = (Column("Action id", 38), Column("Question id", 11), Column("Description", 60, "wrap"),
            Column("Owner", 20, "wrap"), Column("Due date", 12, "date"), Column("Priority", 9),
            Column("Status", 9))
@@ -235,7 +235,7 @@ def _status(question: Question, state: AnswerState, shown: bool) -> str:
 
 def responses(data: ReturnData, template: Template) -> SheetModel:
     with_rows = bool(template.groups)
-    columns = RESPONSES[:3] + (ROW,) + RESPONSES[3:] if with_rows else RESPONSES
+    columns = RESPONSES + (ROW,) if with_rows else RESPONSES
     rows: list[tuple[Value, ...]] = [tuple(c.header for c in columns)]
     model = SheetModel("Responses", columns, rows, ["header"], table="ResponsesTable")
     given = {a.question_id: a for a in data.answers}
@@ -257,10 +257,11 @@ def responses(data: ReturnData, template: Template) -> SheetModel:
                       and q.scale is not None and q.scale.option(state.value) is not None)
             points = float(state.value) * q.weight if scored else None
             rows.append((
-                section.id, section.title, q.id, *((None,) if with_rows else ()), q.text,
+                section.id, section.title, q.id, q.text,
                 answer_label(q, state.value, state.na) or None, _value_cell(q, state.value),
                 "Yes" if state.na else None, points, state.note or None,
-                excel_time(a.answered_at) if a else None, _status(q, state, q.id in shown)))
+                excel_time(a.answered_at) if a else None, _status(q, state, q.id in shown),
+                *((None,) if with_rows else ())))
             model.keys.append(q.id)
             if scored and q.scale is not None:
                 order = sorted(q.scale.options, key=lambda o: float(o.value))
@@ -287,10 +288,10 @@ def group_responses(model: SheetModel, data: ReturnData, section: Section,
             a = given.get(q.id)
             state = AnswerState(a.value, a.na, a.note) if a else AnswerState()
             model.rows.append((
-                section.id, section.title, q.id, n, q.text,
+                section.id, section.title, q.id, q.text,
                 answer_label(q, state.value, state.na) or None, _value_cell(q, state.value),
                 "Yes" if state.na else None, None, state.note or None,
-                excel_time(a.answered_at) if a else None, _status(q, state, True)))
+                excel_time(a.answered_at) if a else None, _status(q, state, True), n))
 
 
 def computed_row(section: Section, q: Question, key: str, n: int | None,
@@ -298,9 +299,10 @@ def computed_row(section: Section, q: Question, key: str, n: int | None,
     """A computed field's Responses row: the value the reader computes, never one it reads."""
     c = computed.get(key)
     value = c.value if c is not None else None
-    return (section.id, section.title, q.id, *((n,) if with_rows else ()), q.text,
+    return (section.id, section.title, q.id, q.text,
             (c.label or None) if c is not None else None, value, None, None, None, None,
-            f"Computed: {c.trace}" if c is not None and value is not None else "Computed")
+            f"Computed: {c.trace}" if c is not None and value is not None else "Computed",
+            *((n,) if with_rows else ()))
 
 
 def actions(data: ReturnData) -> SheetModel:
