@@ -121,7 +121,8 @@ def drop_row(tx: UnitOfWork, assessment_id: str, gid: str, row: int,
     answers = tx.get_answers(assessment_id)
     removed = {}
     for fid, rec in _row_answers(answers, gid, row).items():
-        removed[fid] = answer_json(state_of(rec))
+        removed[fid] = {**(answer_json(state_of(rec)) or {}),
+                        "answered_at": rec.updated_at.isoformat(), "by": rec.updated_by}
         tx.delete_answer(assessment_id, rec.question_id)
     for k in range(row + 1, count + 1):
         for fid, rec in _row_answers(answers, gid, k).items():
@@ -140,9 +141,12 @@ def insert_row(tx: UnitOfWork, assessment_id: str, gid: str, row: int, count: in
             tx.put_answer(replace(rec, question_id=row_address(gid, k + 1, fid)))
     for fid, data in restored.items():
         state = state_from(data)
-        if state != AnswerState():
+        if state != AnswerState():  # back as it was, with when and by whom it was answered
+            at, by = data.get("answered_at"), data.get("by")
+            when = dt.datetime.fromisoformat(at) if isinstance(at, str) else now
             tx.put_answer(AnswerRecord(assessment_id, row_address(gid, row, fid), state.value,
-                                       state.na, state.note, now, actor))
+                                       state.na, state.note, when,
+                                       by if isinstance(by, str) else actor))
 
 
 def undo_row(svc: AssessmentService, tx: UnitOfWork, rec: AssessmentRecord, event: EventRecord,
