@@ -13,7 +13,7 @@ import datetime as dt
 from qa_tui.domain import AnswerState
 from qa_tui.errors import InvalidInput, ReturnInvalid
 from qa_tui.returns.document import ReturnAnswer, ReturnData
-from qa_tui.templates import Template, check_value, parse_address, row_address
+from qa_tui.templates import Question, Template, check_value, parse_address, row_address
 
 
 def check_ordinary(template: Template, answer: ReturnAnswer) -> None:
@@ -25,6 +25,19 @@ def check_ordinary(template: Template, answer: ReturnAnswer) -> None:
     if q is not None and q.compute is not None:
         raise ReturnInvalid(f"{where}: {answer.question_id} is computed; a return never "
                             "carries its value (refused)")
+
+
+def check_stored(q: Question, a: ReturnAnswer, where: str) -> None:
+    """An answer as the app itself would store it for ``q`` (N/A only where allowed)."""
+    if a.na and (a.value is not None or not q.allow_na):
+        raise ReturnInvalid(f"{where}: N/A is not allowed here or has a value")
+    if a.value is not None:
+        try:
+            ok = check_value(q, a.value) == a.value
+        except InvalidInput as exc:
+            raise ReturnInvalid(f"{where} is not valid: {exc.message}") from None
+        if not ok:
+            raise ReturnInvalid(f"{where} is not in the form qa-tui stores")
 
 
 def check_groups(data: ReturnData, template: Template) -> None:
@@ -50,15 +63,7 @@ def check_groups(data: ReturnData, template: Template) -> None:
                 if q.compute is not None:
                     raise ReturnInvalid(f"{where}: {a.question_id} is computed; a return never "
                                         "carries its value (refused)")
-                if a.na and (a.value is not None or not q.allow_na):
-                    raise ReturnInvalid(f"{where}: N/A is not allowed here or has a value")
-                if a.value is not None:
-                    try:
-                        ok = check_value(q, a.value) == a.value
-                    except InvalidInput as exc:
-                        raise ReturnInvalid(f"{where} is not valid: {exc.message}") from None
-                    if not ok:
-                        raise ReturnInvalid(f"{where} is not in the form qa-tui stores")
+                check_stored(q, a, where)
     counts = data.row_counts()
     for action in data.actions:
         parsed = parse_address(action.question_id or "") if "[" in (action.question_id or "") \
