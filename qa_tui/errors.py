@@ -57,6 +57,8 @@ class ReasonCode(StrEnum):
     FILE_EXISTS = "file-exists"
     """A different file already has the name (``file``)."""
     REQUIRED_OPEN = "required-open"
+    ROWS_MISSING = "rows-missing"
+    """A repeating group has fewer rows than its ``min_rows``."""
     NOTE_OWED = "note-owed"
     ESCALATION_UNRECORDED = "escalation-unrecorded"
     """An escalated answer on a critical question without its escalation record."""
