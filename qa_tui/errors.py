@@ -11,6 +11,7 @@ import errno
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 class QaError(Exception):
@@ -47,23 +48,67 @@ class Ambiguous(QaError):
     code = "ambiguous"
 
 
+class ReasonCode(StrEnum):
+    """What kind of cause a :class:`Reason` is, so each front end can add its own words (the
+    CLI its flags, the TUI its keys) without reading the service's sentence."""
+
+    IDENTIFIER = "identifier"
+    """A probable patient identifier in free text (``question_id``/``action_id`` where it is)."""
+    FILE_EXISTS = "file-exists"
+    """A different file already has the name (``file``)."""
+    REQUIRED_OPEN = "required-open"
+    ROWS_MISSING = "rows-missing"
+    """A repeating group has fewer rows than its ``min_rows``."""
+    NOTE_OWED = "note-owed"
+    ESCALATION_UNRECORDED = "escalation-unrecorded"
+    """An escalated answer on a critical question without its escalation record."""
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One cause of a refusal: a plain sentence with no front end's words in it, what kind of
+    cause it is, and the question, action or file it is about, when there is one."""
+
+    code: ReasonCode
+    text: str
+    question_id: str | None = None
+    action_id: str | None = None
+    file: str | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Refused(QaError):
-    """An operation that is not allowed in the current state; ``reasons`` lists every cause."""
+    """An operation that is not allowed in the current state; ``reasons`` lists every cause.
+
+    The message and reasons never name a CLI flag or a TUI key: the CLI and the TUI add their
+    own words from ``code`` and the reasons' codes."""
 
     code = "refused"
+    reasons_joiner = ": "
+    """Between the message and the reasons in the one-line form."""
 
     def __init__(
-        self, message: str, reasons: Iterable[str] = (), *, where: str | None = None,
+        self, message: str, reasons: Iterable[Reason | str] = (), *, where: str | None = None,
         code: str | None = None,
     ) -> None:
         super().__init__(message, where=where, code=code)
-        self.reasons: tuple[str, ...] = tuple(reasons)
+        self.reasons: tuple[Reason, ...] = tuple(
+            r if isinstance(r, Reason) else Reason(ReasonCode.OTHER, r) for r in reasons)
 
-    def __str__(self) -> str:
-        head = super().__str__()
+    def line(self, message: str | None = None) -> str:
+        """The refusal in one line, with ``message`` (a front end's wording of it) in place
+        of the plain message."""
+        text = self.message if message is None else message
+        head = f"{self.where}: {text}" if self.where else text
         if not self.reasons:
             return head
-        return head + ": " + "; ".join(self.reasons)
+        return head + self.reasons_joiner + "; ".join(r.text for r in self.reasons)
+
+    def __str__(self) -> str:
+        return self.line()
 
 
 class DatabaseRefused(QaError):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa_tui.errors import InvalidInput, Refused
+from qa_tui.cli.refusals import worded
+from qa_tui.errors import InvalidInput, ReasonCode, Refused
 from qa_tui.returns import read_return, return_filename
 from qa_tui.services import Services
 from qa_tui.services.demo import create_demo
@@ -71,9 +72,12 @@ def test_a_different_file_is_never_overwritten_silently(services: Services,
     services.assessments.reopen(aid)
     with pytest.raises(Refused) as caught:
         services.returns.export(aid, tmp_path)
-    message = str(caught.value)
+    message = worded(caught.value)  # the service names no flag: the CLI adds --force
     assert "a different file already exists there (use --force to replace it)" in message
     assert f"it holds revision {first.revision} of this return" in message
+    assert "--force" not in str(caught.value)
+    assert [(r.code, r.file) for r in caught.value.reasons] == [
+        (ReasonCode.FILE_EXISTS, str(first.path))]
     assert first.path.read_bytes() == old
     forced = services.returns.export(aid, tmp_path, force=True)
     assert forced.outcome == "replaced" and forced.revision == first.revision + 1

@@ -53,9 +53,10 @@ def test_the_word_report_has_every_part_in_order(services: Services, tmp_path: P
     assert "To be agreed" in text  # an action without an owner
     # Thursday 26 March 2026 + 10 working days, past Good Friday and Easter Monday.
     assert "by 13 April 2026: 10 working days after the visit" in text
-    assert "Overall rating: " in text and "Coverage: " in text
+    assert "Assurance level: " in text and "Coverage: " in text
+    assert "Overall rating" not in text  # the headline names what the bands are
     # qa-visit 1.2 rates a visit by assurance level, and no CQC rating word appears anywhere
-    assert re.search(r"Overall rating: (No|Limited|Reasonable|Substantial) assurance \(score ",
+    assert re.search(r"Assurance level: (No|Limited|Reasonable|Substantial) assurance \(score ",
                      text)
     assert not [w for w in ("Outstanding", "Requires improvement", "Inadequate") if w in text]
     # Sign-off: one row a assessor (no review exists yet, so no reviewer row).
@@ -180,7 +181,7 @@ def test_identifiers_block_the_report_and_name_place_and_kind(services: Services
     services.assessments.set_summary(aid, "Bay 3 patient 943 476 5919 unhappy")
     with pytest.raises(Refused) as info:
         services.reports.write(aid, tmp_path / "out")
-    reasons = " ".join(info.value.reasons)
+    reasons = " ".join(r.text for r in info.value.reasons)
     assert "V1.1 note: probable NHS number" in reasons
     assert "report summary: probable NHS number" in reasons
     assert "943 476 5919" not in str(info.value) and "9434765919" not in str(info.value)
@@ -322,5 +323,8 @@ def test_the_template_decides_assurance_wording_days_and_classes(services: Servi
     assert partly and not any(f.answer == "Partly" for s in view.sections
                               for f in s.improvements)
     default = build_view(data, detail.template)
-    assert default.headline_label == "Overall rating"
+    assert default.headline_label == "Assurance level"  # qa-visit's bands are assurance levels
+    cqc = services.assessments.get(services.assessments.start("cqc-saf-well-led",
+                                                               org_name="Rated Trust").id)
+    assert build_view(return_data(cqc), cqc.template).headline_label == "Overall rating"
     assert any(f.answer == "Partly" for s in default.sections for f in s.improvements)

@@ -156,7 +156,7 @@ def test_complete_lists_every_blocker_then_succeeds(services: Services) -> None:
         svc.answer(d.id, qid, "3")
     with pytest.raises(Refused) as refused:
         svc.complete(d.id)
-    assert [r.split()[0] for r in refused.value.reasons] == ["WL4", "WL5", "WL6", "WL7", "WL8"]
+    assert [r.text.split()[0] for r in refused.value.reasons] == ["WL4", "WL5", "WL6", "WL7", "WL8"]
     assert svc.get(d.id).record.status == "draft"
     for qid in ("WL4", "WL5", "WL6", "WL7"):
         svc.answer(d.id, qid, "3")

@@ -75,8 +75,9 @@ def answer(app: CliContext, assessment: str, question: str, value: str | None,
     svc = app.services.assessments
     aid = svc.resolve_id(assessment)
     detail = svc.answer(aid, question, value, na=na, note=note)
-    q = detail.template.find_question(question)
-    qid = q.id if q else question
+    from qa_tui.services.rows import canonical_key
+
+    qid = canonical_key(detail.template, question)
     shown = detail.label(qid) or "(no answer)"
     emit(f"{qid} = {shown}  (saved; {detail.report.answered}/{detail.report.total} answered)")
     return ExitCode.OK

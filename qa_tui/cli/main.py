@@ -20,6 +20,7 @@ from qa_tui import __version__
 from qa_tui.cli.context import CliContext
 from qa_tui.cli.output import ExitCode, click_error, error
 from qa_tui.cli.paths import TypedPath
+from qa_tui.cli.refusals import hinted, worded
 from qa_tui.config import resolve_paths
 from qa_tui.errors import QaError, Refused, TemplateInvalid, file_problem
 from qa_tui.eventlog import EventLog, open_log
@@ -60,6 +61,7 @@ def _register() -> None:
         report_cmds,
         return_cmds,
         review_cmd,
+        row_cmds,
         support_cmds,
         template_cmds,
     )
@@ -67,23 +69,24 @@ def _register() -> None:
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
                     *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS,
                     *review_cmd.COMMANDS, *report_cmds.COMMANDS, *support_cmds.COMMANDS,
-                    *db_cmds.COMMANDS):
+                    *db_cmds.COMMANDS, *row_cmds.COMMANDS):
         cli.add_command(command)
 
 
 _register()
 
 
-def _report(exc: QaError) -> None:
+def _report(exc: QaError, command: str) -> None:
     if isinstance(exc, TemplateInvalid):
         for problem in exc.problems:
             error(str(problem))
     elif isinstance(exc, Refused) and exc.reasons:
-        head = f"{exc.where}: {exc.message}" if exc.where else exc.message
+        message = hinted(exc, command)
+        head = f"{exc.where}: {message}" if exc.where else message
         for reason in exc.reasons:
             error(f"{head}: {reason}")
     else:
-        error(str(exc))
+        error(worded(exc, command))
 
 
 def _quiet_unraisable(unraisable: object) -> None:
@@ -161,7 +164,7 @@ def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
         log.error("cli", exc)
         if debug:
             traceback.print_exc()
-        _report(exc)
+        _report(exc, _command_name(args if args is not None else sys.argv[1:]))
         return ExitCode.INVALID
     except KeyboardInterrupt:
         error("interrupted")

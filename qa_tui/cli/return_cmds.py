@@ -17,6 +17,7 @@ from qa_tui.cli import progress
 from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json, error, warn
 from qa_tui.cli.paths import TypedPath
+from qa_tui.cli.refusals import worded
 from qa_tui.errors import QaError
 
 
@@ -43,7 +44,7 @@ def _nothing_found() -> bool:
 
 def _report_error(exc: QaError, path: Path | None = None) -> None:
     """One line naming the file (once) and the reason."""
-    error(f"{path}: {exc}" if path is not None and not exc.where else str(exc))
+    error(f"{path}: {worded(exc)}" if path is not None and not exc.where else worded(exc))
 
 
 @click.command("export")
@@ -77,7 +78,7 @@ def export(app: CliContext, assessments: tuple[str, ...], export_all: bool, out_
             except QaError as exc:
                 failed = True
                 _report_error(exc)
-                results.append({"id": given, "error": str(exc)})
+                results.append({"id": given, "error": worded(exc)})
                 continue
             finally:
                 tick()

@@ -60,6 +60,14 @@ def _rating(rating: str | None, score_pct: float | None) -> str:
     return f"{rating} (score {score_pct:g}%)" if score_pct is not None else rating
 
 
+def _headline_label(template: Template) -> str:
+    """ICB visits rate by assurance level, not with CQC's rating words: say which it is."""
+    ratings = template.scoring.overall.ratings()
+    if ratings and all(r.casefold().endswith("assurance") for r in ratings):
+        return "Assurance level"
+    return "Overall rating"
+
+
 def build_view(data: ReturnData, template: Template, *, reviewer: str | None = None,
                perspective: str | None = None) -> ReportView:
     """The report of one return. ``reviewer`` and ``perspective`` come from later issues."""
@@ -115,7 +123,7 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
         wording = spec.assurance.get(overall.rating, overall.rating)
         headline = f"{wording} (rating {_rating(overall.rating, overall.score_pct)})"
     else:
-        headline_label = "Overall rating"
+        headline_label = _headline_label(template)
         headline = _rating(overall.rating, overall.score_pct)
 
     visit_type = "Visit" if data.kind == Kind.VISIT.value else "Self-assessment"

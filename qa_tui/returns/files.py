@@ -18,7 +18,7 @@ from typing import Literal
 
 from qa_tui.config import ensure_private_dir
 from qa_tui.durable import FileInUse, write_private_atomic
-from qa_tui.errors import Refused, file_problem
+from qa_tui.errors import ReasonCode, Refused, file_problem
 
 Outcome = Literal["written", "unchanged", "replaced"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
@@ -66,16 +66,16 @@ def _save_file(path: Path, data: bytes, *, force: bool) -> Outcome:
     if existed and _same_bytes(path, data):
         return "unchanged"
     if existed and not force:
-        raise Refused("a different file already exists there (use --force to replace it)",
-                      where=str(path))
+        raise Refused("a different file already exists there", where=str(path),
+                      code=ReasonCode.FILE_EXISTS)
     _sweep_stale_temps(path)
     try:
         write_private_atomic(path, data, exclusive=not force)
     except FileExistsError:
         if _same_bytes(path, data):
             return "unchanged"
-        raise Refused("a different file appeared there while writing (use --force to "
-                      "replace it)", where=str(path)) from None
+        raise Refused("a different file appeared there while writing", where=str(path),
+                      code=ReasonCode.FILE_EXISTS) from None
     return "replaced" if existed else "written"
 
 

@@ -33,10 +33,11 @@ from qa_tui.domain import (
     parse_date,
     utc_now,
 )
-from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
+from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Reason, ReasonCode, Refused
 from qa_tui.returns.document import SUMMARY_MAX
 from qa_tui.services.changes import answer_json, iso_or_none, state_of
 from qa_tui.services import review as review_rules
+from qa_tui.services import rows as row_rules
 from qa_tui.services.views import (
     AssessmentDetail,
     AssessmentHeader,
@@ -209,20 +210,26 @@ class AssessmentService:
             self._event(tx, rec.id, "status", "", Status.DRAFT.value, Status.COMPLETE.value, now)
             return self._detail(tx, rec)
 
-    def completion_blockers(self, detail: AssessmentDetail) -> builtins.list[str]:
-        """Everything that stops completion, as sentences a person can act on."""
+    def completion_blockers(self, detail: AssessmentDetail) -> builtins.list[Reason]:
+        """Everything that stops completion, as sentences a person can act on, each with the
+        question to open."""
         reasons = []
         for qid in detail.report.required_open:
-            reasons.append(f"{qid} is required and not answered")
+            reasons.append(Reason(ReasonCode.REQUIRED_OPEN, f"{qid} is required and not answered",
+                                  question_id=qid))
+        reasons.extend(row_rules.blockers(detail.template, detail.rows, detail.answers))
         unrecorded = detail.report.escalations_unrecorded
         for qid in detail.report.notes_owed:
             if qid not in unrecorded:
-                reasons.append(f"{qid} needs an evidence note for the answer "
-                               f"{detail.label(qid)!r}")
+                reasons.append(Reason(ReasonCode.NOTE_OWED,
+                                      f"{qid} needs an evidence note for the answer "
+                                      f"{detail.label(qid)!r}", question_id=qid))
         for qid in unrecorded:
-            reasons.append(f"{qid} is escalated ({detail.label(qid)!r} on a critical question) "
-                           "and needs its escalation record as the evidence note: who was "
-                           "told, when, and what was agreed")
+            reasons.append(Reason(ReasonCode.ESCALATION_UNRECORDED,
+                                  f"{qid} is escalated ({detail.label(qid)!r} on a critical "
+                                  "question) and needs its escalation record as the evidence "
+                                  "note: who was told, when, and what was agreed",
+                                  question_id=qid))
         return reasons
 
     def reopen(self, assessment_id: str) -> AssessmentDetail:
@@ -338,6 +345,16 @@ class AssessmentService:
             self._event(tx, rec.id, "summary", "report", rec.summary or None, new or None, now)
             return self._detail(tx, saved)
 
+    # -- rows of repeating groups (qa_tui/services/rows.py) ----------------------------------
+
+    def add_row(self, assessment_id: str, group: str) -> AssessmentDetail:
+        """Add a row at the end of ``group``; audited and undoable."""
+        return row_rules.add_row(self, assessment_id, group)
+
+    def remove_row(self, assessment_id: str, group: str, row: int) -> AssessmentDetail:
+        """Remove row ``row`` (answers and all), renumbering later rows; undo puts it back."""
+        return row_rules.remove_row(self, assessment_id, group, row)
+
     # -- actions and undo (their own modules; kept here for callers of the old API) --------
 
     def add_action(self, assessment_id: str, description: str, *, owner: str = "",
@@ -390,11 +407,8 @@ class AssessmentService:
         return rec
 
     def _question(self, rec: AssessmentRecord, question_id: str) -> Question:
-        template = self.template_of(rec)
-        question = template.find_question(question_id)
-        if question is None:
-            raise NotFound(f"no question {question_id!r} in {template.id} {template.version}")
-        return question
+        """The question (or ``GROUP[N].FIELD``, its address as id) to write; computed refused."""
+        return row_rules.resolve(self.template_of(rec), rec, question_id)
 
     def _current(self, tx: UnitOfWork, assessment_id: str, question_id: str) -> AnswerState:
         row = tx.get_answer(assessment_id, question_id)

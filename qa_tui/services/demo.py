@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qa_tui.domain import AnswerState, JsonValue, QuestionType, Status
+from qa_tui.services.rows import blockers as row_blockers
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import (
     Question,
@@ -177,6 +178,8 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     for q in template.questions[: max(1, round(share * len(template.questions)))]:
         if q.show_if is not None and q.id not in visible_questions(template, states):
             continue
+        if q.compute is not None:  # computed from the others, never answered
+            continue
         if not q.required and rng.random() < 0.15:
             continue
         state = _answer(rng, q, quality, visit)
@@ -187,7 +190,8 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     if actions:
         clock = max(a.updated_at for a in actions)
     report = score(template, states)
-    if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded):
+    if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded
+                     or row_blockers(template, {}, states)):  # demo visits add no rows
         complete = False
     completed_at = clock + dt.timedelta(minutes=rng.randint(2, 30)) if complete else None
     record = AssessmentRecord(

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa_tui.domain import AnswerState, QuestionType
+from qa_tui.errors import Reason, ReasonCode
 from qa_tui.identifiers import scan_text
 from qa_tui.returns import ReturnData, return_filename
+from qa_tui.returns import rows as return_rows
 from qa_tui.services.views import AssessmentDetail
 from qa_tui.templates import Template
 
@@ -29,10 +31,16 @@ class IdentifierHit:
     field: str
     kind: str
     masked: str
+    action_id: str | None = None
 
     def describe(self) -> str:
         """Place and kind only: refusals and warnings never repeat the value."""
         return f"{self.place}: probable {self.kind}"
+
+    def reason(self) -> Reason:
+        """This hit as a refusal's reason: where to go to fix it travels with the words."""
+        return Reason(ReasonCode.IDENTIFIER, self.describe(), question_id=self.question_id,
+                      action_id=self.action_id)
 
     def to_json(self) -> dict[str, Any]:
         return {"place": self.place, "question_id": self.question_id, "field": self.field,
@@ -57,9 +65,9 @@ class _Carried:
 
 
 def _scan(hits: list[IdentifierHit], place: str, field: str, text: str | None,
-          question_id: str | None = None) -> None:
+          question_id: str | None = None, action_id: str | None = None) -> None:
     for f in scan_text(text or ""):
-        hits.append(IdentifierHit(place, question_id, field, f.kind, f.masked))
+        hits.append(IdentifierHit(place, question_id, field, f.kind, f.masked, action_id))
 
 
 def _scan_carried(template: Template, c: _Carried) -> list[IdentifierHit]:
@@ -75,9 +83,18 @@ def _scan_carried(template: Template, c: _Carried) -> list[IdentifierHit]:
         if q.type is QuestionType.TEXT and isinstance(a.value, str):
             _scan(hits, f"{q.id} answer", "answer", a.value, q.id)
         _scan(hits, f"{q.id} note", "note", a.note, q.id)
+    for key, a in c.answers.items():  # rows of repeating groups: RISK[2].DESC
+        field = template.question(key) if "[" in key else None
+        if field is None:
+            continue
+        if field.type is QuestionType.TEXT and isinstance(a.value, str):
+            _scan(hits, f"{key} answer", "answer", a.value, key)
+        _scan(hits, f"{key} note", "note", a.note, key)
     for action_id, question_id, description, owner in c.actions:
-        _scan(hits, f"action {action_id[:8]} description", "action", description, question_id)
-        _scan(hits, f"action {action_id[:8]} owner", "action owner", owner, question_id)
+        _scan(hits, f"action {action_id[:8]} description", "action", description, question_id,
+              action_id)
+        _scan(hits, f"action {action_id[:8]} owner", "action owner", owner, question_id,
+              action_id)
     _scan(hits, "report summary", "summary", c.summary)
     _scan(hits, "export file name", "file name", return_filename(
         org_code=c.org_code, org_name=c.org_name, template_id=c.template_id,
@@ -96,7 +113,7 @@ def scan_detail(detail: AssessmentDetail) -> list[IdentifierHit]:
 
 def scan_return(data: ReturnData, template: Template) -> list[IdentifierHit]:
     """The same, in a return's data (a file being reported on without importing it)."""
-    answers = {a.question_id: AnswerState(a.value, a.na, a.note) for a in data.answers}
+    answers = return_rows.states(data)  # ordinary answers and rows' fields
     return _scan_carried(template, _Carried(
         data.id, data.org_name, data.org_code, data.site, data.assessors, data.template_id,
         data.visit_date, answers,

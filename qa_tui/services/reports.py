@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa_tui.errors import InvalidInput, Refused
+from qa_tui.errors import InvalidInput, ReasonCode, Refused
 from qa_tui.report import FORMATS, ReportView, build_view, render
 from qa_tui.returns import Outcome, ReturnData, read_return, return_filename, save_file
 from qa_tui.services.assessments import AssessmentService
@@ -81,9 +81,9 @@ class ReportService:
         if not allow_identifiers:
             hits = scan_return(data, template)
             if hits:
-                raise Refused("probable patient identifiers; remove them, or make the report "
-                              "with --allow-identifiers if they are not about patients",
-                              [hit.describe() for hit in hits], where=where)
+                raise Refused("probable patient identifiers; remove them",
+                              [hit.reason() for hit in hits], where=where,
+                              code=ReasonCode.IDENTIFIER)
         return data, build_view(data, template, reviewer=self.reviewer_of(data),
                                 perspective=data.perspective)
 
@@ -108,4 +108,4 @@ class ReportFileExists(Refused):
     """A different report already has the name (perhaps edited in Word since): a person may
     choose to replace it (``force``); nothing is replaced silently."""
 
-    code = "file-exists"
+    code = ReasonCode.FILE_EXISTS

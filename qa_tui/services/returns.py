@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from qa_tui.errors import (
     InvalidInput,
     NotFound,
     QaError,
+    Reason,
+    ReasonCode,
     Refused,
     ReturnInvalid,
     StorageError,
@@ -42,6 +45,8 @@ from qa_tui.returns import (
 )
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.privacy import identifiers_summary, scan_detail
+from qa_tui.services.rows import return_groups
+from qa_tui.returns.rows import row_answers
 from qa_tui.services.views import AssessmentDetail, AssessmentHeader, action_record
 from qa_tui.store import (
     ActionUpdateRecord,
@@ -133,7 +138,8 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         summary=rec.summary, follows=rec.follows, action_updates=detail.action_updates,
         perspective=rec.perspective,
         review=ReturnReview(rec.review_state, rec.reviewer or "", rec.reviewed_at or
-                            rec.updated_at, rec.review_note) if rec.review_state else None)
+                            rec.updated_at, rec.review_note) if rec.review_state else None,
+        groups=return_groups(detail))
 
 
 _NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
@@ -182,9 +188,9 @@ class ReturnService:
                           where=detail.id[:8])
         hits = scan_detail(detail)
         if hits and not allow_identifiers:
-            raise Refused("probable patient identifiers; remove them, or export with "
-                          "--allow-identifiers if they are not about patients",
-                          [hit.describe() for hit in hits], where=detail.id[:8])
+            raise Refused("probable patient identifiers; remove them",
+                          [hit.reason() for hit in hits], where=detail.id[:8],
+                          code=ReasonCode.IDENTIFIER)
         if not hits:
             return None
         summary = identifiers_summary(hits)
@@ -218,7 +224,9 @@ class ReturnService:
             outcome = save_file(path, payload, force=force)
         except Refused as exc:
             holds = _describe_file(path, rec.id, fmt)
-            raise ExportFileExists(f"{exc.message}; it holds {holds}", where=str(path),
+            raise ExportFileExists(exc.message, [Reason(ReasonCode.FILE_EXISTS,
+                                                        f"it holds {holds}", file=str(path))],
+                                   where=str(path),
                                    same_return_older=holds.startswith("revision ")
                                    and _older_revision(path, rec.revision)) from None
         digest = sha256_hex(text)
@@ -319,12 +327,13 @@ class ReturnService:
             synced_revision=data.revision, origin=current.origin if current else "import",
             deleted_at=None, summary=data.summary, follows=data.follows,
             perspective=data.perspective or default_perspective(data.kind).value,
+            row_counts=tuple(sorted((g, n) for g, n in data.row_counts().items() if n)),
             **_review_fields(data.review))
         if current is None:
             tx.insert_assessment(rec)
         else:
             tx.update_assessment(rec)
-            keep = {a.question_id for a in data.answers}
+            keep = {a.question_id for a in (*data.answers, *row_answers(data))}
             for qid in tx.get_answers(data.id):
                 if qid not in keep:
                     tx.delete_answer(data.id, qid)
@@ -333,7 +342,7 @@ class ReturnService:
                 if action.id not in kept_actions:
                     tx.delete_action(action.id)
         answers = [AnswerRecord(data.id, a.question_id, a.value, a.na, a.note, a.answered_at,
-                                self.actor) for a in data.answers]
+                                self.actor) for a in (*data.answers, *row_answers(data))]
         actions = [action_record(x, data.id) for x in data.actions]
         if current is None:  # a new assessment: one statement per table
             tx.insert_answers(answers)
@@ -392,12 +401,15 @@ class ChangedWhileImporting(Refused):
 class ExportFileExists(Refused):
     """A different file already has the return's name. ``same_return_older``: it is an older
     revision of this very return (the usual case after more answers), which a person may choose
-    to replace; anything else (another return, a newer revision, not a return) stays refused."""
+    to replace; anything else (another return, a newer revision, not a return) stays refused.
+    The one reason says what the file holds."""
 
-    code = "file-exists"
+    code = ReasonCode.FILE_EXISTS
+    reasons_joiner = "; "
 
-    def __init__(self, message: str, *, where: str, same_return_older: bool) -> None:
-        super().__init__(message, where=where)
+    def __init__(self, message: str, reasons: Iterable[Reason], *, where: str,
+                 same_return_older: bool) -> None:
+        super().__init__(message, reasons, where=where)
         self.same_return_older = same_return_older
 
 

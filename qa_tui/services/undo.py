@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from qa_tui.domain import ActionStatus
+from qa_tui.services import rows as row_rules
 from qa_tui.services.assessments import AssessmentService
 from qa_tui.services.changes import answer_json, describe_state, last_undoable, state_from
 from qa_tui.services.views import AssessmentDetail, action_record, action_view
@@ -51,6 +52,9 @@ class UndoService:
                 what = Undone(f"{target.target}: back to {describe_state(restored)}",
                               question_id=target.target)
                 old, new = answer_json(current), answer_json(restored)
+            elif target.kind in row_rules.ROW_EVENTS:
+                rec, words, old, new = row_rules.undo_row(svc, tx, rec, target, now)
+                what = Undone(words)
             elif target.kind == "summary":
                 restored_summary = str(target.old or "")
                 old, new = rec.summary or None, restored_summary or None

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -28,9 +29,11 @@ from qa_tui.eventlog import EventLog
 from qa_tui.printable import printable
 from qa_tui.services.settings import UiSettings, load_settings, save_settings
 from qa_tui.ui.commands import AssessmentCommands
+from qa_tui.ui.contract import hooks
 from qa_tui.ui.dialogs.export_refused import ExportRefusedDialog
 from qa_tui.ui.dialogs.help import HelpScreen
 from qa_tui.ui.exporting import ExportOutcome, export_return
+from qa_tui.ui.messages import ExportRequested, OpenAssessment
 from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.screens.saving import plain_reason
 
@@ -165,9 +168,7 @@ class QaApp(App[int]):
         """Save anything typed but not yet saved (a note mid-pause) before leaving a screen
         or the app: the debounce must never cost an assessor their words."""
         for screen in self.screen_stack:
-            save = getattr(screen, "save_pending_note", None)
-            if callable(save):
-                save()
+            hooks(screen).save_pending_note()
 
     async def action_quit(self) -> None:
         """ctrl+q jumps the queue (a priority key), but keys typed just before it may still
@@ -228,9 +229,7 @@ class QaApp(App[int]):
 
     def on_app_focus(self) -> None:
         """The terminal is back in front: the CLI or another window may have saved changes."""
-        refresh = getattr(self.screen, "refresh_from_store", None)
-        if callable(refresh):
-            refresh()
+        hooks(self.screen).refresh_from_store()
 
     def export(self, assessment_id: str, *, replace: bool = False,
                draft_ok: bool = False) -> None:
@@ -303,9 +302,8 @@ class QaApp(App[int]):
 
     def on_qa_app_export_finished(self, message: ExportFinished) -> None:
         outcome = message.outcome
-        show = getattr(self.screen, "show_export", None)
-        if callable(show) and not outcome.replaceable:
-            show(outcome.text, outcome.ok)
+        if not outcome.replaceable:
+            hooks(self.screen).show_export(outcome.text, outcome.ok)
         if outcome.replaceable:
             from qa_tui.ui.dialogs.confirm import ConfirmDialog
 
@@ -313,8 +311,7 @@ class QaApp(App[int]):
                 if yes:
                     self.export(outcome.assessment_id, replace=True, draft_ok=True)
 
-            why = outcome.text.removeprefix("Not exported: ").replace(
-                " (use --force to replace it)", "")
+            why = outcome.why
             self.push_screen(ConfirmDialog(
                 "Replace the earlier return?",
                 f"{why[:1].upper()}{why[1:]}.\n\nReplace it with this revision?",
@@ -324,11 +321,7 @@ class QaApp(App[int]):
             def chosen(question_id: str | None) -> None:
                 if not question_id:
                     return
-                go_to = getattr(self.screen, "go_to", None)
-                if getattr(self.screen, "assessment_id", None) == outcome.assessment_id \
-                        and callable(go_to):
-                    go_to(question_id)  # already open: just move there
-                else:
+                if not hooks(self.screen).go_to_question(outcome.assessment_id, question_id):
                     self.open_assessment(outcome.assessment_id, question_id)
 
             self.push_screen(ExportRefusedDialog(outcome), chosen)
@@ -336,6 +329,14 @@ class QaApp(App[int]):
         self.notify(outcome.text, title="Export" if outcome.ok else "Not exported",
                     severity="information" if outcome.ok else "error", timeout=15,
                     markup=False)
+
+    @on(ExportRequested)
+    def _export_requested(self, message: ExportRequested) -> None:
+        self.export(message.assessment_id)
+
+    @on(OpenAssessment)
+    def _open_requested(self, message: OpenAssessment) -> None:
+        self.open_assessment(message.assessment_id, message.question_id)
 
     def open_assessment(self, assessment_id: str, question_id: str | None = None) -> None:
         """Open an assessment on top of Home (from the palette or Home's table)."""
@@ -355,13 +356,13 @@ class QaApp(App[int]):
                             self.action_toggle_auto_advance)
         yield SystemCommand("Help: keys of this screen", "Every key, from the bindings",
                             self.action_help)
-        target = getattr(screen, "assessment_id", None) or getattr(screen, "selected_id", None)
-        if isinstance(target, str) and self.services is not None:
+        target = hooks(screen).export_target()
+        if target and self.services is not None:
             yield SystemCommand("Export this assessment (Excel return)",
                                 f"Write the return into {self.services.paths.export_dir}",
                                 lambda: self.export(target))
-        all_actions = getattr(screen, "action_all_actions", None)
-        if callable(all_actions):
+        all_actions = hooks(screen).all_actions_command()
+        if all_actions is not None:
             yield SystemCommand("Actions: every action of this assessment",
                                 "List them all to edit, close or reopen", all_actions)
         yield from (cmd for cmd in super().get_system_commands(screen)

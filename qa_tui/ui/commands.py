@@ -7,17 +7,19 @@ data, so they are providers. Each reads through the services the app already hol
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from qa_tui.ui.contract import hooks
 from qa_tui.ui.format import marker
 from qa_tui.ui.literal import shown
+from qa_tui.ui.messages import OpenAssessment
 
 if TYPE_CHECKING:
-    from qa_tui.ui.app import QaApp
+    from qa_tui.ui.contract import AppContext
 
 
 def plain_hit(text: str) -> Content:
@@ -51,7 +53,7 @@ class AssessmentCommands(Provider):
     """"Open: <organisation> · <template> · <date>" for every assessment not in the bin."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
-        app: QaApp = self.app  # type: ignore[assignment]
+        app = cast("AppContext", self.app)
         if app.services is None:
             return []
         rows = []
@@ -62,8 +64,7 @@ class AssessmentCommands(Provider):
         return rows
 
     def _open(self, assessment_id: str) -> None:
-        app: QaApp = self.app  # type: ignore[assignment]
-        app.open_assessment(assessment_id)
+        self.app.post_message(OpenAssessment(assessment_id))
 
     async def discover(self) -> Hits:
         for title, help_text, aid in self._commands()[:5]:
@@ -83,8 +84,7 @@ class QuestionCommands(Provider):
     """"Go to WL3: <text>" for each visible question of the assessment on screen."""
 
     def _questions(self) -> list[tuple[str, str, str]]:
-        screen: Any = self.screen
-        detail = getattr(screen, "detail", None)
+        detail = hooks(self.screen).question_detail()
         if detail is None:
             return []
         out = []
@@ -97,8 +97,9 @@ class QuestionCommands(Provider):
         return out
 
     def _go(self, question_id: str) -> None:
-        screen: Any = self.screen
-        screen.go_to(question_id)
+        detail = hooks(self.screen).question_detail()
+        if detail is not None:
+            hooks(self.screen).go_to_question(detail.id, question_id)
 
     async def discover(self) -> Hits:
         for title, help_text, qid in self._questions():

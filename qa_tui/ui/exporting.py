@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qa_tui.errors import QaError, Refused
+from qa_tui.errors import QaError, Reason, ReasonCode, Refused
 
 if TYPE_CHECKING:
     from qa_tui.services import Services
@@ -24,18 +24,17 @@ OUTCOME_WORDS = {
     "replaced": "Return replaced:",
 }
 
-
-@dataclass(frozen=True)
-class Reason:
-    """One reason an export was refused, and the question to open to fix it (if any)."""
-
-    text: str
-    question_id: str | None = None
+# The TUI's own words after a service's plain refusal. The app has no override for either
+# cause, so it names the command-line one; an older revision of this return is offered for
+# replacing instead (``ExportOutcome.replaceable``).
+FORCE_HINT = " (use --force to replace it)"
+IDENTIFIERS_HINT = ", or export with --allow-identifiers if they are not about patients"
 
 
 @dataclass(frozen=True)
 class ExportOutcome:
-    """``text`` is one line (where the file went, or why not); ``reasons`` the details."""
+    """``text`` is one line (where the file went, or why not); ``reasons`` the details, each
+    typed and with the question to open to fix it, as the service gave them."""
 
     assessment_id: str
     ok: bool
@@ -43,6 +42,8 @@ class ExportOutcome:
     reasons: tuple[Reason, ...] = ()
     replaceable: bool = False
     """The file in the way is an older revision of this return: offer to replace it."""
+    why: str = ""
+    """A refusal as a sentence of its own (``text`` without "Not exported: ")."""
 
 
 def export_return(services: Services, assessment_id: str, *,
@@ -58,26 +59,26 @@ def export_return(services: Services, assessment_id: str, *,
     try:
         result = returns.export(assessment_id, services.paths.export_dir, force=replace)
     except ExportFileExists as exc:
-        return ExportOutcome(assessment_id, False, f"Not exported: {exc.message}",
-                             replaceable=exc.same_return_older)
+        if exc.same_return_older:  # the dialog asks to replace it: no command-line hint
+            return _refused(assessment_id, exc, exc.message, replaceable=True)
+        return _refused(assessment_id, exc, exc.message + FORCE_HINT)
     except Refused as exc:
-        return ExportOutcome(assessment_id, False, f"Not exported: {exc.message}",
-                             _reasons(services, assessment_id, exc))
+        identifiers = any(r.code is ReasonCode.IDENTIFIER for r in exc.reasons)
+        return _refused(assessment_id, exc,
+                        exc.message + (IDENTIFIERS_HINT if identifiers else ""),
+                        reasons=exc.reasons)
     except QaError as exc:
-        return ExportOutcome(assessment_id, False, f"Not exported: {exc}")
+        return ExportOutcome(assessment_id, False, f"Not exported: {exc}", why=str(exc))
     return ExportOutcome(assessment_id, True,
                          f"{OUTCOME_WORDS.get(result.outcome, 'Exported:')} {result.path}")
 
 
-def _reasons(services: Services, assessment_id: str, exc: Refused) -> tuple[Reason, ...]:
-    """The refusal's reasons; for identifiers, matched to their questions by the same scan
-    the export gate ran (the reasons are its ``describe()`` lines, in order)."""
-    from qa_tui.services.privacy import scan_detail
-
-    try:
-        hits = scan_detail(services.assessments.get(assessment_id))
-    except QaError:
-        hits = []
-    if hits and [h.describe() for h in hits] == list(exc.reasons):
-        return tuple(Reason(h.describe(), h.question_id) for h in hits)
-    return tuple(Reason(r) for r in exc.reasons)
+def _refused(assessment_id: str, exc: Refused, message: str, *,
+             reasons: tuple[Reason, ...] = (), replaceable: bool = False) -> ExportOutcome:
+    """``message`` (the TUI's wording of the refusal) and, when the dialog does not list them,
+    the reasons after it on the same line."""
+    why = message
+    if exc.reasons and not reasons:
+        why += exc.reasons_joiner + "; ".join(r.text for r in exc.reasons)
+    return ExportOutcome(assessment_id, False, f"Not exported: {why}", reasons, replaceable,
+                         why)

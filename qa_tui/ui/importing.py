@@ -69,7 +69,7 @@ def import_one(services: Services, path: Path) -> FileOutcome:
     try:
         result = services.returns.import_file(path)
     except Refused as exc:
-        reasons = f": {'; '.join(exc.reasons)}" if exc.reasons else ""
+        reasons = f": {'; '.join(r.text for r in exc.reasons)}" if exc.reasons else ""
         return FileOutcome(path, "refused", exc.message + reasons)
     except QaError as exc:
         return FileOutcome(path, "refused", exc.message)

@@ -46,7 +46,7 @@ class ExportRefusedDialog(ModalScreen[str | None]):
         reasons = self.outcome.reasons
         with Vertical():
             yield Plain("Not exported", id="refused-title")
-            why = self.outcome.text.removeprefix("Not exported: ")
+            why = self.outcome.why
             yield Plain(why[:1].upper() + why[1:] + ".", id="refused-body")
             yield OptionList(*[Option(literal(f"• {r.text}"), id=f"{i}:{r.question_id or ''}")
                                for i, r in enumerate(reasons)], id="refused-reasons")

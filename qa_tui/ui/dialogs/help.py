@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 
+from qa_tui.ui.contract import hooks
 from qa_tui.ui.literal import Plain, shown
 
 HIDDEN = frozenset({"screen.copy_text"})
@@ -69,10 +70,9 @@ class HelpScreen(ModalScreen[None]):
     @classmethod
     def for_screen(cls, screen: Screen[Any]) -> HelpScreen:
         rows = binding_rows(screen)
-        extra = getattr(screen, "help_extra", None)
-        if callable(extra):
-            rows = rows + list(extra())
-        title = getattr(screen, "HELP_TITLE", None) or type(screen).__name__
+        contract = hooks(screen)
+        rows = rows + contract.help_extra()
+        title = contract.HELP_TITLE or type(screen).__name__
         return cls(f"Keys: {title}", rows)
 
     def compose(self) -> ComposeResult:

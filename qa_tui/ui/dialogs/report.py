@@ -16,14 +16,28 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from qa_tui.errors import QaError, Refused
+from qa_tui.errors import QaError, ReasonCode, Refused
+from qa_tui.ui.contract import ScreenHooks
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 
 if TYPE_CHECKING:
     from qa_tui.services import Services
 
+IDENTIFIERS_HINT = ", or make the report with --allow-identifiers if they are not about patients"
+FORCE_HINT = " (use --force to replace it)"
 
-class ReportDialog(ModalScreen[None]):
+
+def _worded(exc: Refused) -> str:
+    """The service's plain refusal with this dialog's words after it (the command-line
+    override: the dialog itself offers replacing a report, not writing one with identifiers)."""
+    if any(r.code is ReasonCode.IDENTIFIER for r in exc.reasons):
+        return exc.message + IDENTIFIERS_HINT
+    if exc.code == ReasonCode.FILE_EXISTS:
+        return exc.message + FORCE_HINT
+    return exc.message
+
+
+class ReportDialog(ScreenHooks, ModalScreen[None]):
     """ctrl+s saves the summary; ctrl+r saves it and writes the report (Word and HTML)."""
 
     DEFAULT_CSS = """
@@ -50,6 +64,9 @@ class ReportDialog(ModalScreen[None]):
         self.services = services
         self.assessment_id = assessment_id
         self._saved = services.assessments.get(assessment_id).record.summary
+
+    def export_target(self) -> str | None:
+        return self.assessment_id
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -91,13 +108,15 @@ class ReportDialog(ModalScreen[None]):
             try:
                 result = self.services.reports.write(self.assessment_id, fmt=fmt, force=replace)
             except Refused as exc:
-                if exc.code == "file-exists" and not replace:
+                from qa_tui.services.reports import ReportFileExists
+
+                if isinstance(exc, ReportFileExists) and not replace:
                     self._ask_replace(exc)
                     return
                 reasons = "".join(f"\n  • {r}" for r in exc.reasons)
                 hint = ("\nRemove them, or use qa-tui report --allow-identifiers if they are not "
                         "about patients." if exc.reasons else "")
-                self._status(f"Report not written: {exc.message}.{reasons}{hint}", False)
+                self._status(f"Report not written: {_worded(exc)}.{reasons}{hint}", False)
                 return
             except QaError as exc:
                 self._status(f"Report not written: {exc}", False)

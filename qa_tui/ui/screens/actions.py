@@ -145,3 +145,6 @@ class ActionsScreen(ActionEditing, QaScreen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def export_target(self) -> str | None:
+        return self.assessment_id

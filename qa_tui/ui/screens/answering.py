@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from qa_tui.services import AssessmentDetail, Services
     from qa_tui.templates import Question
-    from qa_tui.ui.app import QaApp
+    from qa_tui.ui.contract import AppContext
     from qa_tui.ui.widgets.question_view import QuestionView
     from qa_tui.ui.widgets.save_status import SaveStatus
 
@@ -53,7 +53,7 @@ class AnswerKeys(_Base):
         just_answered: str | None
 
         @property
-        def qa(self) -> QaApp: ...
+        def qa(self) -> AppContext: ...
         @property
         def services(self) -> Services: ...
         @property

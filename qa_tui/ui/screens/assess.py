@@ -39,6 +39,8 @@ from qa_tui.ui.widgets.save_status import SaveStatus
 from qa_tui.ui.widgets.section_nav import SectionNav
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from qa_tui.services import AssessmentDetail
     from qa_tui.templates import Question
 
@@ -184,6 +186,21 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self.question_id = question_id
         self._refresh_view(reload_note=True)
         self.view.scroll_home(animate=False)
+
+    def go_to_question(self, assessment_id: str, question_id: str) -> bool:
+        if assessment_id != self.assessment_id:
+            return False
+        self.go_to(question_id)  # already open: just move there
+        return True
+
+    def question_detail(self) -> AssessmentDetail | None:
+        return self.detail
+
+    def export_target(self) -> str | None:
+        return self.assessment_id
+
+    def all_actions_command(self) -> Callable[[], object] | None:
+        return self.action_all_actions
 
     # -- moving -----------------------------------------------------------------------------------
 

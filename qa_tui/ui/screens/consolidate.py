@@ -110,9 +110,8 @@ class ConsolidateScreen(QaScreen[None]):
 
     @property
     def paths(self) -> Paths:
-        services = getattr(self.qa, "services", None)
-        return services.paths if services else (getattr(self.qa, "paths", None) or
-                                                resolve_paths())
+        services = self.qa.services
+        return services.paths if services else (self.qa.paths or resolve_paths())
 
     def compose(self) -> ComposeResult:
         paths = self.paths

@@ -25,6 +25,7 @@ from qa_tui.errors import QaError
 from qa_tui.ui.dialogs.confirm import ConfirmDialog
 from qa_tui.ui.format import filter_words, matches
 from qa_tui.ui.literal import Plain
+from qa_tui.ui.messages import ExportRequested, OpenAssessment
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
@@ -232,6 +233,9 @@ class HomeScreen(QaScreen[None]):
         table = self.query_one(AssessmentTable)
         return table.selected_id if table.display else None
 
+    def export_target(self) -> str | None:
+        return self.selected_id
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "export", "delete"):
             return self.selected_id is not None
@@ -282,7 +286,7 @@ class HomeScreen(QaScreen[None]):
 
     def action_open(self) -> None:
         if self.selected_id:
-            self.qa.open_assessment(self.selected_id)
+            self.post_message(OpenAssessment(self.selected_id))
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -293,13 +297,13 @@ class HomeScreen(QaScreen[None]):
 
         def started(assessment_id: str | None) -> None:
             if assessment_id:
-                self.qa.open_assessment(assessment_id)
+                self.post_message(OpenAssessment(assessment_id))
 
         self.app.push_screen(NewAssessmentScreen(), started)
 
     def action_export(self) -> None:
         if self.selected_id:
-            self.qa.export(self.selected_id)
+            self.post_message(ExportRequested(self.selected_id))
 
     def action_import(self) -> None:
         from qa_tui.ui.dialogs.import_returns import ImportDialog
@@ -386,7 +390,7 @@ class HomeScreen(QaScreen[None]):
         except QaError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.qa.open_assessment(started.detail.id)
+        self.post_message(OpenAssessment(started.detail.id))
 
     def action_quit(self) -> None:
         self.app.exit(0)

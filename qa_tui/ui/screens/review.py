@@ -6,7 +6,7 @@ its refusal comes back as reasons, shown as a list, never as a crash.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -23,6 +23,7 @@ from qa_tui.errors import QaError, Refused
 from qa_tui.templates import overall_words, rating_words
 from qa_tui.ui.dialogs.review_decision import Decision, ReviewDialog
 from qa_tui.ui.literal import Plain, literal
+from qa_tui.ui.messages import ExportRequested
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.saving import FIRST_TRY
 from qa_tui.ui.widgets.review_banner import ReviewBanner
@@ -248,7 +249,7 @@ class ReviewScreen(QaScreen[str | None]):
         self.call_after_refresh(self._reveal_outcome)
 
     def action_export(self) -> None:
-        self.qa.export(self.assessment_id)
+        self.post_message(ExportRequested(self.assessment_id))
 
     def action_report(self) -> None:
         from qa_tui.ui.dialogs.report import ReportDialog
@@ -266,6 +267,12 @@ class ReviewScreen(QaScreen[str | None]):
                 self.reload()
 
         self.app.push_screen(ActionsScreen(self.assessment_id), back)
+
+    def all_actions_command(self) -> Callable[[], object] | None:
+        return self.action_all_actions
+
+    def export_target(self) -> str | None:
+        return self.assessment_id
 
     def action_back(self) -> None:
         self.dismiss(None)
