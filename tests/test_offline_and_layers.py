@@ -203,6 +203,24 @@ def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path
     assert proc.stdout.strip().splitlines()[-1] == "False False"
 
 
+def test_verify_goes_through_its_service_without_loading_the_database_code(
+        home: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    code = (
+        "import sys\n"
+        "import qa_tui.cli.main as m\n"
+        "try:\n"
+        f"    m.main(['verify', {str(broken)!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 1, e.code\n"
+        "print('sqlmodel' in sys.modules, 'qa_tui.services.verification' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "False True"
+
+
 def test_every_lazy_name_in_services_resolves() -> None:
     """``qa_tui.services`` loads names on first use; a typo in its table would only show when a
     screen or command first touched that name, so every listed name is resolved here."""

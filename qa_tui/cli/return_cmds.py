@@ -147,8 +147,7 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 @pass_cli
 def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
     """Check returns without importing them: ok, or the reason each one cannot be trusted."""
-    from qa_tui.returns import identifiers_json, read_return  # no database needed to verify
-
+    verifier = app.verifier  # no database needed to verify
     failed = False
     report: list[dict[str, Any]] = []
     found = _files(files)
@@ -156,7 +155,7 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
                            enabled=progress.wanted(as_json=as_json)) as tick:
         for path in found:
             try:
-                checked = read_return(path)
+                checked = verifier.verify(path)
             except QaError as exc:
                 failed = True
                 _report_error(exc)
@@ -164,24 +163,14 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
                 continue
             finally:
                 tick()
-            _verified(report, path, checked, as_json)
+            report.append(checked.to_json())
+            if checked.warning is not None:
+                warn(f"{path}: {checked.warning}")
+            if not as_json:
+                emit(f"{path}: {checked.message()}")
     if as_json:
         emit_json(report)
     return ExitCode.INVALID if failed or _nothing_found() else ExitCode.OK
-
-
-def _verified(report: list[dict[str, Any]], path: Path, checked: Any, as_json: bool) -> None:
-    from qa_tui.returns import identifiers_json
-
-    d = checked.data
-    report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
-                   "template": d.template_id, "organisation": d.org_name,
-                   "sha256": checked.sha256, **identifiers_json(d.identifiers)})
-    if d.identifiers is not None:
-        warn(f"{path}: {d.identifiers.describe()}")
-    if not as_json:
-        emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
-             f"{d.org_name})")
 
 
 @click.command()
