@@ -44,6 +44,7 @@ from qa_tui.returns import (
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.privacy import identifiers_summary, scan_detail
 from qa_tui.services.views import AssessmentDetail
+from qa_tui.returns.content import content_text
 from qa_tui.returns.lineage import CarriedFrom, ReturnActionUpdate
 from qa_tui.store import (
     ActionRecord,
@@ -146,20 +147,7 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
                             rec.updated_at, rec.review_note) if rec.review_state else None)
 
 
-_NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
-
-
-def _content(document: dict[str, Any]) -> str:
-    """What two copies must share to be the same revision: all but the generator stamp and
-    the note that identifiers were let through (a fact about the export, not the answers).
-    A perspective that only restates the template kind's default is the same as none, so a
-    return written before the key existed still matches its imported copy."""
-    content = {k: v for k, v in document.items() if k not in _NOT_CONTENT}
-    assessment = content.get("assessment")
-    if isinstance(assessment, dict) and assessment.get("perspective") == \
-            default_perspective(str(assessment.get("kind"))).value:
-        content["assessment"] = {k: v for k, v in assessment.items() if k != "perspective"}
-    return canonical_json(content)
+_content = content_text  # what two copies must share to be the same revision
 
 
 class ReturnService:

@@ -27,7 +27,14 @@ from qa_tui.templates.model import (
     Section,
     Template,
 )
-from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, visible_questions
+from qa_tui.templates.scoring import (
+    Outcome,
+    ScoreReport,
+    SectionScore,
+    score,
+    scored_value,
+    visible_questions,
+)
 from qa_tui.templates.wording import escalation_words, overall_words, rating_words
 
 __all__ = [
@@ -36,6 +43,6 @@ __all__ = [
     "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
     "escalation_words", "load_template_file", "match_option", "options_text", "overall_words",
-    "parse_answer", "rating_words", "read_template_document", "score", "sha256_hex",
+    "parse_answer", "rating_words", "read_template_document", "score", "scored_value", "sha256_hex",
     "template_hash", "toggled", "visible_questions",
 ]

@@ -121,14 +121,24 @@ def visible_questions(template: Template, answers: Mapping[str, AnswerState]) ->
     return frozenset(shown)
 
 
+def scored_value(q: Question, value: JsonValue, na: bool) -> float | None:
+    """The value an answer adds to the score, or None when it adds nothing: the one rule the
+    score, the return's points column and the consolidated responses share. It counts when the
+    question is scored, the answer is not N/A and its value is one of the scale's options
+    (whether the question is shown is the caller's to say)."""
+    if not q.scored or na or value is None or q.scale is None or q.scale.option(value) is None:
+        return None
+    return float(value)  # type: ignore[arg-type]  # a numeric scale's option: int or float
+
+
 def _scored_values(questions: Sequence[Question], answers: Mapping[str, AnswerState]
                    ) -> list[tuple[Question, float]]:
     out = []
     for q in questions:
         a = answers.get(q.id, EMPTY_ANSWER)
-        if q.scored and not a.na and a.value is not None and q.scale is not None \
-                and q.scale.option(a.value) is not None:
-            out.append((q, float(a.value)))
+        value = scored_value(q, a.value, a.na)
+        if value is not None:
+            out.append((q, value))
     return out
 
 
