@@ -21,15 +21,23 @@ from qa_tui.errors import QaError
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``.xlsx`` files directly inside it. A folder
-    with none is reported (one line, and the command exits 1): checking nothing is not "ok"."""
+    """Files as given; a folder stands for the returns directly inside it (the shared rule:
+    ``qa_tui.returns.finding``). A folder with none, or one that cannot be read, is reported
+    (one line, and the command exits 1): checking nothing is not "ok"."""
+    from qa_tui.services import returns_in
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.xlsx")
-                           if p.is_file() and not p.name.startswith(("~$", ".")))
+            try:
+                found = returns_in(path)
+            except OSError as exc:
+                error(f"{path}: cannot read this folder ({exc.strerror or exc})")
+                found = []
+            else:
+                if not found:
+                    error(f"{path}: no returns found (no .xlsx files in this folder)")
             if not found:
-                error(f"{path}: no returns found (no .xlsx files in this folder)")
                 click.get_current_context().meta["qa_nothing_found"] = True
             out.extend(found)
         else:

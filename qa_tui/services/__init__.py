@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         load_library,
     )
     from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
-    from qa_tui.services.verification import VerifiedFile, VerifyService
+    from qa_tui.services.verification import VerifiedFile, VerifyService, returns_in
     from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
 
 _WHERE = {
@@ -40,6 +40,7 @@ _WHERE = {
     "load_library": "container", "build_consolidation": "container",
     "build_verifier": "container",
     "VerifiedFile": "verification", "VerifyService": "verification",
+    "returns_in": "verification",
     "ExportResult": "returns", "ImportResult": "returns", "ReturnService": "returns",
     "AssessmentDetail": "views", "AssessmentSummary": "views", "HistoryEntry": "views",
 }
@@ -58,5 +59,5 @@ __all__ = [
     "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
     "TemplateInfo", "Undone", "build_services", "check_template_files", "default_actor",
     "load_library", "template_infos", "build_consolidation", "build_verifier", "VerifiedFile",
-    "VerifyService",
+    "VerifyService", "returns_in",
 ]

@@ -1,7 +1,9 @@
 """Verify returns without a database (``qa-tui verify``): light, it never loads the store.
 
 The CLI reaches the return reader only through this service, so ``verify``, ``import`` and
-``consolidate`` judge a file by the same reader and report it in the same words.
+``consolidate`` judge a file by the same reader and report it in the same words; and
+:func:`returns_in` is the one rule for which files in a folder are returns (see
+:mod:`qa_tui.returns.finding`), for the CLI and the app alike.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from qa_tui.returns import VerifiedReturn, identifiers_json, read_return
+from qa_tui.returns.finding import returns_in
+
+__all__ = ["VerifiedFile", "VerifyService", "returns_in"]
 
 
 @dataclass(frozen=True)
