@@ -27,12 +27,12 @@ from qa_tui.errors import (
 )
 from qa_tui.returns import (
     IdentifiersAllowed,
-    Outcome,
-    Result,
     ReturnAction,
     ReturnAnswer,
     ReturnData,
+    ReturnRating,
     ReturnReview,
+    SaveOutcome,
     Scores,
     SectionResult,
     VerifiedReturn,
@@ -55,7 +55,7 @@ from qa_tui.store import (
     Store,
 )
 from qa_tui.store.repo import UnitOfWork
-from qa_tui.templates import Outcome as ScoreOutcome
+from qa_tui.templates import ScoreOutcome
 from qa_tui.templates import canonical_json, sha256_hex
 
 FORMATS = ("xlsx", "json")
@@ -65,7 +65,7 @@ FORMATS = ("xlsx", "json")
 class ExportResult:
     assessment_id: str
     path: Path
-    outcome: Outcome
+    outcome: SaveOutcome
     """``written``, ``unchanged`` (identical file already there) or ``replaced`` (--force)."""
     revision: int
     sha256: str
@@ -107,8 +107,8 @@ class ImportResult:
                 **identifiers_json(self.identifiers)}
 
 
-def _result(outcome: ScoreOutcome) -> Result:
-    return Result(outcome.score_pct, outcome.rating, outcome.band, outcome.trace)
+def _result(outcome: ScoreOutcome) -> ReturnRating:
+    return ReturnRating(outcome.score_pct, outcome.rating, outcome.band, outcome.trace)
 
 
 def return_data(detail: AssessmentDetail) -> ReturnData:
@@ -236,7 +236,7 @@ class ReturnService:
                             report.coverage_pct, report.provisional)
 
     def _mark_exported(self, exported: AssessmentRecord, path: Path, fmt: str, digest: str,
-                       outcome: Outcome) -> None:
+                       outcome: SaveOutcome) -> None:
         with self.store.write() as tx:
             rec = tx.get_assessment(exported.id)
             if rec is None or rec.revision != exported.revision:

@@ -14,7 +14,7 @@ from typing import Any
 from qa_tui.domain import AnswerState, Status
 from qa_tui.services.review import review_json
 from qa_tui.store import ActionRecord, ActionUpdateRecord, AssessmentRecord, EventRecord
-from qa_tui.templates import Outcome, ScoreReport, Template, answer_label, overall_words
+from qa_tui.templates import ScoreOutcome, ScoreReport, Template, answer_label, overall_words
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class AssessmentDetail:
         }
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
+def outcome_json(outcome: ScoreOutcome) -> dict[str, Any]:
     return {"score_pct": outcome.score_pct, "rating": outcome.rating, "band": outcome.band,
             "trace": outcome.trace}
 

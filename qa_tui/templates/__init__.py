@@ -28,7 +28,7 @@ from qa_tui.templates.model import (
     Template,
 )
 from qa_tui.templates.scoring import (
-    Outcome,
+    ScoreOutcome,
     ScoreReport,
     SectionScore,
     score,
@@ -38,8 +38,8 @@ from qa_tui.templates.scoring import (
 from qa_tui.templates.wording import escalation_words, overall_words, rating_words
 
 __all__ = [
-    "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "ReportSpec", "Scale",
-    "ScaleReport", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
+    "Band", "Condition", "Option", "Parsed", "Question", "ReportSpec", "Scale",
+    "ScaleReport", "ScoreOutcome", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
     "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
     "escalation_words", "load_template_file", "match_option", "options_text", "overall_words",

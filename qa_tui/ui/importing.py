@@ -17,7 +17,7 @@ from qa_tui.ui.literal import shown
 if TYPE_CHECKING:
     from qa_tui.services import Services
 
-Outcome = Literal["added", "updated", "unchanged", "refused"]
+ImportOutcome = Literal["added", "updated", "unchanged", "refused"]
 GLYPHS: dict[str, str] = {"added": "✓", "updated": "✓", "unchanged": "=", "refused": "✗"}
 
 
@@ -30,7 +30,7 @@ class NothingToImport(QaError):
 @dataclass(frozen=True)
 class FileOutcome:
     path: Path
-    outcome: Outcome
+    outcome: ImportOutcome
     detail: str
     """The service's sentence: "added 1a2b3c4d (revision 3)", or why it was refused."""
 
