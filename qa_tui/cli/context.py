@@ -31,9 +31,9 @@ class CliContext:
             if self._services is not None:
                 self._library = self._services.library
             else:
-                from qa_tui.templates import TemplateLibrary
+                from qa_tui.services import load_library
 
-                self._library = TemplateLibrary.load(user_dir=self.paths.templates_dir)
+                self._library = load_library(self.paths)
         return self._library
 
     @property

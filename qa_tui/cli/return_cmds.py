@@ -109,12 +109,11 @@ def _warn_if_synced(app: CliContext, out_dir: Path | None, ids: list[str]) -> No
     """Once per export: the default folder is synced to the cloud (OneDrive, iCloud)."""
     if out_dir is not None or not ids:
         return
-    from qa_tui.services.doctor import sync_warning
-    from qa_tui.synced import sync_service
+    from qa_tui.services.doctor import export_sync_warning
 
-    service = sync_service(app.paths.export_dir)
-    if service:
-        warn(sync_warning(app.paths.export_dir, service))
+    said = export_sync_warning(app.paths.export_dir)
+    if said:
+        warn(said)
 
 
 @click.command("import")
