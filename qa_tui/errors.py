@@ -100,6 +100,8 @@ class ProblemCode(StrEnum):
     """A value outside a fixed set: a kind, a question type."""
     BAD_BAND = "bad-band"
     """Rating bands that overlap, leave gaps or fall outside the range."""
+    OVERLAP = "overlap"
+    """Bands of a computed field that overlap (the groups branch uses this code)."""
     TOO_LONG = "too-long"
     """A text longer than its field allows."""
     UNSAFE_TEXT = "unsafe-text"
