@@ -102,7 +102,7 @@ class ReturnReview:
 
 
 @dataclass(frozen=True)
-class Result:
+class ReturnRating:
     """A score and rating as the exporting app computed them (with how it got there)."""
 
     score_pct: float | None
@@ -118,7 +118,7 @@ class SectionResult:
     answered: int
     total: int
     required_open: tuple[str, ...]
-    result: Result
+    result: ReturnRating
     coverage_pct: int | None = None
     """Optional (with ``Scores.coverage_pct``): share of the section's scored questions answered."""
     provisional: bool | None = None
@@ -127,7 +127,7 @@ class SectionResult:
 @dataclass(frozen=True)
 class Scores:
     sections: tuple[SectionResult, ...]
-    overall: Result
+    overall: ReturnRating
     answered: int
     total: int
     progress_pct: int
@@ -261,7 +261,7 @@ def _action_json(a: ReturnAction) -> dict[str, Any]:
             **carried_json(a.carried_from)}
 
 
-def _result_json(r: Result) -> dict[str, Any]:
+def _result_json(r: ReturnRating) -> dict[str, Any]:
     return {"score_pct": r.score_pct, "rating": r.rating, "band": r.band, "trace": r.trace}
 
 
@@ -396,8 +396,8 @@ class _Obj:
         return value
 
 
-def _result(o: _Obj) -> Result:
-    return Result(o.number("score_pct"), o.text("rating", null=True), o.text("band", null=True),
+def _result(o: _Obj) -> ReturnRating:
+    return ReturnRating(o.number("score_pct"), o.text("rating", null=True), o.text("band", null=True),
                   o.text("trace"))
 
 

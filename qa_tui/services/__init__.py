@@ -18,8 +18,16 @@ if TYPE_CHECKING:
         template_infos,
     )
     from qa_tui.services.consolidation import ConsolidationReport, ConsolidationService
-    from qa_tui.services.container import Services, build_services, default_actor, load_library
+    from qa_tui.services.container import (
+        Services,
+        build_consolidation,
+        build_services,
+        build_verifier,
+        default_actor,
+        load_library,
+    )
     from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
+    from qa_tui.services.verification import VerifiedFile, VerifyService, returns_in
     from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry
 
 _WHERE = {
@@ -29,7 +37,10 @@ _WHERE = {
     "template_infos": "catalog",
     "ConsolidationReport": "consolidation", "ConsolidationService": "consolidation",
     "Services": "container", "build_services": "container", "default_actor": "container",
-    "load_library": "container",
+    "load_library": "container", "build_consolidation": "container",
+    "build_verifier": "container",
+    "VerifiedFile": "verification", "VerifyService": "verification",
+    "returns_in": "verification",
     "ExportResult": "returns", "ImportResult": "returns", "ReturnService": "returns",
     "AssessmentDetail": "views", "AssessmentSummary": "views", "HistoryEntry": "views",
 }
@@ -47,5 +58,6 @@ __all__ = [
     "ConsolidationReport", "ConsolidationService",
     "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
     "TemplateInfo", "Undone", "build_services", "check_template_files", "default_actor",
-    "load_library", "template_infos",
+    "load_library", "template_infos", "build_consolidation", "build_verifier", "VerifiedFile",
+    "VerifyService", "returns_in",
 ]
