@@ -71,6 +71,8 @@ class QuestionType(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
+    COMPUTED = "computed"
+    """Read-only: the engine computes it from other answers (see ``Question.compute``)."""
 
 
 class ScoringMethod(StrEnum):

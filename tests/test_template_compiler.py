@@ -314,7 +314,7 @@ type = "rating"
 text = "Second?"
 """)
     f = str(tmp_path / "t.toml")
-    kinds = "scale, choice, multi, yes_no, text, number, date"
+    kinds = "scale, choice, multi, yes_no, text, number, date, computed"
     assert found == [
         (f, "sections[0].questions[0].type", f"is required ({kinds}), or give a scale"),
         (f, "sections[0].questions[1].type", f"'rating' is not a question type ({kinds})"),

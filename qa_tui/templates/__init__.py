@@ -11,15 +11,20 @@ from qa_tui.templates.answers import (
     parse_answer,
     toggled,
 )
+from qa_tui.templates.address import Address, parse_address, row_address
 from qa_tui.templates.canonical import canonical_json, sha256_hex, template_hash
 from qa_tui.templates.compiler import compile_template
+from qa_tui.templates.computed import ComputedValue, computed_values, explain
 from qa_tui.templates.library import TemplateEntry, TemplateLibrary, bundled_dir
 from qa_tui.templates.loader import load_template_file, read_template_document
 from qa_tui.templates.model import (
     Band,
+    Compute,
+    ComputeBand,
     Condition,
     Option,
     Question,
+    Repeat,
     ReportSpec,
     Scale,
     ScaleReport,
@@ -31,11 +36,11 @@ from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, 
 from qa_tui.templates.wording import escalation_words, overall_words, rating_words
 
 __all__ = [
-    "Band", "Condition", "Option", "Outcome", "Parsed", "Question", "ReportSpec", "Scale",
+    "Address", "Band", "Compute", "ComputeBand", "ComputedValue", "Condition", "Option", "Outcome", "Parsed", "Question", "Repeat", "ReportSpec", "Scale",
     "ScaleReport", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
     "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
-    "escalation_words", "load_template_file", "match_option", "options_text", "overall_words",
-    "parse_answer", "rating_words", "read_template_document", "score", "sha256_hex",
+    "computed_values", "escalation_words", "explain", "load_template_file", "match_option", "options_text", "overall_words",
+    "parse_address", "parse_answer", "rating_words", "read_template_document", "score", "sha256_hex",
     "template_hash", "toggled", "visible_questions",
 ]

@@ -27,6 +27,7 @@ from qa_tui.templates.fields import (
     type_name,
     unknown_keys,
 )
+from qa_tui.templates import groups
 from qa_tui.templates.model import (
     Condition,
     Option,
@@ -46,9 +47,10 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TOP_KEYS = ("id", "version", "title", "kind", "description", "source", "notes", "scales",
             "sections", "scoring", "report")
 SCALE_KEYS = ("title", "options", "allow_na", "note_required_for")
-SECTION_KEYS = ("id", "title", "description", "questions")
+SECTION_KEYS = ("id", "title", "description", "questions", "repeat")
 QUESTION_KEYS = ("id", "text", "type", "scale", "options", "guidance", "evidence_prompt",
-                 "required", "weight", "critical", "allow_na", "show_if", "min", "max")
+                 "required", "weight", "critical", "allow_na", "show_if", "min", "max",
+                 *groups.QUESTION_KEYS)
 SHOW_IF_KEYS = ("question", "equals", "in", "not_equals", "not_in")
 
 YES_NO = Scale(
@@ -184,7 +186,7 @@ def _question(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, 
     if critical and (scale is None or not any(o.concern for o in scale.options)):
         ctx.add(join_path(path, "critical"),
                 "a critical question needs answers marked concern = true to flag escalation")
-    return Question(
+    return groups.finish_question(ctx, raw, path, Question(
         id=qid,
         text=read_text(ctx, raw, "text", path, max_len=2_000),
         type=qtype,
@@ -198,7 +200,7 @@ def _question(ctx: Ctx, raw: Mapping[str, Any], path: str, scales: Mapping[str, 
         show_if=show_if,
         minimum=bounds[0],
         maximum=bounds[1],
-    )
+    ))
 
 
 def compile_template(data: Mapping[str, Any], *, file: str = "<template>",
@@ -271,6 +273,9 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>",
         else:
             seen_sections[sid] = i
         questions: list[Question] = []
+        repeat = groups.compile_repeat(ctx, raw_section, spath)
+        # A repeating section's fields are unique within the group, not the template.
+        own, own_where = (seen_questions, where) if repeat is None else ({}, {})
         raw_questions = raw_section.get("questions")
         if raw_questions is None or raw_questions == []:
             ctx.add(join_path(spath, "questions"), "an empty section: add at least one question", "empty")
@@ -279,20 +284,24 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>",
                                               "questions")):
             qpath = f"{spath}.questions[{j}]"
             later = all_ids - set(seen_questions)
-            q = _question(ctx, raw_q, qpath, scales, seen_questions, later)
+            q = _question(ctx, raw_q, qpath, scales, own, later)
             if q is None:
                 continue
-            if q.id and q.id in seen_questions:
-                ctx.add(join_path(qpath, "id"), f"duplicate question id {q.id!r} (also {where[q.id]})",
+            if q.id and q.id in own:
+                ctx.add(join_path(qpath, "id"), f"duplicate question id {q.id!r} (also {own_where[q.id]})",
                         "duplicate")
                 continue
             if q.id:
-                seen_questions[q.id] = q
-                where[q.id] = qpath
+                own[q.id] = q
+                own_where[q.id] = qpath
             questions.append(q)
         sections.append(Section(sid, read_text(ctx, raw_section, "title", spath, max_len=200),
                                 read_text(ctx, raw_section, "description", spath, required=False),
-                                tuple(questions)))
+                                tuple(questions), repeat))
+        groups.check_section(ctx, sections[-1], spath)
+    groups.check_groups(ctx, list(zip([f"sections[{i}]" for i in range(len(sections))],
+                                      sections, strict=False)), seen_questions)
+    all_sections, sections = sections, [s for s in sections if s.repeat is None]
 
     scored = [q for q in seen_questions.values() if q.scored]
     raw_scoring = data.get("scoring", {"method": "none"})
@@ -342,6 +351,7 @@ def compile_template(data: Mapping[str, Any], *, file: str = "<template>",
         notes=read_text(ctx, data, "notes", "", required=False),
         scales=MappingProxyType(scales),
         sections=tuple(sections),
+        all_sections=tuple(all_sections),
         scoring=Scoring(section_rule, overall_rule,
                         read_text(ctx, raw_scoring, "description", "scoring", required=False),
                         provisional_below),

@@ -13,6 +13,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from qa_tui.domain import JsonValue, Kind, QuestionType, ScoringMethod
+from qa_tui.templates.address import parse_address
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,38 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class ComputeBand:
+    """A band on a computed value: ``low`` to ``high`` inclusive, named ``label``."""
+
+    low: float
+    high: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Compute:
+    """A computed field's formula: ``op`` over the answers of ``of`` (same row or section).
+
+    ``product`` and ``sum`` need every input answered with a number; ``count`` counts the
+    inputs whose answer equals ``value``."""
+
+    op: str
+    of: tuple[str, ...]
+    value: JsonValue = None
+    bands: tuple[ComputeBand, ...] = ()
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A section's ``repeat`` table: its questions are the fields of rows numbered from 1."""
+
+    group: str
+    min_rows: int = 0
+    max_rows: int = 50
+    row_title: str | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     text: str
@@ -100,6 +133,8 @@ class Question:
     show_if: Condition | None = None
     minimum: float | None = None
     maximum: float | None = None
+    compute: Compute | None = None
+    """For ``type = "computed"``: how the engine computes the value (never answered)."""
 
     @property
     def scored(self) -> bool:
@@ -162,6 +197,13 @@ class Section:
     title: str
     description: str
     questions: tuple[Question, ...]
+    repeat: Repeat | None = None
+    """Set on a repeating section (a group): its questions are the fields of each row."""
+
+    def field(self, field_id: str) -> Question | None:
+        """A field of this section by id, ignoring case."""
+        folded = field_id.strip().casefold()
+        return next((q for q in self.questions if q.id.casefold() == folded), None)
 
 
 @dataclass(frozen=True)
@@ -180,6 +222,20 @@ class Template:
     """The optional ``[report]`` table, defaults filled."""
     data: Mapping[str, JsonValue] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     """The normalised source document: what canonical JSON and the hash are computed from."""
+    all_sections: tuple[Section, ...] = ()
+    """Every section in document order, repeating ones included. ``sections`` holds only the
+    ordinary ones, so code written before repeating groups never meets a row field."""
+
+    @cached_property
+    def groups(self) -> tuple[Section, ...]:
+        """The repeating sections, in document order."""
+        return tuple(s for s in self.all_sections if s.repeat is not None)
+
+    def group(self, group_id: str) -> Section | None:
+        """A repeating section by its group id, ignoring case."""
+        folded = group_id.strip().casefold()
+        return next((s for s in self.groups
+                     if s.repeat is not None and s.repeat.group.casefold() == folded), None)
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -194,7 +250,17 @@ class Template:
         return MappingProxyType({q.id: s for s in self.sections for q in s.questions})
 
     def question(self, question_id: str) -> Question | None:
-        return self._by_id.get(question_id)
+        """A question by id, or a row field by its address ``GROUP[N].FIELD``."""
+        found = self._by_id.get(question_id)
+        return found if found is not None or "[" not in question_id \
+            else self._row_field(question_id)
+
+    def _row_field(self, address: str) -> Question | None:
+        parsed = parse_address(address)
+        if parsed is None:
+            return None
+        section = self.group(parsed.group)
+        return section.field(parsed.field) if section is not None else None
 
     def section_of(self, question_id: str) -> Section:
         return self._section_of[question_id]
@@ -203,6 +269,8 @@ class Template:
         """A question by id, ignoring case (assessors type ``wl3`` as readily as ``WL3``)."""
         if text in self._by_id:
             return self._by_id[text]
+        if "[" in text:
+            return self._row_field(text)
         folded = {q.id.casefold(): q for q in self.questions}
         return folded.get(text.strip().casefold())
 

@@ -276,7 +276,8 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
     escalations: list[str] = []
     answered_total = total = scored_total = 0
     for section in template.sections:
-        shown = [q for q in section.questions if q.id in visible]
+        # computed questions are never answered: they count neither way
+        shown = [q for q in section.questions if q.id in visible and q.compute is None]
         open_here = _open_required(shown, answers)
         answered = sum(1 for q in shown if answers.get(q.id, EMPTY_ANSWER).answered)
         pairs = _scored_values(shown, answers)
