@@ -463,7 +463,8 @@ def test_readme_lists_every_key_of_every_screen() -> None:
     shown = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
              "escape": "esc", "down": "↓", "up": "↑", "right": "→", "left": "←",
              "question_mark": "?", "X": "shift+x", "A": "shift+a", "pagedown": "pgdn",
-             "pageup": "pgup", "P": "shift+p"}
+             "pageup": "pgup", "P": "shift+p", "plus": "+", "minus": "-",
+             "right_curly_bracket": "}", "left_curly_bracket": "{"}
     missing = []
     from qa_tui.ui.screens.consolidate import ConsolidateScreen
 

@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from qa_tui.domain import QuestionType
 from qa_tui.templates import toggled
+from qa_tui.ui import rows
 from qa_tui.ui.format import option_key_text
 from qa_tui.ui.widgets.answer_picker import NA_KEY, AnswerPicker
 from qa_tui.ui.widgets.text_answer import TextAnswer
@@ -146,6 +147,9 @@ class AnswerKeys(_Base):
         if self.detail.is_complete and (event.key in CHANGES or event.key in letters):
             self._stop(event)
             self.status.info(READ_ONLY)
+        elif rows.is_read_only(question) and event.key in CHANGES - {"u"}:
+            self._stop(event)  # a computed field (or an empty group): nothing to answer
+            self.status.info(f"{question.id}: {rows.computed_text(self.detail, question)}")
         elif event.character and event.character in letters:
             self._stop(event)
             self._pick(event.character)
