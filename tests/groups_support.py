@@ -103,3 +103,11 @@ def write_template(directory: Path, text: str = RISK_TEMPLATE) -> Path:
     path = directory / "risk-test.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def risk_services(paths):  # type: ignore[no-untyped-def]
+    """Services on a fixed clock whose library holds ``risk-test`` (plus the bundled ones)."""
+    from qa_tui.services import build_services
+    from tests.conftest import FixedClock
+    write_template(paths.templates_dir)
+    return build_services(paths, actor="tester", clock=FixedClock())

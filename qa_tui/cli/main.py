@@ -60,6 +60,7 @@ def _register() -> None:
         report_cmds,
         return_cmds,
         review_cmd,
+        row_cmds,
         support_cmds,
         template_cmds,
     )
@@ -67,7 +68,7 @@ def _register() -> None:
     for command in (*assess_cmds.COMMANDS, template_cmds.templates, *return_cmds.COMMANDS,
                     *consolidate_cmd.COMMANDS, *orgs_cmd.COMMANDS, *compare_cmd.COMMANDS,
                     *review_cmd.COMMANDS, *report_cmds.COMMANDS, *support_cmds.COMMANDS,
-                    *db_cmds.COMMANDS):
+                    *db_cmds.COMMANDS, *row_cmds.COMMANDS):
         cli.add_command(command)
 
 

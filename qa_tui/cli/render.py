@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from qa_tui.cli.render_rows import computed_line, formula_text, group_outline, groups_text
 from qa_tui.services.review import review_words
 from qa_tui.templates import answer_label, overall_words
 
@@ -51,12 +52,16 @@ def detail_text(d: AssessmentDetail) -> list[str]:
         for q in d.template.sections[[x.id for x in d.template.sections].index(s.id)].questions:
             if q.id not in report.visible:
                 continue
+            if q.compute is not None:
+                lines.extend(line for line in computed_line(d, q) if line)
+                continue
             a = d.answer(q.id)
             mark = "*" if q.required and not a.answered else " "
             lines.append(f"  {mark} {q.id:<8} {d.label(q.id) or '(not answered)'}")
             if a.note:
                 for row in textwrap.wrap(a.note, 72):
                     lines.append(f"      note: {row}")
+    lines.extend(groups_text(d))
     if report.required_open:
         lines.append("")
         lines.append(f"Required and open: {', '.join(report.required_open)}")
@@ -107,12 +112,15 @@ def template_outline(t: Template) -> list[str]:
         na = ", N/A allowed" if scale.allow_na else ""
         opts = "  ".join(option_text(scale.numeric, o) for o in scale.options)
         lines.append(f"Scale {scale.id} ({scale.title}{na}): {opts}")
-    for section in t.sections:
+    for section in t.all_sections:
         lines.append("")
-        lines.append(f"{section.id}  {section.title}  ({len(section.questions)} questions)")
+        if section.repeat is not None:
+            lines.extend(group_outline(section))
+        else:
+            lines.append(f"{section.id}  {section.title}  ({len(section.questions)} questions)")
         for q in section.questions:
             flags = [q.type.value if q.type.value != "scale" else (q.scale.id if q.scale else "")]
-            if not q.required:
+            if not q.required and q.compute is None:
                 flags.append("optional")
             if q.critical:
                 flags.append("critical")
@@ -120,6 +128,8 @@ def template_outline(t: Template) -> list[str]:
                 flags.append(f"shown if {q.show_if.question}")
             first = textwrap.shorten(q.text, 90, placeholder="...")
             lines.append(f"  {q.id:<8} {first}  [{', '.join(f for f in flags if f)}]")
+            if q.compute is not None:
+                lines.append(f"           {formula_text(q)}")
             if q.scale is not None and q.scale.id not in t.scales:
                 lines.append("           " + "  ".join(option_text(q.scale.numeric, o)
                                                        for o in q.scale.options))

@@ -48,6 +48,7 @@ from qa_tui.services.changes import (
 )
 from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
 from qa_tui.services import review as review_rules
+from qa_tui.services import rows as row_rules
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
 from qa_tui.store.repo import UnitOfWork
@@ -225,6 +226,7 @@ class AssessmentService:
         reasons = []
         for qid in detail.report.required_open:
             reasons.append(f"{qid} is required and not answered")
+        reasons.extend(row_rules.blockers(detail.template, detail.rows, detail.answers))
         unrecorded = detail.report.escalations_unrecorded
         for qid in detail.report.notes_owed:
             if qid not in unrecorded:
@@ -345,6 +347,16 @@ class AssessmentService:
             self._event(tx, rec.id, "summary", "report", rec.summary or None, new or None, now)
             return self._detail(tx, saved)
 
+    # -- rows of repeating groups (qa_tui/services/rows.py) ----------------------------------
+
+    def add_row(self, assessment_id: str, group: str) -> AssessmentDetail:
+        """Add a row at the end of ``group``; audited and undoable."""
+        return row_rules.add_row(self, assessment_id, group)
+
+    def remove_row(self, assessment_id: str, group: str, row: int) -> AssessmentDetail:
+        """Remove row ``row`` (answers and all), renumbering later rows; undo puts it back."""
+        return row_rules.remove_row(self, assessment_id, group, row)
+
     # -- actions ---------------------------------------------------------------------------
 
     def add_action(self, assessment_id: str, description: str, *, owner: str = "",
@@ -454,6 +466,9 @@ class AssessmentService:
                 what = Undone(f"{target.target}: back to {describe_state(restored)}",
                               question_id=target.target)
                 old, new = answer_json(current), answer_json(restored)
+            elif target.kind in row_rules.ROW_EVENTS:
+                rec, words, old, new = row_rules.undo_row(self, tx, rec, target, now)
+                what = Undone(words)
             elif target.kind == "summary":
                 restored_summary = str(target.old or "")
                 old, new = rec.summary or None, restored_summary or None
@@ -502,11 +517,8 @@ class AssessmentService:
         return rec
 
     def _question(self, rec: AssessmentRecord, question_id: str) -> Question:
-        template = self.template_of(rec)
-        question = template.find_question(question_id)
-        if question is None:
-            raise NotFound(f"no question {question_id!r} in {template.id} {template.version}")
-        return question
+        """The question (or ``GROUP[N].FIELD``, its address as id) to write; computed refused."""
+        return row_rules.resolve(self.template_of(rec), rec, question_id)
 
     def _action(self, tx: UnitOfWork, assessment_id: str, action_id: str) -> ActionRecord:
         prefix = action_id.strip().lower()

@@ -15,7 +15,8 @@ from qa_tui.domain import ActionStatus, AnswerState, Priority, clean_note, parse
 from qa_tui.errors import InvalidInput
 from qa_tui.store import ActionRecord, AnswerRecord, EventRecord
 
-UNDOABLE = frozenset({"answer", "action.add", "action.edit", "summary"})
+UNDOABLE = frozenset({"answer", "action.add", "action.edit", "summary", "row.add",
+                      "row.remove"})
 
 
 def state_of(row: AnswerRecord) -> AnswerState:

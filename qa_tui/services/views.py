@@ -9,12 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from qa_tui.domain import AnswerState, Status
 from qa_tui.services.review import review_json
 from qa_tui.store import ActionRecord, ActionUpdateRecord, AssessmentRecord, EventRecord
-from qa_tui.templates import Outcome, ScoreReport, Template, answer_label, overall_words
+from qa_tui.services.rows import computed_json, groups_json, row_name
+from qa_tui.templates import (
+    ComputedValue,
+    Outcome,
+    Question,
+    ScoreReport,
+    Template,
+    answer_label,
+    computed_values,
+    overall_words,
+    row_address,
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +109,40 @@ class AssessmentDetail:
 
     def label(self, question_id: str) -> str:
         q = self.template.question(question_id)
+        if q is not None and q.compute is not None:
+            c = self.computed(question_id)
+            return c.label if c is not None else ""
         a = self.answer(question_id)
         return answer_label(q, a.value, a.na) if q is not None else ""
+
+    @property
+    def rows(self) -> Mapping[str, int]:
+        """Rows per repeating group of the template (0 for a group with none yet)."""
+        have = self.record.rows
+        return {s.repeat.group: have.get(s.repeat.group, 0) for s in self.template.groups
+                if s.repeat is not None}
+
+    @cached_property
+    def computed_values(self) -> Mapping[str, ComputedValue]:
+        """Every computed value, by question id or ``GROUP[N].FIELD``; never stored."""
+        return computed_values(self.template, self.answers, self.rows)
+
+    def computed(self, question_id: str) -> ComputedValue | None:
+        """A computed question's value, band and trace (None: not a computed question here)."""
+        return self.computed_values.get(question_id)
+
+    def row_fields(self, group: str, row: int) -> list[tuple[str, Question]]:
+        """One row's fields as (address, field), in order; computed ones included."""
+        section = self.template.group(group)
+        if section is None or section.repeat is None \
+                or not 1 <= row <= self.rows.get(section.repeat.group, 0):
+            return []
+        return [(row_address(section.repeat.group, row, q.id), q) for q in section.questions]
+
+    def row_name(self, group: str, row: int) -> str:
+        """``Risk 2: Staffing gaps``: the row's number and its ``row_title`` answer."""
+        section = self.template.group(group)
+        return row_name(section, row, self.answers) if section is not None else f"{group} {row}"
 
     def summary(self) -> AssessmentSummary:
         return summarise(self.record, self.template, self.report)
@@ -133,6 +177,9 @@ class AssessmentDetail:
             "template": {"id": self.template.id, "version": self.template.version,
                          "title": self.template.title, "hash": rec.template_hash},
             "answers": answers,
+            "groups": groups_json(self.template, self.rows, self.answers, self.computed_values),
+            "computed": {qid: computed_json(c) for qid, c in self.computed_values.items()
+                         if "[" not in qid},
             "sections": [
                 {"id": s.id, "title": s.title, "answered": s.answered, "total": s.total,
                  "required_open": list(s.required_open), **outcome_json(s.outcome)}

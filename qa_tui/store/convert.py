@@ -60,6 +60,7 @@ def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
         "reviewer": rec.reviewer,
         "reviewed_at": rec.reviewed_at,
         "review_note": rec.review_note,
+        "row_counts": json.dumps({g: n for g, n in rec.row_counts if n}, sort_keys=True),
     }
 
 
@@ -91,7 +92,17 @@ def assessment_record(row: AssessmentRow) -> AssessmentRecord:
         reviewer=row.reviewer,
         reviewed_at=row.reviewed_at,
         review_note=row.review_note,
+        row_counts=row_counts(row.row_counts),
     )
+
+
+def row_counts(text: str | None) -> tuple[tuple[str, int], ...]:
+    """The ``row_counts`` column read back: only whole positive counts, sorted by group."""
+    data = json.loads(text) if text else {}
+    if not isinstance(data, dict):
+        return ()
+    return tuple(sorted((str(g), n) for g, n in data.items()
+                        if isinstance(n, int) and not isinstance(n, bool) and n > 0))
 
 
 def answer_values(rec: AnswerRecord) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The ``PRAGMA user_version`` this program writes and the newest it can open."""
 
 APPLICATION_ID = 0x51415455
@@ -144,8 +144,15 @@ _V5_REVIEW: tuple[str, ...] = (
     "ALTER TABLE assessment ADD COLUMN review_note TEXT NOT NULL DEFAULT ''",
 )
 
+_V6_GROUPS: tuple[str, ...] = (
+    # Repeating groups (issue 17): how many rows each group of the assessment has, as a JSON
+    # object {"RISK": 3}. The rows' answers are ordinary answer rows keyed "RISK[2].DESC".
+    # Portable DDL: the PostgreSQL store runs it unchanged.
+    "ALTER TABLE assessment ADD COLUMN row_counts TEXT NOT NULL DEFAULT '{}'",
+)
+
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {
-    1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP, 5: _V5_REVIEW,
+    1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP, 5: _V5_REVIEW, 6: _V6_GROUPS,
 }
 """Statements that take a database from version ``n - 1`` to version ``n``."""
 

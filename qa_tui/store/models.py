@@ -46,6 +46,7 @@ class AssessmentRow(SQLModel, table=True):
     reviewer: str | None = None
     reviewed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     review_note: str = ""
+    row_counts: str = "{}"
 
 
 class AnswerRow(SQLModel, table=True):

@@ -49,6 +49,13 @@ class AssessmentRecord:
     reviewed_at: dt.datetime | None = None
     review_note: str = ""
     """The approval note, or the reason an assessment was returned."""
+    row_counts: tuple[tuple[str, int], ...] = ()
+    """Rows per repeating group, sorted by group id (a group never added to is absent)."""
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Rows per repeating group: ``{"RISK": 3}``."""
+        return dict(self.row_counts)
 
 
 @dataclass(frozen=True)
