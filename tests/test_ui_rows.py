@@ -6,8 +6,10 @@ after a confirmation, and undo the removal (u)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.widgets import OptionList
 
 from qa_tui.config import Paths
@@ -36,6 +38,15 @@ def start_eqia(svc: Services) -> str:
                                  visit_date="2026-03-02").id
 
 
+async def opened(pilot: Any, app: App[Any]) -> AssessScreen:
+    """The Assess screen once it shows its first question."""
+    await until(pilot, lambda: isinstance(app.screen, AssessScreen) and app.screen.question_id,
+                "Assess to show a question")
+    await pilot.pause()
+    assert isinstance(app.screen, AssessScreen)
+    return app.screen
+
+
 def nav_ids(screen: AssessScreen) -> list[str]:
     nav = screen.query_one("#nav-questions", OptionList)
     return [str(nav.get_option_at_index(i).id) for i in range(nav.option_count)]
@@ -47,12 +58,11 @@ async def test_add_rows_answer_fields_and_see_the_computed_score(svc: Services) 
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "RISK")  # the register has no rows yet: its placeholder
-        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
-        screen = app.screen
+        screen = await opened(pilot, app)
         assert isinstance(screen, AssessScreen) and screen.question_id == "RISK"
         shown = screen_text(app)
         assert "no rows yet" in shown and "+ adds" in shown
-        assert "Add row" in shown  # the footer offers the key here, at 80 columns
+        assert "+/- Row" in shown  # the footer offers the keys here, at 80 columns
         await pilot.press("plus")
         assert svc.assessments.get(aid).rows["RISK"] == 1
         assert screen.question_id == "RISK[1].DESC"
@@ -87,8 +97,7 @@ async def test_a_computed_field_refuses_answers_and_notes(svc: Services) -> None
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "RISK[1].SCORE")
-        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
-        screen = app.screen
+        screen = await opened(pilot, app)
         assert isinstance(screen, AssessScreen) and screen.question_id == "RISK[1].SCORE"
         assert "no value yet" in screen_text(app)  # CONSEQUENCE is not answered
         for key in ("3", "x", "e", "enter"):
@@ -114,8 +123,7 @@ async def test_move_between_rows_and_remove_one_with_confirmation_and_undo(svc: 
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "RISK[1].LIKELIHOOD")
-        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
-        screen = app.screen
+        screen = await opened(pilot, app)
         assert isinstance(screen, AssessScreen)
         assert "q:RISK[3].REVIEW" in nav_ids(screen)  # every row's fields are listed
         await pilot.press("right_curly_bracket")
@@ -157,8 +165,7 @@ async def test_removing_the_last_row_leaves_the_placeholder(svc: Services) -> No
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "RISK[1].DESC")
-        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
-        screen = app.screen
+        screen = await opened(pilot, app)
         assert isinstance(screen, AssessScreen)
         await pilot.press("minus")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirmation")
@@ -166,7 +173,9 @@ async def test_removing_the_last_row_leaves_the_placeholder(svc: Services) -> No
         await until(pilot, lambda: svc.assessments.get(aid).rows["RISK"] == 0, "the removal")
         assert screen.question_id == "RISK"
         assert "no rows yet" in screen_text(app)
-        assert "Del row" not in screen_text(app)  # nothing to remove: the key is not offered
+        await pilot.press("minus")  # nothing left to remove: the key says so, changes nothing
+        assert svc.assessments.get(aid).rows["RISK"] == 0
+        assert "'-' does nothing here: No rows yet: + adds a row." in screen_text(app)
 
 
 @pilot_test
@@ -175,10 +184,9 @@ async def test_row_keys_only_in_a_repeating_section_and_listed_in_help(svc: Serv
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "EQ2.1")
-        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
-        screen = app.screen
+        screen = await opened(pilot, app)
         assert isinstance(screen, AssessScreen)
-        assert "Add row" not in screen_text(app)
+        assert "+/- Row" not in screen_text(app)
         await pilot.press("plus")  # nothing to add a row to here
         assert svc.assessments.get(aid).rows.get("RISK", 0) == 0
         # sections step into the register (its placeholder) and out again
@@ -189,7 +197,7 @@ async def test_row_keys_only_in_a_repeating_section_and_listed_in_help(svc: Serv
         await pilot.press("plus")
         assert screen.question_id == "RISK[1].DESC"
         shown = screen_text(app)
-        assert "Add row" in shown and "Del row" in shown  # footer at 80x24
+        assert "+/- Row" in shown and "q Back" in shown  # the footer still fits 80 columns
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = screen_text(app)
@@ -209,8 +217,7 @@ async def test_system_eqia_opens_answers_and_reviews_in_the_app(svc: Services) -
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "EQ2.1")
-        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
-        screen = app.screen
+        screen = await opened(pilot, app)
         assert isinstance(screen, AssessScreen)
         assert "Age: what is the impact" in screen_text(app)
         await pilot.press("1")  # Negative: it needs a note, and its follow-up appears

@@ -125,13 +125,19 @@ def computed(detail: AssessmentDetail, stop: str) -> ComputedValue | None:
     return detail.computed(stop)
 
 
-def computed_text(detail: AssessmentDetail, question: Question) -> str:
-    """What a read-only stop says instead of answer keys."""
+def computed_lines(detail: AssessmentDetail, question: Question) -> list[str]:
+    """What a read-only stop shows instead of answer keys: the value with its band, then how
+    it was worked out (``LIKELIHOOD 3 x CONSEQUENCE 4 = 12 -> High``)."""
     where = row_at(detail, question.id)
     if where is not None and where.row == 0:
-        return "No rows yet: + adds a row."
+        return ["No rows yet: + adds a row."]
     value = computed(detail, question.id)
     if value is None or value.value is None:
         why = value.trace if value is not None else "its inputs are not answered yet"
-        return f"Computed, read-only: no value yet ({why})."
-    return f"Computed, read-only: {value.label}. {value.trace}"
+        return [f"Computed, read-only: no value yet ({why})."]
+    return [f"Computed, read-only: {value.label}.", value.trace]
+
+
+def computed_text(detail: AssessmentDetail, question: Question) -> str:
+    """The same on one line (the status line)."""
+    return " ".join(computed_lines(detail, question))

@@ -157,6 +157,10 @@ class AnswerKeys(_Base):
             self._stop(event)
         elif event.is_printable and event.character and event.character != " " \
                 and event.key not in self.active_bindings:
+            if rows.is_read_only(question):
+                self.status.info(f"{event.character!r} does nothing here: "
+                                 f"{rows.computed_text(self.detail, question)}")
+                return
             keys = option_key_text(question) if scale else "enter (type the answer)"
             self.status.info(f"{event.character!r} does nothing here: {keys} answer "
                              f"{question.id} · ? lists every key")

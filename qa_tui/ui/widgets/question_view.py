@@ -91,8 +91,11 @@ class QuestionView(VerticalScroll, can_focus=False):
         typed = question.scale is None and not read_only
         self.query_one(AnswerInput).display = typed and not self._free_text
         self.query_one(TextAnswer).display = typed and self._free_text
-        for part in ("#note-label", "#note", "#q-actions"):
+        for part in ("#note-label", "#note"):
             self.query_one(part).display = not read_only
+        # no actions on a row field: removing a row renumbers the rows after it
+        on_row = rows.row_at(detail, question.id) is not None
+        self.query_one("#q-actions").display = not (read_only or on_row)
         box = self.answer_box
         if typed:
             box.placeholder = f"enter, then type {input_hint(question)}; enter saves"
@@ -103,7 +106,7 @@ class QuestionView(VerticalScroll, can_focus=False):
         typing = box.has_focus and not moved
         if not typing:
             self.answer_warning.check(box.value if self._free_text and typed else "")
-        self._hint_text = rows.computed_text(detail, question) if read_only \
+        self._hint_text = "\n".join(rows.computed_lines(detail, question)) if read_only \
             else self._hint(question, detail)
         if not typing:
             self.query_one("#answer-hint", Static).update(self._hint_text)
@@ -120,7 +123,7 @@ class QuestionView(VerticalScroll, can_focus=False):
         if reload_note:
             note.load(question.id, answer.note)
             self.note_warning.check(answer.note)
-        actions = () if read_only else tuple(
+        actions = () if read_only or on_row else tuple(
             a for a in detail.actions if a.question_id == question.id)
         self.query_one("#q-actions", Static).update(
             f"Actions on {question.id} ({len(actions)}): a to add, A to edit or close one"

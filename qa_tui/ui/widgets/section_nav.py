@@ -71,7 +71,8 @@ class SectionNav(Vertical):
                 n = rows.row_count(detail, s.repeat.group)
                 counts[s.id] = f" {n} row{'' if n == 1 else 's'}"
             mark = CURRENT if s.id == section.id else " "
-            room = width - 9  # the section on screen is named whole (it wraps); others fit a line
+            # the section on screen is named whole (it wraps); others fit a line
+            room = width - 9 if s.repeat is None else width - 4 - len(counts[s.id])
             title = shown(s.title)
             title = title if len(title) <= room or s.id == section.id else title[:room - 1] + "…"
             sections.add_option(Option(Content.assemble(
@@ -84,11 +85,12 @@ class SectionNav(Vertical):
         row = 0
         for stop in rows.section_stops(detail, section):
             where = rows.row_at(detail, stop)
-            if where is not None and where.row != row:  # a row begins: name it
+            if where is not None and (where.row != row or where.row == 0):  # a row begins
                 row = where.row
                 name = rows.row_name(detail, section, row) if row else "no rows: + adds one"
                 questions.add_option(Option(Content.assemble(
-                    (shown(name)[:max(1, width - 2)], "italic")), id=f"q:{stop}"))
+                    (shown(name)[:max(1, width - 2)], "italic")),
+                    id=f"{'r' if row else 'q'}:{stop}"))  # a click goes to its first field
             here = stop == question_id
             if where is not None and where.row == 0:  # the placeholder is its own line
                 current_index = questions.option_count - 1 if here else current_index
@@ -114,7 +116,7 @@ class SectionNav(Vertical):
             label, mark = (value.label if value is not None else ""), "="
         else:
             label, mark = shown(detail.label(stop).replace("\n", " ")), marker(answer)
-        room = max(0, width - 4 - len(name))
+        room = max(0, width - 4 - len(name) - (2 if where is not None else 0))  # rows scroll
         if len(label) > room:
             label = label[:max(0, room - 1)] + "…"
         owed = stop in report.notes_owed
@@ -128,5 +130,5 @@ class SectionNav(Vertical):
         event.stop()
         ident = event.option.id or ""
         kind, _, value = ident.partition(":")
-        self.post_message(self.Jump(value if kind == "q" else None,
+        self.post_message(self.Jump(value if kind in ("q", "r") else None,
                                     value if kind == "s" else None))
