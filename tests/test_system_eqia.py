@@ -4,6 +4,7 @@ worst impact, never a percentage), when it escalates, and its risk register's co
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,3 +154,72 @@ def test_engagement_asks_why_when_there_was_none(eqia: Template) -> None:
     assert "EQ6.5" in report.required_open
     option = eqia.question("EQ6.1").scale.option("none")  # type: ignore[union-attr]
     assert option is not None and option.exclusive
+
+
+# --- walked end to end through the CLI ----------------------------------------------------------
+
+def _token(template: Template, qid: str) -> str:
+    """A plausible answer typed as an assessor would: Neutral impacts, words for choices."""
+    q = template.question(qid)
+    assert q is not None
+    typed = {QuestionType.TEXT: "Seen in the proposal paper", QuestionType.DATE: "2026-03-02"}
+    if q.type in typed:
+        return typed[q.type]
+    if q.scale is not None and q.scale.id == "impact":
+        return "Neutral"
+    assert q.scale is not None
+    chosen = {"EQ7.1": "Proceed with mitigations", "EQ7.2": "No", "EQ8.4": "Agreed"}
+    return chosen.get(qid, q.scale.options[0].label)
+
+
+def test_system_eqia_walked_through_the_cli_with_two_risks(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    template = load_template_file(bundled_dir() / "system-eqia.toml")
+    started = cli("new", "--template", "system-eqia", "--org", "Northshire ICB",
+                  "--org-code", "QHM", "--assessor", "Quality lead", "--date", "2026-03-02")
+    assert started.code == 0, started.err
+    aid = started.out.strip()
+    # follow-ups of a Negative, and "why no engagement", stay hidden with these answers
+    hidden = {q.id for q in template.questions if q.id.endswith("M")} | {"EQ6.5"}
+    for q in template.questions:
+        if q.id in hidden or q.compute is not None:
+            continue
+        result = cli("answer", aid, q.id, _token(template, q.id), "--note", "evidence seen")
+        assert result.code == 0, (q.id, result.err)
+    # a negative impact on race, mitigated by the first risk: its follow-up appears
+    assert cli("answer", aid, "EQ2.6", "Negative", "--note", "No interpreters at night").code == 0
+    assert cli("answer", aid, "EQ2.6M", "Mitigated", "--note", "Risk 1").code == 0
+    # the register: two rows, each scored likelihood x consequence
+    for n, (desc, likelihood, consequence) in enumerate(
+            [("No interpreters on the night line", "3", "4"),
+             ("Call-back misses people without phones", "2", "2")], start=1):
+        added = cli("row", "add", aid, "RISK")
+        assert (added.code, added.out.strip()) == (0, str(n)), added.err
+        for field, value in (("DESC", desc), ("LIKELIHOOD", likelihood),
+                             ("CONSEQUENCE", consequence),
+                             ("MITIGATION", "Telephone interpreting contract extended"),
+                             ("OWNER", "Head of Urgent Care Commissioning"),
+                             ("REVIEW", "2026-06-01")):
+            result = cli("answer", aid, f"RISK[{n}].{field}", value)
+            assert result.code == 0, (n, field, result.err)
+    refused = cli("answer", aid, "RISK[1].SCORE", "25")
+    assert refused.code != 0 and "computed" in refused.err
+    shown = json.loads(cli("show", aid, "--json").out)
+    risks = shown["groups"]["RISK"]
+    assert [(r["SCORE"]["value"], r["SCORE"]["band"]) for r in risks] == [(12, "High"),
+                                                                          (4, "Moderate")]
+    assert risks[0]["OWNER"]["value"] == "Head of Urgent Care Commissioning"
+    assert shown["progress_pct"] == 100, (shown["required_open"], [k for k, v in shown["answers"].items() if v["value"] is None])
+    assert shown["overall"]["rating"] == "Negative"  # the worst impact found, not a percentage
+    assert shown["escalations"] == []
+    text = cli("show", aid).out
+    assert "LIKELIHOOD 3 x CONSEQUENCE 4 = 12 -> High" in text
+    assert "LIKELIHOOD 2 x CONSEQUENCE 2 = 4 -> Moderate" in text
+    completed = cli("complete", aid)
+    assert completed.code == 0, completed.err
+    exported = cli("export", aid, "-o", str(tmp_path))
+    assert exported.code == 0, exported.err
+    path = Path(exported.out.strip().splitlines()[-1])
+    verified = cli("verify", str(path))
+    assert verified.code == 0 and "ok" in verified.out

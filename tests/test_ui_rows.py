@@ -70,7 +70,7 @@ async def test_add_rows_answer_fields_and_see_the_computed_score(svc: Services) 
         detail = svc.assessments.get(aid)
         assert detail.answer("RISK[1].DESC").value == "Clinic moves: no bus route"
         assert screen.question_id == "RISK[1].LIKELIHOOD"  # auto-advance within the row
-        assert "RISK 1: Clinic moves" in screen_text(app)  # the row is named by its title
+        assert "Risk 1: Clinic moves" in screen_text(app)  # the row is named by its title
         await pilot.press("3")
         assert screen.question_id == "RISK[1].CONSEQUENCE"
         await pilot.press("4")
@@ -137,7 +137,7 @@ async def test_move_between_rows_and_remove_one_with_confirmation_and_undo(svc: 
         # remove row 2, but first say no: nothing changes
         await pilot.press("minus")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirmation")
-        assert "Remove RISK 2: Interpreters?" in screen_text(app)
+        assert "Remove Risk 2: Interpreters?" in screen_text(app)
         await pilot.press("n")
         await until(pilot, lambda: app.screen is screen, "back to Assess")
         assert svc.assessments.get(aid).rows["RISK"] == 3

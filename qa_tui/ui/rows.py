@@ -109,15 +109,9 @@ def is_open(detail: AssessmentDetail, stop: str) -> bool:
 
 
 def row_name(detail: AssessmentDetail, section: Section, row: int) -> str:
-    """How a row is named in lists: ``RISK 2: Staffing gaps`` (its ``row_title`` answer)."""
+    """How a row is named in lists: ``Risk 2: Staffing gaps``, as the services name it."""
     assert section.repeat is not None
-    group = section.repeat.group
-    name = f"{group} {row}"
-    if section.repeat.row_title:
-        title = detail.label(row_address(group, row, section.repeat.row_title))
-        if title:
-            name += f": {' '.join(title.split())}"
-    return name
+    return detail.row_name(section.repeat.group, row)
 
 
 def computed(detail: AssessmentDetail, stop: str) -> ComputedValue | None:
