@@ -223,3 +223,36 @@ def test_system_eqia_walked_through_the_cli_with_two_risks(cli, tmp_path: Path) 
     path = Path(exported.out.strip().splitlines()[-1])
     verified = cli("verify", str(path))
     assert verified.code == 0 and "ok" in verified.out
+
+
+# --- the demo data --------------------------------------------------------------------------
+
+def test_demo_eqias_are_the_icbs_and_consistent(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from qa_tui.services.demo import TEXT_ANSWERS, create_demo
+    from qa_tui.services.demo_eqia import SITES
+
+    create_demo(services, count=120, seed=5)
+    eqias = [services.assessments.get(s.id) for s in services.assessments.list()
+             if s.template_id == "system-eqia"]
+    assert len(eqias) >= 5 and any(d.rows.get("RISK") for d in eqias)
+    for d in eqias:
+        rec = d.record
+        assert rec.org_name.endswith("Integrated Care Board") and rec.site in SITES
+        assert not set(TEXT_ANSWERS) & {a.value for a in d.answers.values()
+                                        if isinstance(a.value, str)}  # no ward text
+        scores = [d.computed(f"RISK[{n}].SCORE") for n in range(1, d.rows.get("RISK", 0) + 1)]
+        assert all(s is not None and s.band for s in scores)  # every row fully scored
+        extreme = any(s.value >= 15 for s in scores if s is not None and s.value is not None)
+        if d.answer("EQ7.2").answered:
+            assert (d.answer("EQ7.2").value == "yes") == extreme
+        for qid in impact_ids(d.template):
+            if d.answer(qid).value in (1, 2):
+                assert "Shortfall" not in d.answer(qid).note and d.answer(qid).note
+        if rec.status == "complete":
+            assert not services.assessments.completion_blockers(d)
+    # a demo EQIA with its register goes out in a return and is read back
+    with_rows = next(d for d in eqias if d.rows.get("RISK"))
+    path = services.returns.export(with_rows.id, tmp_path).path
+    from qa_tui.returns import read_return
+
+    assert read_return(path).data.id == with_rows.id
