@@ -78,3 +78,13 @@ def test_templates_show_renders_groups_and_computed(cli) -> None:  # type: ignor
         in r.out
     assert "= count of 0 in C1, C2" in r.out
     assert "SCORE" in r.out and "[computed" in r.out
+
+
+def test_identifiers_in_rows_are_found(cli) -> None:  # type: ignore[no-untyped-def]
+    aid = start(cli)
+    assert cli("row", "add", aid, "RISK").code == 0
+    assert cli("answer", aid, "RISK[1].DESC", "Patient 943 476 5919 fell").code == 0
+    assert cli("note", aid, "RISK[1].OWNER", "see 943 476 5919").code == 0
+    r = cli("scan", aid)
+    assert r.code == 1
+    assert "RISK[1].DESC answer" in r.out and "RISK[1].OWNER note" in r.out

@@ -85,13 +85,14 @@ def test_remove_renumbers_and_undo_restores_exactly(svc: Services) -> None:
     assert detail.row_name("RISK", 2) == "Risk 2: Third"
     history = a.history(aid)
     assert history[-1].kind == "row.remove" and history[-1].target == "RISK[2]"
-    assert history[-1].old["answers"]["DESC"] == {
+    assert {k: history[-1].old["answers"]["DESC"][k] for k in ("value", "na", "note")} == {
         "value": "Second", "na": False, "note": "seen on the ward"}
     undone = a.undo(aid)
     assert undone is not None and "RISK[2]" in str(undone)
     after = a.get(aid)
     assert after.rows == {"RISK": 3}
-    assert {k: v for k, v in after.answers.items()} == {k: v for k, v in before.answers.items()}
+    assert dict(after.answers) == dict(before.answers)
+    assert dict(after.answered_at) == dict(before.answered_at)  # when each was answered, too
     assert a.history(aid)[-1].kind == "undo"
 
 
@@ -129,3 +130,25 @@ def test_completion_needs_min_rows_and_required_fields(svc: Services) -> None:
     assert a.complete(aid).is_complete
     with pytest.raises(Refused, match="complete"):
         a.add_row(aid, "RISK")
+
+
+def test_rows_on_the_postgresql_store(pg_store_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The v6 row_counts column and row answers round-trip on the central store too."""
+    from qa_tui.config import resolve_paths
+
+    paths = resolve_paths(db=pg_store_url, env={"QA_TUI_HOME": str(tmp_path / "h")})
+    services = risk_services(paths)
+    try:
+        a = services.assessments
+        aid = start(services)
+        a.add_row(aid, "RISK")
+        a.add_row(aid, "RISK")
+        a.answer(aid, "RISK[2].DESC", "Estates")
+        a.remove_row(aid, "RISK", 1)
+        detail = a.get(aid)
+        assert detail.rows == {"RISK": 1} and detail.answer("RISK[1].DESC").value == "Estates"
+        assert a.undo(aid) is not None
+        detail = a.get(aid)
+        assert detail.rows == {"RISK": 2} and detail.answer("RISK[2].DESC").value == "Estates"
+    finally:
+        services.close()

@@ -10,7 +10,6 @@ from qa_tui.cli.context import CliContext, pass_cli
 from qa_tui.cli.output import ExitCode, emit, emit_json
 from qa_tui.cli.paths import TypedPath
 from qa_tui.cli.render import detail_text, history_rows, summary_rows
-from qa_tui.services.rows import canonical_key
 
 
 @click.command()
@@ -76,6 +75,8 @@ def answer(app: CliContext, assessment: str, question: str, value: str | None,
     svc = app.services.assessments
     aid = svc.resolve_id(assessment)
     detail = svc.answer(aid, question, value, na=na, note=note)
+    from qa_tui.services.rows import canonical_key
+
     qid = canonical_key(detail.template, question)
     shown = detail.label(qid) or "(no answer)"
     emit(f"{qid} = {shown}  (saved; {detail.report.answered}/{detail.report.total} answered)")

@@ -52,6 +52,7 @@ SECTION_WIDTH = 21
 RESPONSES = (
     Col("Organisation", 30, "wrap"), Col("Site or service", 22, "wrap"),
     Col("Template id", 18), Col("Section", 24, "wrap"), Col("Question id", 10),
+    Col("Row", 6, "int"),  # the row of a repeating group's field (blank: an ordinary question)
     Col("Question", 50, "wrap"), Col("Answer", 22, "wrap"), Col("Answer value", 12, "number"),
     Col("N/A", 5), Col("Score", 7, "number"), Col("Evidence note", 50, "wrap"),
     Col("Return id", 37),

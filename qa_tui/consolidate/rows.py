@@ -20,7 +20,16 @@ from qa_tui.consolidate.summary import Summary, escalation_rows, summarise
 from qa_tui.domain import AnswerState, JsonValue
 from qa_tui.returns import ReturnData, VerifiedReturn
 from qa_tui.returns.layout import rating_fill
-from qa_tui.templates import Question, Template, answer_label, canonical_json, sha256_hex
+from qa_tui.returns import rows as return_rows
+from qa_tui.templates import (
+    Question,
+    Template,
+    answer_label,
+    canonical_json,
+    computed_values,
+    row_address,
+    sha256_hex,
+)
 from qa_tui.templates import visible_questions as shown_questions
 
 Row = tuple[Any, ...]
@@ -204,9 +213,37 @@ def _responses(data: ReturnData, template: Template) -> list[Row]:
         points = float(a.value) * q.weight if scored and isinstance(a.value, int | float) \
             else None
         rows.append((data.org_name, site, data.template_id, template.section_of(q.id).title,
-                     q.id, q.text, answer_label(q, a.value, a.na) or None,
+                     q.id, None, q.text, answer_label(q, a.value, a.na) or None,
                      _value_cell(q, a.value), "Yes" if a.na else None, points, a.note or None,
                      data.id))
+    return rows + group_rows(data, template)
+
+
+def group_rows(data: ReturnData, template: Template) -> list[Row]:
+    """Rows of repeating groups (field, row number) and every computed value, recomputed from
+    the answers: a return's own figures for them are never read."""
+    computed = computed_values(template, return_rows.states(data), data.row_counts())
+    head = (data.org_name, data.site or None, data.template_id)
+    rows: list[Row] = []
+    for section in template.all_sections:
+        if section.repeat is None:
+            rows.extend((*head, section.title, q.id, None, q.text, c.label or None, c.value,
+                         None, None, None, data.id)
+                        for q in section.questions
+                        if (c := computed.get(q.id)) is not None and c.value is not None)
+            continue
+        gid = section.repeat.group
+        for n, row in enumerate(dict(data.groups or ()).get(gid, ()), start=1):
+            given = {a.question_id: a for a in row}
+            for q in section.questions:
+                c = computed.get(row_address(gid, n, q.id))
+                if c is not None and c.value is not None:
+                    rows.append((*head, section.title, q.id, n, q.text, c.label, c.value, None,
+                                 None, None, data.id))
+                elif (a := given.get(q.id)) is not None:
+                    rows.append((*head, section.title, q.id, n, q.text,
+                                 answer_label(q, a.value, a.na) or None, _value_cell(q, a.value),
+                                 "Yes" if a.na else None, None, a.note or None, data.id))
     return rows
 
 

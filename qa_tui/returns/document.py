@@ -39,6 +39,7 @@ from qa_tui.returns.lineage import (
     updates_json,
 )
 from qa_tui.templates import canonical_json, sha256_hex
+from qa_tui.templates.groups import GROUP_RE, MAX_ROWS_LIMIT
 
 FORMAT = "qa-tui-return"
 FORMAT_VERSION = 1
@@ -60,6 +61,12 @@ class ReturnAnswer:
     na: bool
     note: str
     answered_at: dt.datetime
+
+
+RowAnswers = tuple[ReturnAnswer, ...]
+"""One row of a repeating group: its answered fields (``question_id`` is the field id)."""
+Groups = tuple[tuple[str, tuple[RowAnswers, ...]], ...]
+"""(group id, rows) per repeating group: the return's ``groups`` key."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,13 @@ class ReturnData:
     it existed (whose perspective then follows from the template kind)."""
     review: ReturnReview | None = None
     """``assessment.review``: additive, absent while the assessment has no review."""
+    groups: Groups | None = None
+    """Rows of repeating groups (additive key ``groups``, present when the template has
+    repeating sections). Computed values are never carried: readers compute them."""
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per group, as the return says."""
+        return {gid: len(rows) for gid, rows in self.groups or ()}
 
     def to_document(self) -> dict[str, Any]:
         assessment: dict[str, Any] = {
@@ -216,6 +230,9 @@ class ReturnData:
             "scores": _scores_json(self.scores),
             **updates_json(self.action_updates, iso_time),
         }
+        if self.groups is not None:  # additive: only templates with repeating sections
+            document["groups"] = {gid: [{a.question_id: _field_json(a) for a in row}
+                                        for row in rows] for gid, rows in self.groups}
         if self.identifiers is not None:  # additive keys: absent from every other return
             document["identifiers_allowed"] = True
             document["identifiers"] = {"kinds": list(self.identifiers.kinds),
@@ -229,6 +246,10 @@ class ReturnData:
 
     def canonical(self) -> str:
         return canonical_json(self.to_document())
+
+
+def _field_json(a: ReturnAnswer) -> dict[str, Any]:
+    return {"value": a.value, "na": a.na, "note": a.note, "answered_at": iso_time(a.answered_at)}
 
 
 def _action_json(a: ReturnAction) -> dict[str, Any]:
@@ -426,7 +447,35 @@ def _parse(doc: _Obj) -> ReturnData:
         perspective=(a.choice("perspective", [p.value for p in Perspective])
                      if "perspective" in a.value else None),
         review=_review(a),
+        groups=_groups(doc),
     )
+
+
+def _groups(doc: _Obj) -> Groups | None:
+    """``groups``: optional; at most ``MAX_ROWS_LIMIT`` rows a group, refused before any row
+    is read (a return claiming a million rows costs nothing)."""
+    if "groups" not in doc.value:
+        return None
+    g = doc.obj("groups")
+    out = []
+    for gid in g.value:
+        if not GROUP_RE.match(gid):
+            raise _bad(g.at(gid), "is not a group id (capital letters, digits and '_')")
+        rows = g.array(gid)
+        if len(rows) > MAX_ROWS_LIMIT:
+            raise _bad(g.at(gid), f"claims {len(rows)} rows; a group has at most "
+                                  f"{MAX_ROWS_LIMIT} (refused)")
+        parsed = []
+        for i, row in enumerate(rows):
+            r = _Obj(row, f"{g.at(gid)}[{i}]")
+            parsed.append(tuple(_field(r.obj(fid), fid) for fid in r.value))
+        out.append((gid, tuple(parsed)))
+    return tuple(out)
+
+
+def _field(x: _Obj, field_id: str) -> ReturnAnswer:
+    return ReturnAnswer(field_id, x.get("value"), x.flag("na"), x.clean("note", clean_note),
+                        x.time("answered_at"))
 
 
 def _review(a: _Obj) -> ReturnReview | None:

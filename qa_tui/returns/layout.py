@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from qa_tui.domain import AnswerState
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
-from qa_tui.templates import Question, Template, answer_label, rating_words, visible_questions
+from qa_tui.returns import rows as return_rows
+from qa_tui.templates import (
+    ComputedValue,
+    Question,
+    Section,
+    Template,
+    answer_label,
+    computed_values,
+    rating_words,
+    row_address,
+    visible_questions,
+)
 
 Value = str | int | float | dt.date | dt.datetime | None
 
@@ -56,6 +67,9 @@ RESPONSES = (Column("Section id", 12), Column("Section", 24, "wrap"),
              Column("N/A", 6), Column("Score", 8, "number"),
              Column("Evidence note", 60, "wrap"), Column("Answered at (UTC)", 17, "datetime"),
              Column("Status", 24, "wrap"))
+ROW = Column("Row", 6, "int")
+"""Added at the right of Responses (the format only ever adds columns there) for a template with
+repeating sections: the row number of a row field, blank for an ordinary question."""
 ACTIONS = (Column("Action id", 38), Column("Question id", 11), Column("Description", 60, "wrap"),
            Column("Owner", 20, "wrap"), Column("Due date", 12, "date"), Column("Priority", 9),
            Column("Status", 9))
@@ -220,13 +234,23 @@ def _status(question: Question, state: AnswerState, shown: bool) -> str:
 
 
 def responses(data: ReturnData, template: Template) -> SheetModel:
-    rows: list[tuple[Value, ...]] = [tuple(c.header for c in RESPONSES)]
-    model = SheetModel("Responses", RESPONSES, rows, ["header"], table="ResponsesTable")
+    with_rows = bool(template.groups)
+    columns = RESPONSES + (ROW,) if with_rows else RESPONSES
+    rows: list[tuple[Value, ...]] = [tuple(c.header for c in columns)]
+    model = SheetModel("Responses", columns, rows, ["header"], table="ResponsesTable")
     given = {a.question_id: a for a in data.answers}
     states = {qid: AnswerState(a.value, a.na, a.note) for qid, a in given.items()}
     shown = visible_questions(template, states)
-    for section in template.sections:
+    computed = computed_values(template, return_rows.states(data), data.row_counts())
+    for section in template.all_sections:
+        if section.repeat is not None:
+            group_responses(model, data, section, computed)
+            continue
         for q in section.questions:
+            if q.compute is not None:
+                model.rows.append(computed_row(section, q, q.id, None, computed, with_rows))
+                model.keys.append(q.id)
+                continue
             a = given.get(q.id)
             state = states.get(q.id, AnswerState())
             scored = (q.scored and q.id in shown and not state.na and state.value is not None
@@ -236,7 +260,8 @@ def responses(data: ReturnData, template: Template) -> SheetModel:
                 section.id, section.title, q.id, q.text,
                 answer_label(q, state.value, state.na) or None, _value_cell(q, state.value),
                 "Yes" if state.na else None, points, state.note or None,
-                excel_time(a.answered_at) if a else None, _status(q, state, q.id in shown)))
+                excel_time(a.answered_at) if a else None, _status(q, state, q.id in shown),
+                *((None,) if with_rows else ())))
             model.keys.append(q.id)
             if scored and q.scale is not None:
                 order = sorted(q.scale.options, key=lambda o: float(o.value))
@@ -245,6 +270,39 @@ def responses(data: ReturnData, template: Template) -> SheetModel:
                 if fill:
                     model.fills[(len(rows) - 1, 4)] = fill
     return model
+
+
+def group_responses(model: SheetModel, data: ReturnData, section: Section,
+                    computed: Mapping[str, ComputedValue]) -> None:
+    """One Responses row per field per row of a repeating section (none while it has no rows)."""
+    assert section.repeat is not None
+    gid = section.repeat.group
+    for n, row in enumerate(dict(data.groups or ()).get(gid, ()), start=1):
+        given = {a.question_id: a for a in row}
+        for q in section.questions:
+            key = row_address(gid, n, q.id)
+            model.keys.append(key)
+            if q.compute is not None:
+                model.rows.append(computed_row(section, q, key, n, computed, True))
+                continue
+            a = given.get(q.id)
+            state = AnswerState(a.value, a.na, a.note) if a else AnswerState()
+            model.rows.append((
+                section.id, section.title, q.id, q.text,
+                answer_label(q, state.value, state.na) or None, _value_cell(q, state.value),
+                "Yes" if state.na else None, None, state.note or None,
+                excel_time(a.answered_at) if a else None, _status(q, state, True), n))
+
+
+def computed_row(section: Section, q: Question, key: str, n: int | None,
+                 computed: Mapping[str, ComputedValue], with_rows: bool) -> tuple[Value, ...]:
+    """A computed field's Responses row: the value the reader computes, never one it reads."""
+    c = computed.get(key)
+    value = c.value if c is not None else None
+    return (section.id, section.title, q.id, q.text,
+            (c.label or None) if c is not None else None, value, None, None, None, None,
+            f"Computed: {c.trace}" if c is not None and value is not None else "Computed",
+            *((n,) if with_rows else ()))
 
 
 def actions(data: ReturnData) -> SheetModel:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa_tui.errors import InvalidInput, ReturnInvalid, TemplateInvalid
+from qa_tui.errors import ReturnInvalid, TemplateInvalid
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
 from qa_tui.returns.layout import SheetModel, Value, visible_sheets
 from qa_tui.returns.package import (
@@ -33,7 +33,8 @@ from qa_tui.returns.package import (
 )
 from qa_tui.returns.package import column_letter as get_column_letter
 from qa_tui.returns.recompute import check_bundled, check_scores
-from qa_tui.templates import Template, canonical_json, check_value, compile_template, sha256_hex
+from qa_tui.returns.rows import check_groups, check_ordinary, check_stored
+from qa_tui.templates import Template, canonical_json, compile_template, sha256_hex
 
 SHEETS = ("Cover", "Summary", "Responses", "Actions", "_return")
 
@@ -154,18 +155,12 @@ def _check_answers(data: ReturnData, template: Template) -> None:
         where = f"the answer to {a.question_id}"
         if q is None:
             raise ReturnInvalid(f"{where}: no such question in the template")
+        check_ordinary(template, a)
         if a.question_id in seen:
             raise ReturnInvalid(f"{where} appears twice")
         seen.add(a.question_id)
-        if a.na and (a.value is not None or not q.allow_na):
-            raise ReturnInvalid(f"{where}: N/A is not allowed here or has a value")
-        if a.value is not None:
-            try:
-                ok = check_value(q, a.value) == a.value
-            except InvalidInput as exc:
-                raise ReturnInvalid(f"{where} is not valid: {exc.message}") from None
-            if not ok:
-                raise ReturnInvalid(f"{where} is not in the form qa-tui stores")
+        check_stored(q, a, where)
+    check_groups(data, template)
     ids = [a.id for a in data.actions]
     if len(set(ids)) != len(ids):
         raise ReturnInvalid("an action id appears twice")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from qa_tui.domain import AnswerState, JsonValue, QuestionType, Status
 from qa_tui.services import demo_eqia
+from qa_tui.services.rows import blockers as row_blockers
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import (
     Question,
@@ -184,6 +185,8 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     for q in template.questions[: max(1, round(share * len(template.questions)))]:
         if q.show_if is not None and q.id not in visible_questions(template, states):
             continue
+        if q.compute is not None:  # computed from the others, never answered
+            continue
         if not q.required and rng.random() < 0.15:
             continue
         state = _answer(rng, q, quality, visit)
@@ -195,9 +198,12 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
         clock += dt.timedelta(minutes=rng.randint(1, 6), seconds=rng.randrange(60))
         states[q.id] = state
         answers.append(AnswerRecord(aid, q.id, state.value, state.na, state.note, clock, actor))
-    for address, value in demo_eqia.risk_answers(risks, visit):
+    row_answers = {address: AnswerState(value)
+                   for address, value in demo_eqia.risk_answers(risks, visit)}
+    for address, state in row_answers.items():
         clock += dt.timedelta(minutes=rng.randint(1, 3))
-        answers.append(AnswerRecord(aid, address, value, False, "", clock, actor))
+        answers.append(AnswerRecord(aid, address, state.value, False, "", clock, actor))
+    row_counts = (("RISK", len(risks)),) if risks else ()
     actions = _actions(rng, aid, template, states, visit, clock)
     if eqia:  # an EQIA's actions are about equality monitoring, not ward audits
         actions = [replace(a, description=rng.choice(demo_eqia.ACTIONS),
@@ -205,7 +211,8 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     if actions:
         clock = max(a.updated_at for a in actions)
     report = score(template, states)
-    if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded):
+    if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded
+                     or row_blockers(template, dict(row_counts), {**states, **row_answers})):
         complete = False
     completed_at = clock + dt.timedelta(minutes=rng.randint(2, 30)) if complete else None
     record = AssessmentRecord(
@@ -218,7 +225,7 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
         updated_at=completed_at or clock, completed_at=completed_at,
         revision=1 + len(answers) + len(risks) + len(actions) + (1 if complete else 0),
         synced_revision=None, origin="local", deleted_at=None,
-        row_counts=(("RISK", len(risks)),) if risks else ())
+        row_counts=row_counts)
     return _Draft(record, answers, actions)
 
 

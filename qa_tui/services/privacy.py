@@ -18,6 +18,7 @@ from typing import Any
 from qa_tui.domain import AnswerState, QuestionType
 from qa_tui.identifiers import scan_text
 from qa_tui.returns import ReturnData, return_filename
+from qa_tui.returns import rows as return_rows
 from qa_tui.services.views import AssessmentDetail
 from qa_tui.templates import Template
 
@@ -75,6 +76,13 @@ def _scan_carried(template: Template, c: _Carried) -> list[IdentifierHit]:
         if q.type is QuestionType.TEXT and isinstance(a.value, str):
             _scan(hits, f"{q.id} answer", "answer", a.value, q.id)
         _scan(hits, f"{q.id} note", "note", a.note, q.id)
+    for key, a in c.answers.items():  # rows of repeating groups: RISK[2].DESC
+        field = template.question(key) if "[" in key else None
+        if field is None:
+            continue
+        if field.type is QuestionType.TEXT and isinstance(a.value, str):
+            _scan(hits, f"{key} answer", "answer", a.value, key)
+        _scan(hits, f"{key} note", "note", a.note, key)
     for action_id, question_id, description, owner in c.actions:
         _scan(hits, f"action {action_id[:8]} description", "action", description, question_id)
         _scan(hits, f"action {action_id[:8]} owner", "action owner", owner, question_id)
@@ -96,7 +104,7 @@ def scan_detail(detail: AssessmentDetail) -> list[IdentifierHit]:
 
 def scan_return(data: ReturnData, template: Template) -> list[IdentifierHit]:
     """The same, in a return's data (a file being reported on without importing it)."""
-    answers = {a.question_id: AnswerState(a.value, a.na, a.note) for a in data.answers}
+    answers = return_rows.states(data)  # ordinary answers and rows' fields
     return _scan_carried(template, _Carried(
         data.id, data.org_name, data.org_code, data.site, data.assessors, data.template_id,
         data.visit_date, answers,

@@ -43,6 +43,8 @@ from qa_tui.returns import (
 )
 from qa_tui.services.assessments import AssessmentService, Clock
 from qa_tui.services.privacy import identifiers_summary, scan_detail
+from qa_tui.services.rows import return_groups
+from qa_tui.returns.rows import row_answers
 from qa_tui.services.views import AssessmentDetail
 from qa_tui.returns.lineage import CarriedFrom, ReturnActionUpdate
 from qa_tui.store import (
@@ -143,7 +145,8 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         summary=rec.summary, follows=rec.follows, action_updates=updates,
         perspective=rec.perspective,
         review=ReturnReview(rec.review_state, rec.reviewer or "", rec.reviewed_at or
-                            rec.updated_at, rec.review_note) if rec.review_state else None)
+                            rec.updated_at, rec.review_note) if rec.review_state else None,
+        groups=return_groups(detail))
 
 
 _NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
@@ -329,12 +332,13 @@ class ReturnService:
             synced_revision=data.revision, origin=current.origin if current else "import",
             deleted_at=None, summary=data.summary, follows=data.follows,
             perspective=data.perspective or default_perspective(data.kind).value,
+            row_counts=tuple(sorted((g, n) for g, n in data.row_counts().items() if n)),
             **_review_fields(data.review))
         if current is None:
             tx.insert_assessment(rec)
         else:
             tx.update_assessment(rec)
-            keep = {a.question_id for a in data.answers}
+            keep = {a.question_id for a in (*data.answers, *row_answers(data))}
             for qid in tx.get_answers(data.id):
                 if qid not in keep:
                     tx.delete_answer(data.id, qid)
@@ -343,7 +347,7 @@ class ReturnService:
                 if action.id not in kept_actions:
                     tx.delete_action(action.id)
         answers = [AnswerRecord(data.id, a.question_id, a.value, a.na, a.note, a.answered_at,
-                                self.actor) for a in data.answers]
+                                self.actor) for a in (*data.answers, *row_answers(data))]
         actions = [ActionRecord(x.id, data.id, x.question_id, x.description, x.owner,
                                 x.due_date, x.priority, x.status, x.created_at, x.updated_at,
                                 x.closed_at,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from qa_tui.domain import AnswerState
 from qa_tui.errors import InvalidInput, NotFound, Refused
 from qa_tui.services.changes import answer_json, state_from, state_of
+from qa_tui.returns.document import Groups, ReturnAnswer
 from qa_tui.store import AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Question, Section, Template, answer_label, parse_address, row_address
@@ -120,7 +121,8 @@ def drop_row(tx: UnitOfWork, assessment_id: str, gid: str, row: int,
     answers = tx.get_answers(assessment_id)
     removed = {}
     for fid, rec in _row_answers(answers, gid, row).items():
-        removed[fid] = answer_json(state_of(rec))
+        removed[fid] = {**(answer_json(state_of(rec)) or {}),
+                        "answered_at": rec.updated_at.isoformat(), "by": rec.updated_by}
         tx.delete_answer(assessment_id, rec.question_id)
     for k in range(row + 1, count + 1):
         for fid, rec in _row_answers(answers, gid, k).items():
@@ -139,9 +141,12 @@ def insert_row(tx: UnitOfWork, assessment_id: str, gid: str, row: int, count: in
             tx.put_answer(replace(rec, question_id=row_address(gid, k + 1, fid)))
     for fid, data in restored.items():
         state = state_from(data)
-        if state != AnswerState():
+        if state != AnswerState():  # back as it was, with when and by whom it was answered
+            at, by = data.get("answered_at"), data.get("by")
+            when = dt.datetime.fromisoformat(at) if isinstance(at, str) else now
             tx.put_answer(AnswerRecord(assessment_id, row_address(gid, row, fid), state.value,
-                                       state.na, state.note, now, actor))
+                                       state.na, state.note, when,
+                                       by if isinstance(by, str) else actor))
 
 
 def undo_row(svc: AssessmentService, tx: UnitOfWork, rec: AssessmentRecord, event: EventRecord,
@@ -245,3 +250,26 @@ def canonical_key(template: Template, text: str) -> str:
     if section is None or section.repeat is None or field is None:
         return text
     return row_address(section.repeat.group, parsed.row, field.id)
+
+
+def return_groups(detail: AssessmentDetail) -> Groups | None:
+    """The return's ``groups``: per group, per row, the fields with something recorded (None
+    when the template has no repeating section, so other returns keep their exact bytes)."""
+    template = detail.template
+    if not template.groups:
+        return None
+    out = []
+    for section in template.groups:
+        assert section.repeat is not None
+        gid = section.repeat.group
+        rows = []
+        for n in range(1, detail.rows.get(gid, 0) + 1):
+            row = []
+            for q in section.questions:
+                key = row_address(gid, n, q.id)
+                a = detail.answers.get(key)
+                if a is not None and q.compute is None:
+                    row.append(ReturnAnswer(q.id, a.value, a.na, a.note, detail.answered_at[key]))
+            rows.append(tuple(row))
+        out.append((gid, tuple(rows)))
+    return tuple(out)
