@@ -231,3 +231,25 @@ async def test_system_eqia_opens_answers_and_reviews_in_the_app(svc: Services) -
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen), "Review")
         assert "Northshire ICB" in screen_text(app)
+
+
+@pilot_test
+async def test_review_lists_open_row_fields_and_goes_to_them(svc: Services) -> None:
+    aid = start_eqia(svc)
+    svc.assessments.add_row(aid, "RISK")
+    for field, value in (("DESC", "Staffing gaps"), ("LIKELIHOOD", 2), ("CONSEQUENCE", 3),
+                         ("OWNER", "Head of Quality"), ("REVIEW", "2026-06-01")):
+        svc.assessments.answer(aid, f"RISK[1].{field}", value=value)
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_assessment(aid, "RISK[1].DESC")
+        screen = await opened(pilot, app)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen), "Review")
+        todo = app.screen.query_one("#todo", OptionList)
+        ids = [todo.get_option_at_index(i).id for i in range(todo.option_count)]
+        assert "RISK[1].MITIGATION" in ids and "RISK[1].SCORE" not in ids  # computed: never open
+        todo.highlighted = ids.index("RISK[1].MITIGATION")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen, "back to Assess")
+        assert screen.question_id == "RISK[1].MITIGATION"

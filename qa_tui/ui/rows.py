@@ -135,3 +135,22 @@ def computed_lines(detail: AssessmentDetail, question: Question) -> list[str]:
 def computed_text(detail: AssessmentDetail, question: Question) -> str:
     """The same on one line (the status line)."""
     return " ".join(computed_lines(detail, question))
+
+
+def row_gaps(detail: AssessmentDetail) -> list[tuple[str, str]]:
+    """What the repeating sections still need before completion, as (stop to go to, what):
+    too few rows, and each required field of an existing row left open."""
+    gaps: list[tuple[str, str]] = []
+    for section in detail.template.groups:
+        assert section.repeat is not None
+        group, count = section.repeat.group, row_count(detail, section.repeat.group)
+        if count < section.repeat.min_rows:
+            gaps.append((section_stops(detail, section)[0],
+                         f"{group}: needs at least {section.repeat.min_rows} rows (it has "
+                         f"{count}); + adds one"))
+        for n in range(1, count + 1):
+            for q in section.questions:
+                address = row_address(group, n, q.id)
+                if q.required and q.compute is None and not detail.answer(address).answered:
+                    gaps.append((address, f"{address}: required, not answered"))
+    return gaps
