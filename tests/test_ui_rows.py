@@ -253,3 +253,34 @@ async def test_review_lists_open_row_fields_and_goes_to_them(svc: Services) -> N
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen, "back to Assess")
         assert screen.question_id == "RISK[1].MITIGATION"
+
+
+@pilot_test
+async def test_a_completed_register_is_read_only(svc: Services) -> None:
+    from qa_tui.templates import bundled_dir, load_template_file
+
+    from .test_system_eqia import _token
+
+    aid = start_eqia(svc)
+    template = load_template_file(bundled_dir() / "system-eqia.toml")
+    for q in template.questions:
+        if not q.id.endswith("M") and q.id != "EQ6.5":
+            svc.assessments.answer(aid, q.id, _token(template, q.id))
+    svc.assessments.add_row(aid, "RISK")
+    for field, value in (("DESC", "Staffing gaps"), ("LIKELIHOOD", "2"), ("CONSEQUENCE", "3"),
+                         ("MITIGATION", "Bank staff"), ("OWNER", "Head of Quality"),
+                         ("REVIEW", "2026-06-01")):
+        svc.assessments.answer(aid, f"RISK[1].{field}", value)
+    svc.assessments.complete(aid)
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_assessment(aid, "RISK[1].DESC")
+        screen = await opened(pilot, app)
+        assert "+/- Row" not in screen_text(app)
+        for key in ("plus", "minus"):
+            await pilot.press(key)
+            assert isinstance(app.screen, AssessScreen), key  # no confirmation to remove
+            assert "read-only" in screen_text(app), key
+        assert svc.assessments.get(aid).rows["RISK"] == 1
+        await pilot.press("right_curly_bracket")  # moving is still fine
+        assert "No row after this one" in screen_text(app) and screen.question_id == "RISK[1].DESC"

@@ -23,7 +23,9 @@ from qa_tui.ui.widgets.text_answer import TextAnswer
 
 READ_ONLY = "Complete, so read-only: press o to reopen it to change."
 
-TARGETED = frozenset({*"0123456789", "N", "x", "enter", "a", "A"})
+ROW_KEYS = frozenset({"plus", "minus"})
+"""Add a row to the section on screen, remove the row on screen."""
+TARGETED = frozenset({*"0123456789", "N", "x", "enter", "a", "A", *ROW_KEYS})
 """Keys that act on the question on screen (moving keys are relative, so they may chain)."""
 CHANGES = TARGETED | {"e", "u"}
 """Keys that would change a completed (read-only) assessment."""
@@ -147,7 +149,7 @@ class AnswerKeys(_Base):
         if self.detail.is_complete and (event.key in CHANGES or event.key in letters):
             self._stop(event)
             self.status.info(READ_ONLY)
-        elif rows.is_read_only(question) and event.key in CHANGES - {"u"}:
+        elif rows.is_read_only(question) and event.key in CHANGES - ROW_KEYS - {"u"}:
             self._stop(event)  # a computed field (or an empty group): nothing to answer
             self.status.info(f"{question.id}: {rows.computed_text(self.detail, question)}")
         elif event.character and event.character in letters:

@@ -64,8 +64,8 @@ class RowKeys(_Base):
             return True
         where = self._here()
         if action in ROW_ACTIONS:
-            if where is None or self.detail.is_complete:
-                return False
+            if where is None or (self.detail.is_complete and action != "row"):
+                return False  # a completed assessment is read-only; moving is fine
             if action == "add_row":
                 return rows.row_count(self.detail, where.group) < where.section.repeat.max_rows \
                     or None  # type: ignore[union-attr]
