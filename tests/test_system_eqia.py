@@ -172,10 +172,13 @@ def _token(template: Template, qid: str) -> str:
     return chosen.get(qid, q.scale.options[0].label)
 
 
-def test_system_eqia_walked_through_the_cli_with_two_risks(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_system_eqia_walked_through_the_cli_with_two_risks(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
     template = load_template_file(bundled_dir() / "system-eqia.toml")
+    listed = cli("templates")
+    assert listed.code == 0 and "system-eqia" in listed.out
     started = cli("new", "--template", "system-eqia", "--org", "Northshire ICB",
                   "--org-code", "QHM", "--assessor", "Quality lead", "--date", "2026-03-02")
     assert started.code == 0, started.err
@@ -223,6 +226,24 @@ def test_system_eqia_walked_through_the_cli_with_two_risks(cli, tmp_path: Path) 
     path = Path(exported.out.strip().splitlines()[-1])
     verified = cli("verify", str(path))
     assert verified.code == 0 and "ok" in verified.out
+    # the return lists the register one line per field per row, the score recomputed
+    import openpyxl
+
+    from .test_groups_returns import table
+
+    lines = {(r["Question id"], r["Row"]): r
+             for r in table(openpyxl.load_workbook(path)["Responses"])}
+    assert lines[("DESC", 1)]["Answer"] == "No interpreters on the night line"
+    assert lines[("SCORE", 1)]["Answer"] == "12 (High)"
+    assert lines[("SCORE", 2)]["Answer"] == "4 (Moderate)"
+    assert lines[("EQ2.6", None)]["Answer"] == "Negative"
+    # and imported elsewhere (the quality team's laptop), it comes back whole
+    monkeypatch.setenv("QA_TUI_HOME", str(tmp_path / "quality-team"))
+    assert cli("import", str(path)).code == 0
+    again = json.loads(cli("show", aid, "--json").out)
+    assert [(r["SCORE"]["value"], r["OWNER"]["value"]) for r in again["groups"]["RISK"]] == [
+        (12, "Head of Urgent Care Commissioning"), (4, "Head of Urgent Care Commissioning")]
+    assert again["overall"]["rating"] == "Negative" and again["status"] == "complete"
 
 
 # --- the demo data --------------------------------------------------------------------------
