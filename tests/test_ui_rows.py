@@ -284,3 +284,26 @@ async def test_a_completed_register_is_read_only(svc: Services) -> None:
         assert svc.assessments.get(aid).rows["RISK"] == 1
         await pilot.press("right_curly_bracket")  # moving is still fine
         assert "No row after this one" in screen_text(app) and screen.question_id == "RISK[1].DESC"
+
+
+@pilot_test
+async def test_help_on_a_computed_field_and_a_full_register(svc: Services) -> None:
+    aid = start_eqia(svc)
+    for _ in range(30):  # system-eqia allows 30 risks
+        svc.assessments.add_row(aid, "RISK")
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_assessment(aid, "RISK[30].SCORE")
+        screen = await opened(pilot, app)
+        await pilot.press("plus")
+        assert "RISK already has 30 rows, the most this template allows" in screen_text(app)
+        assert svc.assessments.get(aid).rows["RISK"] == 30
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        for _ in range(4):  # the current question's lines come last
+            await pilot.press("pagedown")
+        shown = screen_text(app)
+        assert "RISK[30].SCORE: Computed, read-only: no value yet" in shown
+        assert "type the answer to RISK[30].SCORE" not in shown
+        await pilot.press("escape")
+        assert app.screen is screen

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from qa_tui.domain import QuestionType
 from qa_tui.templates import Question, Section, parse_address, row_address
+from qa_tui.ui.format import answer_key_rows
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -154,3 +155,10 @@ def row_gaps(detail: AssessmentDetail) -> list[tuple[str, str]]:
                 if q.required and q.compute is None and not detail.answer(address).answered:
                     gaps.append((address, f"{address}: required, not answered"))
     return gaps
+
+
+def help_rows(detail: AssessmentDetail, question: Question) -> list[tuple[str, str]]:
+    """The help's lines for the keys that answer ``question``: none on a read-only stop."""
+    if is_read_only(question):
+        return [("", f"{question.id}: {computed_text(detail, question)}")]
+    return answer_key_rows(question)

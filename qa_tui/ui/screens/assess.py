@@ -27,11 +27,10 @@ from qa_tui.ui import rows
 from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
 from qa_tui.templates import escalation_words, overall_words
-from qa_tui.ui.format import answer_key_rows
 from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.answering import READ_ONLY, AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
-from qa_tui.ui.screens.row_keys import ROW_ACTIONS, READ_ONLY_REFUSED, RowKeys
+from qa_tui.ui.screens.row_keys import READ_ONLY_REFUSED, ROW_ACTIONS, RowKeys
 from qa_tui.ui.screens.saving import FIRST_TRY, Saving
 from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.note_editor import NoteEditor
@@ -72,7 +71,7 @@ class AssessScreen(Saving, AnswerKeys, RowKeys, ActionEditing, QaScreen[None]):
                 key_display="shift+p", show=False),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (again: the one before)"),
         Binding("plus", "add_row", "Row", key_display="+/-",
-                tooltip="Add a row to this repeating section (a risk register)"),
+                tooltip="Add a row to this repeating section, a risk register (- removes one)"),
         Binding("minus", "remove_row", "Remove row", key_display="-", show=False,
                 tooltip="Remove the row on screen, after you confirm (u undoes it)"),
         Binding("right_curly_bracket", "row(1)", "Next row (same field)", key_display="}",
@@ -466,7 +465,7 @@ class AssessScreen(Saving, AnswerKeys, RowKeys, ActionEditing, QaScreen[None]):
         """The current question's answer keys, and what the list's glyphs mean."""
         if self.detail is None:
             return []
-        return answer_key_rows(self.question) + [
+        return rows.help_rows(self.detail, self.question) + [
             ("", ""), ("✓ ○ –", "in the list: answered, open, N/A"),
             ("✎ !", "in the list: has a note, needs a note"),
             ("▸", "in the list: where you are")]
