@@ -167,9 +167,9 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     org, code = rng.choice(ICBS if template.id in ICB_ONLY else ORGANISATIONS)
     self_assessment = template.kind.value == "self-assessment"
     team = PROVIDER_LEADS if self_assessment and template.id not in ICB_ONLY else ASSESSORS
-    sites = VISIT_SITES if template.kind.value == "visit" else BOARD_SITES
     eqia = template.id == demo_eqia.TEMPLATE
-    sites = demo_eqia.SITES if eqia else sites
+    sites: tuple[str, ...] = demo_eqia.SITES if eqia else (
+        VISIT_SITES if template.kind.value == "visit" else BOARD_SITES)
     risks = demo_eqia.plan_risks(rng) if eqia else []
     visit = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
     quality = rng.betavariate(4, 2)  # most organisations do fairly well; a few struggle
