@@ -87,9 +87,11 @@ class SectionNav(Vertical):
             where = rows.row_at(detail, stop)
             if where is not None and (where.row != row or where.row == 0):  # a row begins
                 row = where.row
-                name = rows.row_name(detail, section, row) if row else "no rows: + adds one"
-                questions.add_option(Option(Content.assemble(
-                    (shown(name)[:max(1, width - 2)], "italic")),
+                name = shown(rows.row_name(detail, section, row) if row
+                             else "no rows: + adds one")
+                room = max(2, width - 2)
+                name = name if len(name) <= room else name[:room - 1] + "…"
+                questions.add_option(Option(Content.assemble((name, "italic")),
                     id=f"{'r' if row else 'q'}:{stop}"))  # a click goes to its first field
             here = stop == question_id
             if where is not None and where.row == 0:  # the placeholder is its own line
