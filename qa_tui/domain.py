@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 from qa_tui.errors import InvalidInput
 
@@ -178,6 +178,18 @@ def parse_date(value: str | dt.date, *, field: str = "date") -> dt.date:
 def utc_now() -> dt.datetime:
     """Aware UTC now, to the microsecond: SQLModel refuses naive datetimes."""
     return dt.datetime.now(dt.UTC)
+
+
+@overload
+def naive_utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def naive_utc(value: None) -> None: ...
+def naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Naive UTC to the whole second, for files with no time zones (Excel cells, workbook and
+    Word document properties): their headers and readers take such times as UTC."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,13 @@ def write_private_atomic(path: Path, data: bytes, *, exclusive: bool = False) ->
     ``exclusive``: only if nothing is at ``path`` (``FileExistsError`` otherwise, the file
     there untouched); else any file there is replaced. A crash leaves the old file or the new,
     never half of one."""
-    tmp = write_temp(path, data)
+    put_in_place(write_temp(path, data), path, exclusive=exclusive)
+
+
+def put_in_place(tmp: Path, path: Path, *, exclusive: bool = False) -> None:
+    """The last step of every atomic private write: the temporary file ``tmp`` (written
+    beside ``path`` and flushed to disk) becomes ``path`` in one step, the temporary name is
+    gone, and the folder is synced. ``exclusive``: only if nothing is at ``path``."""
     try:
         if exclusive:
             link_new(tmp, path)

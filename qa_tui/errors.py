@@ -117,14 +117,56 @@ class DatabaseRefused(QaError):
     code = "database"
 
 
+class ProblemCode(StrEnum):
+    """What kind of problem a template has, as pyxform's ``ErrorCode`` does for XLSForms: tests
+    and tools match on the code, people read the message (which may be reworded). A ``StrEnum``,
+    so a code is also its stable text (``"unknown-scale"``)."""
+
+    INVALID = "invalid"
+    """A value breaks a rule the message names (a range, a pattern, a combination)."""
+    TYPE = "type"
+    """A value of the wrong kind: a list where a table belongs, text where a number does."""
+    MISSING = "missing"
+    """A required key is absent."""
+    EMPTY = "empty"
+    """A list or table that must hold something is empty."""
+    DUPLICATE = "duplicate"
+    """An id (section, question, option value or key) used twice."""
+    UNKNOWN_KEY = "unknown-key"
+    UNKNOWN_QUESTION = "unknown-question"
+    UNKNOWN_SCALE = "unknown-scale"
+    UNKNOWN_RATING = "unknown-rating"
+    FORWARD_REFERENCE = "forward-reference"
+    """``show_if`` looks at a question that comes later."""
+    BAD_ID = "bad-id"
+    """An id that is not in the form its kind needs (template, section, question, scale)."""
+    BAD_CHOICE = "bad-choice"
+    """A value outside a fixed set: a kind, a question type."""
+    BAD_BAND = "bad-band"
+    """Rating bands that overlap, leave gaps or fall outside the range."""
+    OVERLAP = "overlap"
+    """Bands of a computed field that overlap (the groups branch uses this code)."""
+    TOO_LONG = "too-long"
+    """A text longer than its field allows."""
+    UNSAFE_TEXT = "unsafe-text"
+    """A text holding a control or line-breaking character the app would show escaped."""
+    NOT_A_TEMPLATE = "not-a-template"
+    """The document is not a table of keys, or is nested too deeply to read."""
+    NOT_TOML = "not-toml"
+    """The file is not UTF-8 TOML (the path says the line and column where known)."""
+    UNREADABLE = "unreadable"
+    """The file cannot be read: missing, not a regular file, or too large."""
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One located problem in a file: the file, the dotted path inside it, and what is wrong."""
+    """One located problem in a file: the file, the dotted path inside it, what is wrong, and
+    its :class:`ProblemCode`."""
 
     file: str
     path: str
     message: str
-    code: str = "invalid"
+    code: ProblemCode = ProblemCode.INVALID
 
     def __str__(self) -> str:
         place = f"{self.file}: {self.path}" if self.path else self.file
@@ -144,6 +186,11 @@ class TemplateInvalid(QaError):
         if more > 0:
             text += f" (and {more} more problem{'s' if more > 1 else ''})"
         super().__init__(text)
+
+    @property
+    def codes(self) -> tuple[ProblemCode, ...]:
+        """Each problem's code, in order."""
+        return tuple(p.code for p in self.problems)
 
     def __str__(self) -> str:
         return self.message

@@ -98,6 +98,42 @@ def test_headless_commands_never_load_textual(home: Path) -> None:
     assert proc.stdout.strip().splitlines()[-1] == "0"
 
 
+def test_the_entry_starts_the_app_only_when_no_command_is_given(
+        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``qa-tui`` (qa_tui.entry) hands the CLI the app to start: the CLI never imports the TUI,
+    and ``qa_tui.cli.main:main`` alone runs commands only."""
+    import qa_tui.entry as entry
+
+    started: list[tuple[Path, bool]] = []
+
+    def fake_start(paths: object, *, debug: bool, log: object) -> int:
+        started.append((paths.database, debug))  # type: ignore[attr-defined]
+        return 0
+
+    monkeypatch.setattr(entry, "start_app", fake_start)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    with pytest.raises(SystemExit) as ran:
+        entry.main(["--db", str(home / "x.sqlite3"), "--debug"])
+    assert ran.value.code == 0
+    assert started == [(home / "x.sqlite3", True)]
+    with pytest.raises(SystemExit) as ran:
+        entry.main(["templates", "--json"])
+    assert ran.value.code == 0 and len(started) == 1
+    with pytest.raises(SystemExit) as ran:
+        main([])
+    assert ran.value.code == 2 and len(started) == 1
+    assert "no command given" in capsys.readouterr().err
+
+
+def test_the_console_script_is_the_entry_module() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert project["scripts"] == {"qa-tui": "qa_tui.entry:main"}
+    assert "qa_tui.ui" not in (ROOT / "qa_tui" / "cli" / "main.py").read_text("utf-8")
+
+
 def test_import_linter_contracts_hold() -> None:
     exe = Path(sys.executable).with_name("lint-imports")
     if not exe.exists():
@@ -165,6 +201,24 @@ def test_cli_start_and_template_listing_do_not_load_the_database_code(home: Path
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_verify_goes_through_its_service_without_loading_the_database_code(
+        home: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    code = (
+        "import sys\n"
+        "import qa_tui.cli.main as m\n"
+        "try:\n"
+        f"    m.main(['verify', {str(broken)!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 1, e.code\n"
+        "print('sqlmodel' in sys.modules, 'qa_tui.services.verification' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "False True"
 
 
 def test_every_lazy_name_in_services_resolves() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa_tui.errors import TemplateInvalid
+from qa_tui.errors import ProblemCode, TemplateInvalid
 from qa_tui.templates import (
     canonical_json,
     compile_template,
@@ -55,11 +55,19 @@ def write(tmp_path: Path, text: str, name: str = "t.toml") -> Path:
     return path
 
 
-def problems(tmp_path: Path, text: str, name: str = "t.toml") -> list[tuple[str, str, str]]:
+class Found(list[tuple[str, str, str]]):
+    """The (file, path, message) of each problem, and ``codes``: each one's :class:`ProblemCode`."""
+
+    codes: list[ProblemCode]
+
+
+def problems(tmp_path: Path, text: str, name: str = "t.toml") -> Found:
     path = write(tmp_path, text, name)
     with pytest.raises(TemplateInvalid) as caught:
         load_template_file(path)
-    return [(p.file, p.path, p.message) for p in caught.value.problems]
+    found = Found((p.file, p.path, p.message) for p in caught.value.problems)
+    found.codes = list(caught.value.codes)
+    return found
 
 
 def test_the_base_used_here_is_valid(tmp_path: Path) -> None:
@@ -81,6 +89,7 @@ scale = "ypn"
     f = str(tmp_path / "t.toml")
     assert found == [(f, "sections[1].questions[0].id",
                       "duplicate question id 'Q1' (also sections[0].questions[0])")]
+    assert found.codes == [ProblemCode.DUPLICATE]
 
 
 def test_duplicate_section_ids(tmp_path: Path) -> None:
@@ -96,6 +105,7 @@ scale = "ypn"
 """)
     assert found == [(str(tmp_path / "t.toml"), "sections[1].id",
                       "duplicate section id 's1' (also sections[0])")]
+    assert found.codes == [ProblemCode.DUPLICATE]
 
 
 def test_unknown_scale_says_did_you_mean(tmp_path: Path) -> None:
@@ -111,6 +121,7 @@ scale = "ynp"
 """)
     assert found == [(str(tmp_path / "t.toml"), "sections[0].questions[0].scale",
                       "unknown scale 'ynp' (did you mean 'ypn'?)")]
+    assert found.codes == [ProblemCode.UNKNOWN_SCALE]
 
 
 def test_unknown_scale_with_no_near_name_lists_the_scales(tmp_path: Path) -> None:
@@ -126,6 +137,7 @@ scale = "maturity"
 """)
     assert found == [(str(tmp_path / "t.toml"), "sections[0].questions[0].scale",
                       "unknown scale 'maturity' (scales: ypn)")]
+    assert found.codes == [ProblemCode.UNKNOWN_SCALE]
 
 
 def test_show_if_forward_reference_and_reference_to_nowhere(tmp_path: Path) -> None:
@@ -164,6 +176,7 @@ show_if = { question = "Q2", equals = "maybe" }
         (f, "sections[0].questions[3].show_if.equals",
          "'maybe' is not an answer of Q2 (values: 2, 1, 0)"),
     ]
+    assert found.codes == [ProblemCode.FORWARD_REFERENCE, ProblemCode.UNKNOWN_QUESTION, ProblemCode.INVALID]
 
 
 def test_show_if_needs_exactly_one_operator_and_a_typo_gets_a_hint(tmp_path: Path) -> None:
@@ -194,6 +207,7 @@ show_if = { question = "Q100", equals = 2 }
         (f, "sections[0].questions[1].show_if", "needs exactly one of equals, in, not_equals, not_in"),
         (f, "sections[0].questions[2].show_if.question", "no question 'Q100' (did you mean 'Q10'?)"),
     ]
+    assert found.codes == [ProblemCode.INVALID, ProblemCode.UNKNOWN_QUESTION]
 
 
 BANDS = """
@@ -220,6 +234,7 @@ bands = [
 def test_bad_bands(tmp_path: Path, rows: str, message: str) -> None:
     found = problems(tmp_path, HEAD + BANDS.format(rows=rows) + ONE_SECTION)
     assert found == [(str(tmp_path / "t.toml"), "scoring.bands", message)]
+    assert found.codes == [ProblemCode.BAD_BAND]
 
 
 def test_band_values_must_be_whole_percents(tmp_path: Path) -> None:
@@ -230,12 +245,14 @@ def test_band_values_must_be_whole_percents(tmp_path: Path) -> None:
         (f, "scoring.bands[0].high", "must be a whole percent from 0 to 100, not 50.5"),
         (f, "scoring.bands[1].high", "must be a whole percent from 0 to 100, not 101"),
     ]
+    assert found.codes == [ProblemCode.INVALID, ProblemCode.INVALID]
 
 
 def test_percent_bands_without_a_band_table(tmp_path: Path) -> None:
     found = problems(tmp_path, HEAD + '[scoring]\nmethod = "percent_bands"\n' + ONE_SECTION)
     assert found == [(str(tmp_path / "t.toml"), "scoring.bands",
                       "percent_bands needs a band table")]
+    assert found.codes == [ProblemCode.MISSING]
 
 
 def test_empty_section(tmp_path: Path) -> None:
@@ -247,6 +264,7 @@ questions = []
 """)
     assert found == [(str(tmp_path / "t.toml"), "sections[0].questions",
                       "an empty section: add at least one question")]
+    assert found.codes == [ProblemCode.EMPTY]
 
 
 def test_unknown_key_typos_get_a_hint(tmp_path: Path) -> None:
@@ -266,6 +284,7 @@ guidence = "Look for the thing."
         (f, "sauce", "unknown key 'sauce' (did you mean 'source'?)"),
         (f, "sections[0].questions[0].guidence", "unknown key 'guidence' (did you mean 'guidance'?)"),
     ]
+    assert found.codes == [ProblemCode.UNKNOWN_KEY, ProblemCode.UNKNOWN_KEY]
 
 
 def test_wrong_types(tmp_path: Path) -> None:
@@ -296,6 +315,9 @@ min = 3
         (f, "sections[0].questions[1].min", "applies to number questions only, as a number"),
         (f, "title", "must be text, not a number"),
     ]
+    assert found.codes == [
+        ProblemCode.INVALID, ProblemCode.TYPE, ProblemCode.TYPE, ProblemCode.INVALID,
+        ProblemCode.TYPE]
 
 
 def test_question_without_type_or_scale_and_an_unknown_type(tmp_path: Path) -> None:
@@ -319,6 +341,7 @@ text = "Second?"
         (f, "sections[0].questions[0].type", f"is required ({kinds}), or give a scale"),
         (f, "sections[0].questions[1].type", f"'rating' is not a question type ({kinds})"),
     ]
+    assert found.codes == [ProblemCode.MISSING, ProblemCode.BAD_CHOICE]
 
 
 def test_option_keys_reserved_and_digit_keys_must_match_values(tmp_path: Path) -> None:
@@ -349,6 +372,9 @@ options = [
         (f, "scales.letters.options[1].key", "'bb' must be one character, 1-9 or a-z"),
         (f, "scales.letters.options[2].label", "duplicate label beta (also at scales.letters.options[1])"),
     ]
+    assert found.codes == [
+        ProblemCode.INVALID, ProblemCode.INVALID, ProblemCode.INVALID, ProblemCode.INVALID,
+        ProblemCode.DUPLICATE]
 
 
 def test_critical_needs_concern_answers_and_notes_need_real_values(tmp_path: Path) -> None:
@@ -373,6 +399,7 @@ critical = true
         (f, "sections[0].questions[0].critical",
          "a critical question needs answers marked concern = true to flag escalation"),
     ]
+    assert found.codes == [ProblemCode.INVALID, ProblemCode.INVALID]
 
 
 def test_cqc_aggregate_needs_four_ratings_and_limiter_caps_must_be_ratings(tmp_path: Path) -> None:
@@ -387,6 +414,7 @@ limiters = [{ values = [0], cap = "Poor" }]
                               "(Inadequate .. Outstanding); found 3"),
         (f, "scoring.limiters[0].cap", "'Poor' is not one of the ratings (No, Partly, Yes)"),
     ]
+    assert found.codes == [ProblemCode.INVALID, ProblemCode.INVALID]
 
 
 def test_scoring_needs_scored_questions(tmp_path: Path) -> None:
@@ -406,6 +434,7 @@ text = "Anything?"
     assert found == [(str(tmp_path / "t.toml"), "scoring.method",
                       'mean needs scored questions (scale questions with numeric values and a '
                       'weight above 0); use method = "none"')]
+    assert found.codes == [ProblemCode.INVALID]
 
 
 def test_invalid_toml_is_located_by_line_and_column(tmp_path: Path) -> None:
@@ -415,6 +444,7 @@ def test_invalid_toml_is_located_by_line_and_column(tmp_path: Path) -> None:
         load_template_file(path)
     assert [(p.file, p.path, p.message) for p in caught.value.problems] == [
         (str(path), "line 3, column 9", "not valid TOML: Invalid value")]
+    assert caught.value.codes == (ProblemCode.NOT_TOML,)
 
 
 def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
@@ -424,6 +454,7 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
         load_template_file(path)
     assert [(p.file, p.path, p.message) for p in caught.value.problems] == [
         (str(path), "", "is not UTF-8 text (byte 15)")]
+    assert caught.value.codes == (ProblemCode.NOT_TOML,)
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
@@ -433,6 +464,7 @@ def test_a_missing_file(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert (problem.file, problem.path) == (str(path), "")
     assert problem.message.startswith("cannot be read")
+    assert problem.code is ProblemCode.UNREADABLE
 
 
 def test_toml_dates_are_refused_where_they_appear(tmp_path: Path) -> None:
@@ -452,6 +484,7 @@ guidance = 2024-04-01
         (f, "sections[0].questions[0].guidance", "date values are not allowed (write dates as text)"),
         (f, "sections[0].questions[0].guidance", "must be text, not date"),
     ]
+    assert found.codes == [ProblemCode.TYPE, ProblemCode.TYPE]
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
@@ -522,6 +555,9 @@ scale = "ypn"
         load_template_file(tmp_path / "t.toml")
     assert str(caught.value) == (f"{f}: id: 'Not An Id' is not a template id: use lower-case words "
                                  "joined by '-' (e.g. cqc-saf-well-led) (and 6 more problems)")
+    assert found.codes == [
+        ProblemCode.BAD_ID, ProblemCode.BAD_CHOICE, ProblemCode.FORWARD_REFERENCE,
+        ProblemCode.UNKNOWN_SCALE, ProblemCode.DUPLICATE, ProblemCode.EMPTY, ProblemCode.BAD_BAND]
 
 
 def test_compiling_a_document_that_is_not_a_table() -> None:
@@ -529,6 +565,7 @@ def test_compiling_a_document_that_is_not_a_table() -> None:
         compile_template(["not", "a", "table"], file="x.json")  # type: ignore[arg-type]
     assert [(p.file, p.path, p.message) for p in caught.value.problems] == [
         ("x.json", "", "a template must be a table of keys")]
+    assert caught.value.codes == (ProblemCode.NOT_A_TEMPLATE,)
 
 
 # --- canonical JSON and the hash --------------------------------------------------------------
@@ -593,6 +630,7 @@ options = ["A", { value = "none", label = "None", exclusive = "yes" }]
     assert (f, "sections[0].questions[0].options[1].exclusive",
             'applies to multiple-choice (type = "multi") options only') in found
     assert any(p == "sections[0].questions[1].options[1].exclusive" for _, p, _ in found)
+    assert found.codes == [ProblemCode.INVALID, ProblemCode.TYPE]
 
 
 def test_letter_keys_on_a_scale_of_numbers_that_is_not_1_to_9(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ MINIMUM_QUESTIONS = {
     "ftsu-assessment": 18,
     "ld-autism-oversight": 24,
     "eds-2022": 11,
+    "system-eqia": 60,
 }
 VERSIONS = {
     "cqc-well-led-kloe": "1.1",
@@ -44,6 +45,7 @@ VERSIONS = {
     "ftsu-assessment": "1.0",
     "ld-autism-oversight": "1.0",
     "eds-2022": "1.0",
+    "system-eqia": "1.0",
 }
 PREFIX = {
     "cqc-well-led-kloe": r"W[1-8]\.\d+",
@@ -55,6 +57,7 @@ PREFIX = {
     "ftsu-assessment": r"FS\d\.\d+",
     "ld-autism-oversight": r"LD\d\.\d+",
     "eds-2022": r"EDS[1-3][A-D]",
+    "system-eqia": r"EQ[1-8]\.\d+M?",
 }
 
 

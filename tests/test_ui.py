@@ -99,7 +99,8 @@ async def test_whole_visit_by_keys_cqc_well_led(paths: Paths) -> None:
         await keys("enter")
         await text("Board secretary")
         await keys("enter", "enter", "enter")
-        assert "Update the risk register" in screen_text(app)
+        # wait for the dialog to close and the action to show, not a fixed time
+        await until(pilot, lambda: "Update the risk register" in screen_text(app), "the action")
 
         await keys("r")
         assert isinstance(app.screen, ReviewScreen)
@@ -463,7 +464,8 @@ def test_readme_lists_every_key_of_every_screen() -> None:
     shown = {"right_square_bracket": "]", "left_square_bracket": "[", "slash": "/",
              "escape": "esc", "down": "↓", "up": "↑", "right": "→", "left": "←",
              "question_mark": "?", "X": "shift+x", "A": "shift+a", "pagedown": "pgdn",
-             "pageup": "pgup", "P": "shift+p"}
+             "pageup": "pgup", "P": "shift+p", "plus": "+", "minus": "-",
+             "right_curly_bracket": "}", "left_curly_bracket": "{"}
     missing = []
     from qa_tui.ui.screens.consolidate import ConsolidateScreen
 

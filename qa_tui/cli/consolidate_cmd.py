@@ -95,14 +95,11 @@ def consolidate(app: CliContext, inputs: tuple[Path, ...], output: Path, db: str
     Every file is accepted, superseded (an older revision or a copy) or rejected with its
     reason. Exit status 1 if any file was rejected; the workbook is still written.
     """
-    from qa_tui.services import default_actor
-    from qa_tui.services.consolidation import ConsolidationService
-
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("the workbook name must end in .xlsx", param_hint="-o")
     day = _date(as_of)
     start = _date(since, "--since")
-    service = ConsolidationService(app.paths, actor=default_actor())
+    service = app.consolidation
     with progress_bar(not as_json and sys.stderr.isatty()) as progress:
         target = None if db is None else db if "://" in db else typed_path(db)
         report = service.run(list(inputs), output, db=target, as_of=day, workers=workers,

@@ -15,7 +15,7 @@ import click
 from qa_tui.config import Paths, resolve_paths
 
 if TYPE_CHECKING:
-    from qa_tui.services import Services
+    from qa_tui.services import ConsolidationService, Services, VerifyService
     from qa_tui.templates import TemplateLibrary
 
 
@@ -31,9 +31,9 @@ class CliContext:
             if self._services is not None:
                 self._library = self._services.library
             else:
-                from qa_tui.templates import TemplateLibrary
+                from qa_tui.services import load_library
 
-                self._library = TemplateLibrary.load(user_dir=self.paths.templates_dir)
+                self._library = load_library(self.paths)
         return self._library
 
     @property
@@ -44,6 +44,20 @@ class CliContext:
             self._services = build_services(self.paths, library=self._library)
             click.get_current_context().call_on_close(self._services.close)
         return self._services
+
+    @property
+    def verifier(self) -> VerifyService:
+        """Checks returns without opening (or loading) the database."""
+        from qa_tui.services import build_verifier
+
+        return build_verifier()
+
+    @property
+    def consolidation(self) -> ConsolidationService:
+        """Consolidates returns; never opens this user's own database."""
+        from qa_tui.services import build_consolidation
+
+        return build_consolidation(self.paths)
 
 
 pass_cli = click.make_pass_decorator(CliContext)

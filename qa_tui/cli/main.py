@@ -1,4 +1,6 @@
-"""Entry point: ``qa-tui`` with no command starts the TUI; with a command it runs headless.
+"""The headless CLI: ``qa-tui COMMAND``. With no command it starts the app through the
+``start_app`` it was given by :mod:`qa_tui.entry` (the CLI never imports the TUI: they are
+siblings).
 
 Every expected failure (:class:`QaError`) becomes one line on stderr and exit 1; usage mistakes
 exit 2; a file-system failure is worded by ``errors.file_problem``; nothing prints a traceback
@@ -12,18 +14,29 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import click
 
 from qa_tui import __version__
 from qa_tui.cli.context import CliContext
 from qa_tui.cli.output import ExitCode, click_error, error
-from qa_tui.cli.paths import TypedPath
 from qa_tui.cli.refusals import hinted, worded
-from qa_tui.config import resolve_paths
+from qa_tui.config import Paths, resolve_paths
 from qa_tui.errors import QaError, Refused, TemplateInvalid, file_problem
 from qa_tui.eventlog import EventLog, open_log
+
+AppStarter = Callable[..., int]
+"""``start_app(paths, *, debug, log)``: runs the interactive app, returns its exit code."""
+
+
+@dataclass(frozen=True)
+class _Launch:
+    """What :func:`main` hands the group: the support log, and how to start the app."""
+
+    log: EventLog
+    start_app: AppStarter | None = None
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,15 +52,16 @@ def cli(ctx: click.Context, db: str | None, debug: bool) -> int | None:
 
     Run with no command to start the keyboard-driven app.
     """
-    log = ctx.obj if isinstance(ctx.obj, EventLog) else EventLog(None)  # from main()
+    launch = ctx.obj if isinstance(ctx.obj, _Launch) else _Launch(EventLog(None))  # main()
     ctx.obj = CliContext(db)
     if ctx.invoked_subcommand is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise click.UsageError("the app needs a terminal; for scripts use a command "
                                    "(qa-tui --help lists them)")
-        from qa_tui.ui.launch import run_tui  # Textual loads only for the interactive app
-
-        return run_tui(ctx.obj.paths, debug=debug, log=log)
+        if launch.start_app is None:  # run as qa_tui.cli.main:main, which has no app
+            raise click.UsageError("no command given (qa-tui --help lists them)")
+        paths: Paths = ctx.obj.paths
+        return launch.start_app(paths, debug=debug, log=launch.log)
     return None
 
 
@@ -117,9 +131,10 @@ def _command_name(args: Sequence[str]) -> str:
     return "app"
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the CLI; exit with its code. Opted in, the support log records the command, how it
-    ended and how long it took (see qa_tui.eventlog)."""
+def main(argv: Sequence[str] | None = None, *, start_app: AppStarter | None = None) -> None:
+    """Run the CLI; exit with its code. ``start_app``: what runs the app when no command is
+    given (:mod:`qa_tui.entry` passes it). Opted in, the support log records the command, how
+    it ended and how long it took (see qa_tui.eventlog)."""
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = _debugging(args)
     if not debug and argv is None:  # the real process (a caller in-process keeps its own hook)
@@ -129,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     code: int = ExitCode.INVALID
     try:
         # None, not the list: on Windows click then expands wildcards (cmd.exe does not)
-        code = _run(list(argv) if argv is not None else None, debug, log)
+        code = _run(list(argv) if argv is not None else None, debug, _Launch(log, start_app))
     finally:
         log.event("command", command=_command_name(args), exit=code,
                   seconds=round(time.monotonic() - started, 3))
@@ -144,11 +159,12 @@ def _open_log() -> EventLog:
         return EventLog(None)
 
 
-def _run(args: list[str] | None, debug: bool, log: EventLog) -> int:
+def _run(args: list[str] | None, debug: bool, launch: _Launch) -> int:
     """The command's exit code; every failure reported on stderr in one line (``debug``:
     with the full traceback first)."""
+    log = launch.log
     try:
-        result = cli.main(args=args, prog_name="qa-tui", standalone_mode=False, obj=log)
+        result = cli.main(args=args, prog_name="qa-tui", standalone_mode=False, obj=launch)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:

@@ -22,15 +22,23 @@ from qa_tui.errors import QaError
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder stands for the ``.xlsx`` files directly inside it. A folder
-    with none is reported (one line, and the command exits 1): checking nothing is not "ok"."""
+    """Files as given; a folder stands for the returns directly inside it (the shared rule:
+    ``qa_tui.returns.finding``). A folder with none, or one that cannot be read, is reported
+    (one line, and the command exits 1): checking nothing is not "ok"."""
+    from qa_tui.services import returns_in
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.xlsx")
-                           if p.is_file() and not p.name.startswith(("~$", ".")))
+            try:
+                found = returns_in(path)
+            except OSError as exc:
+                error(f"{path}: cannot read this folder ({exc.strerror or exc})")
+                found = []
+            else:
+                if not found:
+                    error(f"{path}: no returns found (no .xlsx files in this folder)")
             if not found:
-                error(f"{path}: no returns found (no .xlsx files in this folder)")
                 click.get_current_context().meta["qa_nothing_found"] = True
             out.extend(found)
         else:
@@ -102,12 +110,11 @@ def _warn_if_synced(app: CliContext, out_dir: Path | None, ids: list[str]) -> No
     """Once per export: the default folder is synced to the cloud (OneDrive, iCloud)."""
     if out_dir is not None or not ids:
         return
-    from qa_tui.services.doctor import sync_warning
-    from qa_tui.synced import sync_service
+    from qa_tui.services.doctor import export_sync_warning
 
-    service = sync_service(app.paths.export_dir)
-    if service:
-        warn(sync_warning(app.paths.export_dir, service))
+    said = export_sync_warning(app.paths.export_dir)
+    if said:
+        warn(said)
 
 
 @click.command("import")
@@ -148,8 +155,7 @@ def import_(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
 @pass_cli
 def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
     """Check returns without importing them: ok, or the reason each one cannot be trusted."""
-    from qa_tui.returns import identifiers_json, read_return  # no database needed to verify
-
+    verifier = app.verifier  # no database needed to verify
     failed = False
     report: list[dict[str, Any]] = []
     found = _files(files)
@@ -157,7 +163,7 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
                            enabled=progress.wanted(as_json=as_json)) as tick:
         for path in found:
             try:
-                checked = read_return(path)
+                checked = verifier.verify(path)
             except QaError as exc:
                 failed = True
                 _report_error(exc)
@@ -165,24 +171,14 @@ def verify(app: CliContext, files: tuple[Path, ...], as_json: bool) -> int:
                 continue
             finally:
                 tick()
-            _verified(report, path, checked, as_json)
+            report.append(checked.to_json())
+            if checked.warning is not None:
+                warn(f"{path}: {checked.warning}")
+            if not as_json:
+                emit(f"{path}: {checked.message()}")
     if as_json:
         emit_json(report)
     return ExitCode.INVALID if failed or _nothing_found() else ExitCode.OK
-
-
-def _verified(report: list[dict[str, Any]], path: Path, checked: Any, as_json: bool) -> None:
-    from qa_tui.returns import identifiers_json
-
-    d = checked.data
-    report.append({"file": str(path), "ok": True, "id": d.id, "revision": d.revision,
-                   "template": d.template_id, "organisation": d.org_name,
-                   "sha256": checked.sha256, **identifiers_json(d.identifiers)})
-    if d.identifiers is not None:
-        warn(f"{path}: {d.identifiers.describe()}")
-    if not as_json:
-        emit(f"{path}: ok (return {d.id[:8]}, revision {d.revision}, {d.template_id}, "
-             f"{d.org_name})")
 
 
 @click.command()

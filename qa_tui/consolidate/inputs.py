@@ -1,8 +1,10 @@
 """Which files a consolidation reads: folders searched recursively, noise named, no file twice.
 
-A shared drive of returns also holds Excel lock files (``~$name.xlsx`` while someone has a
-return open) and macOS metadata files (``._name.xlsx``): they are reported as rejected with a
-plain reason instead of a confusing "not a zip". The same file reached twice (named and inside
+Which files in a folder are returns is the rule every reader shares
+(:mod:`qa_tui.returns.finding`), searched deep. A shared drive of returns also holds Excel lock
+files (``~$name.xlsx`` while someone has a return open) and macOS metadata files
+(``._name.xlsx``): they are reported as rejected with a plain reason instead of a confusing
+"not a zip". The same file reached twice (named and inside
 a named folder, or through a link) is read once. The output workbook is never an input: naming
 it as one is refused before any work, and a previous consolidation found in a searched folder
 is passed over (it is this run's own output, not a return).
@@ -12,11 +14,12 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa_tui.errors import Refused
+from qa_tui.returns.finding import folder_candidates, passed_over
 
 MARKER = "qa-tui consolidation"
 """Written as the output workbook's document category, so a later run recognises it."""
@@ -28,27 +31,6 @@ class Inputs:
     """Files to verify, in a stable order."""
     rejected: list[tuple[Path, str]] = field(default_factory=list)
     """Files refused without opening them, with the reason."""
-
-
-def _is_xlsx(name: str) -> bool:
-    return name.lower().endswith(".xlsx")
-
-
-def _noise(name: str) -> str | None:
-    if name.startswith("~$"):
-        return "an Excel lock file, not a return"
-    if name.startswith("._"):
-        return "a macOS metadata file, not a return"
-    return None
-
-
-def _walk(folder: Path) -> Iterable[Path]:
-    """``.xlsx`` files under ``folder`` (any case), sorted, without following folder links."""
-    for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs.sort()
-        for name in sorted(names):
-            if _is_xlsx(name):
-                yield Path(root) / name
 
 
 def is_consolidation(path: Path) -> bool:
@@ -70,7 +52,11 @@ def collect(paths: Sequence[Path], output: Path) -> Inputs:
     out = Inputs()
     for given in paths:
         if given.is_dir():
-            candidates = [(p, False) for p in _walk(given)]
+            try:
+                candidates = [(c.path, False) for c in folder_candidates(given, deep=True)]
+            except OSError as exc:
+                out.rejected.append((given, f"cannot read this folder ({exc.strerror or exc})"))
+                continue
         elif given.exists() or given.is_symlink():
             candidates = [(given, True)]
         else:
@@ -86,7 +72,7 @@ def collect(paths: Sequence[Path], output: Path) -> Inputs:
             if real in seen:
                 continue
             seen.add(real)
-            reason = _noise(path.name)
+            reason = passed_over(path.name)
             if reason:
                 out.rejected.append((path, reason))
             elif not path.is_file():

@@ -36,10 +36,10 @@ class Rejection:
     reason: str
 
 
-Result = Reduced | Rejection
+Checked = Reduced | Rejection
 
 
-def check_file(path: str, as_of: dt.date) -> Result:
+def check_file(path: str, as_of: dt.date) -> Checked:
     """Verify and reduce one file; any failure becomes that file's rejection, never the
     batch's (a reader bug on one hostile file must not lose the other returns)."""
     try:
@@ -94,7 +94,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def check_files(files: Sequence[Path], *, as_of: dt.date, workers: int | None = None,
-                on_done: Callable[[], None] | None = None) -> Iterator[Result]:
+                on_done: Callable[[], None] | None = None) -> Iterator[Checked]:
     """Yield one result per file, in completion order; ``on_done`` ticks after each."""
     names = [str(f) for f in files]
     count = default_workers() if workers is None else max(1, workers)
@@ -102,7 +102,7 @@ def check_files(files: Sequence[Path], *, as_of: dt.date, workers: int | None = 
         yield from _inline(names, as_of, on_done)
         return
     pending = list(reversed(names))
-    running: dict[Future[Result], str] = {}
+    running: dict[Future[Checked], str] = {}
     try:
         _start_tracker()
         with ProcessPoolExecutor(max_workers=count, mp_context=_context()) as pool:
@@ -128,7 +128,7 @@ def check_files(files: Sequence[Path], *, as_of: dt.date, workers: int | None = 
 
 
 def _inline(names: Sequence[str], as_of: dt.date,
-            on_done: Callable[[], None] | None) -> Iterator[Result]:
+            on_done: Callable[[], None] | None) -> Iterator[Checked]:
     for name in names:
         yield check_file(name, as_of)
         if on_done:

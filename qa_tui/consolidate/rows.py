@@ -17,18 +17,18 @@ from typing import Any
 from qa_tui.consolidate.columns import Rated
 from qa_tui.consolidate.lineage import lineage_rows
 from qa_tui.consolidate.summary import Summary, escalation_rows, summarise
-from qa_tui.domain import AnswerState, JsonValue
+from qa_tui.domain import AnswerState, JsonValue, naive_utc
 from qa_tui.returns import ReturnData, VerifiedReturn
+from qa_tui.returns.content import content_hash
 from qa_tui.returns.layout import rating_fill
 from qa_tui.returns import rows as return_rows
 from qa_tui.templates import (
     Question,
     Template,
     answer_label,
-    canonical_json,
     computed_values,
     row_address,
-    sha256_hex,
+    scored_value,
 )
 from qa_tui.templates import visible_questions as shown_questions
 
@@ -61,7 +61,7 @@ class ReturnKey:
     revision: int
     sha256: str
     content: str
-    """SHA-256 of the document without the generator stamp: equal contents are copies, even
+    """The return's content hash (qa_tui.returns.content): equal contents are copies, even
     when exported by different qa-tui versions."""
     template_id: str
     template_version: str
@@ -92,11 +92,6 @@ class Reduced:
     shape: Shape
     blobs: dict[str, bytes]
     counts: dict[str, int]
-
-
-def content_hash(document: dict[str, Any]) -> str:
-    """The hash two copies of one revision share, whatever app version exported them."""
-    return sha256_hex(canonical_json({k: v for k, v in document.items() if k != "generator"}))
 
 
 def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
@@ -139,13 +134,6 @@ def rated(names: tuple[str, ...], rating: str | None) -> Rated | None:
     return Rated(rating, fill)
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Excel has no time zones: naive UTC to the second (headers say UTC)."""
-    if value is None:
-        return None
-    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
 def _returns_row(verified: VerifiedReturn, summary: Summary) -> Row:
     d, s = verified.data, verified.data.scores
     overall = overall_cell(_overall_names(verified.template), summary)
@@ -153,7 +141,7 @@ def _returns_row(verified: VerifiedReturn, summary: Summary) -> Row:
             d.template_version, d.visit_date, "; ".join(d.assessors) or None, d.status,
             d.revision, s.answered, s.total, s.overall.score_pct,
             overall, len(s.required_open),
-            ", ".join(s.escalations) or None, _utc(d.completed_at), d.id, str(verified.path),
+            ", ".join(s.escalations) or None, naive_utc(d.completed_at), d.id, str(verified.path),
             verified.sha256, d.review.words() if d.review else None)
 
 
@@ -208,10 +196,8 @@ def _responses(data: ReturnData, template: Template) -> list[Row]:
         q = template.question(a.question_id)
         if q is None:  # the reader refuses these; kept safe for a hand-made ReturnData
             continue
-        scored = (q.scored and q.id in shown and not a.na and isinstance(a.value, int | float)
-                  and q.scale is not None and q.scale.option(a.value) is not None)
-        points = float(a.value) * q.weight if scored and isinstance(a.value, int | float) \
-            else None
+        value = scored_value(q, a.value, a.na) if q.id in shown else None
+        points = value * q.weight if value is not None else None
         rows.append((data.org_name, site, data.template_id, template.section_of(q.id).title,
                      q.id, None, q.text, answer_label(q, a.value, a.na) or None,
                      _value_cell(q, a.value), "Yes" if a.na else None, points, a.note or None,

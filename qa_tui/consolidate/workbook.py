@@ -259,8 +259,7 @@ class Book:
         self._file.flush()
         durable.flush_to_disk(self._file.fileno())
         self._file.close()
-        durable.replace(self._tmp, self.target)
-        durable.sync_dir(self.target.parent)
+        durable.put_in_place(self._tmp, self.target)
 
     def abandon(self) -> None:
         """Drop the half-written file (an error or an interrupt): the target is untouched."""

@@ -9,7 +9,6 @@ text: Word never interprets it.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import _Cell
 
+from qa_tui.domain import naive_utc
 from qa_tui.report.view import ACTION_WIDTHS, Finding, ReportView, SectionPart, long_date
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -46,7 +46,7 @@ def _setup(doc: DocumentObject, view: ReportView) -> None:
         style.font.name = "Arial"
         style.font.color.rgb = NHS_BLUE if level < 3 else RGBColor(0x1D, 0x1D, 0x1B)
     props = doc.core_properties
-    stamp = view.created.astimezone(dt.UTC).replace(microsecond=0, tzinfo=None)
+    stamp = naive_utc(view.created)
     props.created = props.modified = props.last_printed = stamp
     props.author = props.last_modified_by = view.author
     props.title = f"{view.title}: {view.cover[0][1]}"

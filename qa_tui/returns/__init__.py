@@ -12,16 +12,16 @@ from qa_tui.returns.allowed import IdentifiersAllowed, identifiers_json
 from qa_tui.returns.document import (
     FORMAT,
     FORMAT_VERSION,
-    Result,
     ReturnAction,
     ReturnAnswer,
     ReturnData,
+    ReturnRating,
     ReturnReview,
     Scores,
     SectionResult,
     iso_time,
 )
-from qa_tui.returns.files import Outcome, return_filename, save_file
+from qa_tui.returns.files import SaveOutcome, return_filename, save_file
 from qa_tui.returns.reader import VerifiedReturn, read_return
 from qa_tui.returns.textsafe import escape, needs_quote_prefix, neutralise, restore
 
@@ -39,7 +39,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "FORMAT", "FORMAT_VERSION", "Outcome", "Result", "ReturnAction", "ReturnAnswer",
+    "FORMAT", "FORMAT_VERSION", "ReturnRating", "SaveOutcome", "ReturnAction", "ReturnAnswer",
     "IdentifiersAllowed", "ReturnData", "ReturnReview", "Scores", "SectionResult", "VerifiedReturn", "escape",
     "identifiers_json", "iso_time",
     "needs_quote_prefix", "neutralise", "read_return", "restore", "return_filename",

@@ -89,7 +89,7 @@ class ReturnReview:
 
 
 @dataclass(frozen=True)
-class Result:
+class ReturnRating:
     """A score and rating as the exporting app computed them (with how it got there)."""
 
     score_pct: float | None
@@ -105,7 +105,7 @@ class SectionResult:
     answered: int
     total: int
     required_open: tuple[str, ...]
-    result: Result
+    result: ReturnRating
     coverage_pct: int | None = None
     """Optional (with ``Scores.coverage_pct``): share of the section's scored questions answered."""
     provisional: bool | None = None
@@ -114,7 +114,7 @@ class SectionResult:
 @dataclass(frozen=True)
 class Scores:
     sections: tuple[SectionResult, ...]
-    overall: Result
+    overall: ReturnRating
     answered: int
     total: int
     progress_pct: int
@@ -239,7 +239,7 @@ def _field_json(a: ReturnAnswer) -> dict[str, Any]:
     return {"value": a.value, "na": a.na, "note": a.note, "answered_at": iso_time(a.answered_at)}
 
 
-def _result_json(r: Result) -> dict[str, Any]:
+def _result_json(r: ReturnRating) -> dict[str, Any]:
     return {"score_pct": r.score_pct, "rating": r.rating, "band": r.band, "trace": r.trace}
 
 
@@ -374,8 +374,8 @@ class _Obj:
         return value
 
 
-def _result(o: _Obj) -> Result:
-    return Result(o.number("score_pct"), o.text("rating", null=True), o.text("band", null=True),
+def _result(o: _Obj) -> ReturnRating:
+    return ReturnRating(o.number("score_pct"), o.text("rating", null=True), o.text("band", null=True),
                   o.text("trace"))
 
 

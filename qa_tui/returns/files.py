@@ -20,7 +20,7 @@ from qa_tui.config import ensure_private_dir
 from qa_tui.durable import FileInUse, write_private_atomic
 from qa_tui.errors import ReasonCode, Refused, file_problem
 
-Outcome = Literal["written", "unchanged", "replaced"]
+SaveOutcome = Literal["written", "unchanged", "replaced"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
@@ -46,7 +46,7 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
+def save_file(path: Path, data: bytes, *, force: bool = False) -> SaveOutcome:
     """Write ``data`` at ``path`` (mode 0600). Identical bytes already there: ``unchanged``.
     A different file there: :class:`Refused` unless ``force`` (then ``replaced``); the file
     open in another program (Excel, on Windows): :class:`FileInUse` with that reason. Any
@@ -60,7 +60,7 @@ def save_file(path: Path, data: bytes, *, force: bool = False) -> Outcome:
         raise file_problem(exc, path) from None
 
 
-def _save_file(path: Path, data: bytes, *, force: bool) -> Outcome:
+def _save_file(path: Path, data: bytes, *, force: bool) -> SaveOutcome:
     ensure_private_dir(path.parent)
     existed = path.exists()
     if existed and _same_bytes(path, data):

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from qa_tui.domain import AnswerState
+from qa_tui.domain import AnswerState, naive_utc
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
 from qa_tui.returns import rows as return_rows
 from qa_tui.templates import (
@@ -24,6 +24,7 @@ from qa_tui.templates import (
     computed_values,
     rating_words,
     row_address,
+    scored_value,
     visible_questions,
 )
 
@@ -87,11 +88,8 @@ def rating_fill(position: int, levels: int) -> str | None:
     return RED if share < 0.25 else AMBER if share < 0.5 else GREEN if share < 0.85 else BLUE
 
 
-def excel_time(value: dt.datetime | None) -> dt.datetime | None:
-    """Excel has no time zones: naive UTC, whole seconds (the header says UTC)."""
-    if value is None:
-        return None
-    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+excel_time = naive_utc
+"""Excel has no time zones: naive UTC, whole seconds (the header says UTC)."""
 
 
 def _fill_for(names: Sequence[str], rating: str | None) -> str | None:
@@ -253,9 +251,9 @@ def responses(data: ReturnData, template: Template) -> SheetModel:
                 continue
             a = given.get(q.id)
             state = states.get(q.id, AnswerState())
-            scored = (q.scored and q.id in shown and not state.na and state.value is not None
-                      and q.scale is not None and q.scale.option(state.value) is not None)
-            points = float(state.value) * q.weight if scored else None
+            value = scored_value(q, state.value, state.na) if q.id in shown else None
+            scored = value is not None
+            points = value * q.weight if value is not None else None
             rows.append((
                 section.id, section.title, q.id, q.text,
                 answer_label(q, state.value, state.na) or None, _value_cell(q, state.value),

@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from qa_tui.domain import naive_utc
 from qa_tui.errors import ReturnInvalid
 from qa_tui.returns.document import FORMAT, FORMAT_VERSION, ReturnData
 from qa_tui.returns.layout import SheetModel, Value, visible_sheets
@@ -51,22 +52,17 @@ def write_return(document: Mapping[str, Any], template: Template) -> bytes:
         _render(wb.create_sheet(model.name), model)
     _machine_sheet(wb.create_sheet("_return"), text, digest)
     wb.active = 0
-    saved = _naive_utc(data.updated_at)
+    saved = naive_utc(data.updated_at)
     props = wb.properties
     props.creator = f"qa-tui {data.generator_version}"
     props.lastModifiedBy = None
     props.title = f"{data.template_title}: {data.org_name}"[:250]
-    props.created = _naive_utc(data.created_at)
+    props.created = naive_utc(data.created_at)
     props.modified = saved
     buffer = io.BytesIO()
     wb.save(buffer)
     props.modified = saved  # openpyxl's save stamps "now" into it; put the fixed time back
     return _pin_zip(buffer.getvalue(), saved, {"docProps/core.xml": tostring(props.to_tree())})
-
-
-def _naive_utc(value: dt.datetime) -> dt.datetime:
-    """Naive UTC to the second: what openpyxl writes into the document properties."""
-    return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Value, style: str, where: str) -> None:

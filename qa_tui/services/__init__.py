@@ -19,9 +19,17 @@ if TYPE_CHECKING:
         template_infos,
     )
     from qa_tui.services.consolidation import ConsolidationReport, ConsolidationService
-    from qa_tui.services.container import Services, build_services, default_actor, load_library
+    from qa_tui.services.container import (
+        Services,
+        build_consolidation,
+        build_services,
+        build_verifier,
+        default_actor,
+        load_library,
+    )
     from qa_tui.services.returns import ExportResult, ImportResult, ReturnService
     from qa_tui.services.undo import Undone, UndoService
+    from qa_tui.services.verification import VerifiedFile, VerifyService, returns_in
     from qa_tui.services.views import (
         AssessmentDetail,
         AssessmentHeader,
@@ -37,7 +45,10 @@ _WHERE = {
     "template_infos": "catalog",
     "ConsolidationReport": "consolidation", "ConsolidationService": "consolidation",
     "Services": "container", "build_services": "container", "default_actor": "container",
-    "load_library": "container",
+    "load_library": "container", "build_consolidation": "container",
+    "build_verifier": "container",
+    "VerifiedFile": "verification", "VerifyService": "verification",
+    "returns_in": "verification",
     "ExportResult": "returns", "ImportResult": "returns", "ReturnService": "returns",
     "AssessmentDetail": "views", "AssessmentHeader": "views", "AssessmentSummary": "views",
     "HistoryEntry": "views",
@@ -57,5 +68,6 @@ __all__ = [
     "ConsolidationReport", "ConsolidationService",
     "Clock", "ExportResult", "HistoryEntry", "ImportResult", "ReturnService", "Services",
     "TemplateInfo", "UndoService", "Undone", "build_services", "check_template_files",
-    "default_actor", "load_library", "template_infos",
+    "default_actor", "load_library", "template_infos", "build_consolidation", "build_verifier",
+    "VerifiedFile", "VerifyService", "returns_in",
 ]

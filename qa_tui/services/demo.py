@@ -14,10 +14,11 @@ import datetime as dt
 import random
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from qa_tui.domain import AnswerState, JsonValue, QuestionType, Status
+from qa_tui.services import demo_eqia
 from qa_tui.services.rows import blockers as row_blockers
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import (
@@ -52,8 +53,9 @@ ICBS = (
     ("North Fells and Dales Integrated Care Board", "ZQF"),
     ("Tyne and Tees Integrated Care Board", "ZQT"),
 )
-ICB_ONLY = frozenset({"ics-quality-functions"})
-"""Templates only an integrated care board answers about itself: never given to a trust."""
+ICB_ONLY = frozenset({"ics-quality-functions", demo_eqia.TEMPLATE})
+"""Templates only an integrated care board answers about itself: never given to a trust (the
+system EQIA is the ICB's assessment of its own proposals)."""
 PROVIDER_LEADS = ("Director of nursing", "Medical director", "Head of quality governance",
                   "Company secretary", "Chief operating officer", "Complaints manager",
                   "Freedom to Speak Up guardian")
@@ -165,7 +167,10 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     org, code = rng.choice(ICBS if template.id in ICB_ONLY else ORGANISATIONS)
     self_assessment = template.kind.value == "self-assessment"
     team = PROVIDER_LEADS if self_assessment and template.id not in ICB_ONLY else ASSESSORS
-    sites = VISIT_SITES if template.kind.value == "visit" else BOARD_SITES
+    eqia = template.id == demo_eqia.TEMPLATE
+    sites: tuple[str, ...] = demo_eqia.SITES if eqia else (
+        VISIT_SITES if template.kind.value == "visit" else BOARD_SITES)
+    risks = demo_eqia.plan_risks(rng) if eqia else []
     visit = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
     quality = rng.betavariate(4, 2)  # most organisations do fairly well; a few struggle
     complete = rng.random() < 0.6
@@ -175,6 +180,8 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
     states: dict[str, AnswerState] = {}
     answers: list[AnswerRecord] = []
     share = 1.0 if complete else rng.uniform(0.15, 0.9)
+    if share <= 0.5:  # the register is filled in once most impacts are known
+        risks = []
     for q in template.questions[: max(1, round(share * len(template.questions)))]:
         if q.show_if is not None and q.id not in visible_questions(template, states):
             continue
@@ -183,15 +190,29 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
         if not q.required and rng.random() < 0.15:
             continue
         state = _answer(rng, q, quality, visit)
+        if eqia:
+            tailored = demo_eqia.answer(rng, q, states, risks, visit, state)
+            if tailored is None:
+                continue
+            state = tailored
         clock += dt.timedelta(minutes=rng.randint(1, 6), seconds=rng.randrange(60))
         states[q.id] = state
         answers.append(AnswerRecord(aid, q.id, state.value, state.na, state.note, clock, actor))
+    row_answers = {address: AnswerState(value)
+                   for address, value in demo_eqia.risk_answers(risks, visit)}
+    for address, state in row_answers.items():
+        clock += dt.timedelta(minutes=rng.randint(1, 3))
+        answers.append(AnswerRecord(aid, address, state.value, False, "", clock, actor))
+    row_counts = (("RISK", len(risks)),) if risks else ()
     actions = _actions(rng, aid, template, states, visit, clock)
+    if eqia:  # an EQIA's actions are about equality monitoring, not ward audits
+        actions = [replace(a, description=rng.choice(demo_eqia.ACTIONS),
+                           owner=rng.choice(demo_eqia.ROLES)) for a in actions]
     if actions:
         clock = max(a.updated_at for a in actions)
     report = score(template, states)
     if complete and (report.required_open or report.notes_owed or report.escalations_unrecorded
-                     or row_blockers(template, {}, states)):  # demo visits add no rows
+                     or row_blockers(template, dict(row_counts), {**states, **row_answers})):
         complete = False
     completed_at = clock + dt.timedelta(minutes=rng.randint(2, 30)) if complete else None
     record = AssessmentRecord(
@@ -202,8 +223,9 @@ def _assessment(rng: random.Random, template: Template, actor: str) -> _Draft:
         assessors=tuple(sorted(rng.sample(team, rng.randint(1, 2)))), visit_date=visit,
         status=(Status.COMPLETE if complete else Status.DRAFT).value, created_at=created,
         updated_at=completed_at or clock, completed_at=completed_at,
-        revision=1 + len(answers) + len(actions) + (1 if complete else 0),
-        synced_revision=None, origin="local", deleted_at=None)
+        revision=1 + len(answers) + len(risks) + len(actions) + (1 if complete else 0),
+        synced_revision=None, origin="local", deleted_at=None,
+        row_counts=row_counts)
     return _Draft(record, answers, actions)
 
 

@@ -78,6 +78,12 @@ def sync_warning(folder: Path, service: str) -> str:
             "this laptop; use -o to export to a local folder")
 
 
+def export_sync_warning(folder: Path) -> str | None:
+    """The warning for exporting into ``folder`` when a cloud client syncs it, else None."""
+    service = sync_service(folder)
+    return sync_warning(folder, service) if service else None
+
+
 def diagnose(paths: Paths) -> DoctorReport:
     """Look at the installation ``paths`` describe; changes nothing on disk."""
     from qa_tui.store.health import check_database, sqlite_version

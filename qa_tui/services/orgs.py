@@ -8,13 +8,12 @@ batch's workbook never depends on what one laptop happened to load.
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa_tui.config import Paths, ensure_private_dir, sync_dir
+from qa_tui.config import Paths
 from qa_tui.consolidate.register import Register, read_register, write_register
+from qa_tui.durable import write_private_atomic
 
 REGISTER_FILE = "organisations.csv"
 
@@ -36,17 +35,7 @@ def load_register(paths: Paths, source: Path) -> LoadedRegister:
     """Check ``source`` and keep it as the user's register (replacing any earlier one)."""
     register = read_register(source)
     target = register_path(paths)
-    ensure_private_dir(target.parent)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as out:
-            out.write(write_register(register))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    sync_dir(target.parent)
+    write_private_atomic(target, write_register(register).encode("utf-8"))
     return LoadedRegister(target, len(register.entries))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from qa_tui.errors import InvalidInput, ReasonCode, Refused
 from qa_tui.report import FORMATS, ReportView, build_view, render
-from qa_tui.returns import Outcome, ReturnData, read_return, return_filename, save_file
+from qa_tui.returns import ReturnData, SaveOutcome, read_return, return_filename, save_file
 from qa_tui.services.assessments import AssessmentService
 from qa_tui.services.privacy import scan_return
 from qa_tui.services.returns import return_data
@@ -27,7 +27,7 @@ class ReportResult:
     assessment_id: str
     revision: int
     path: Path
-    outcome: Outcome
+    outcome: SaveOutcome
     fmt: str
 
     def to_json(self) -> dict[str, Any]:

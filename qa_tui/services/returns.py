@@ -30,11 +30,11 @@ from qa_tui.errors import (
 )
 from qa_tui.returns import (
     IdentifiersAllowed,
-    Outcome,
-    Result,
     ReturnAnswer,
     ReturnData,
+    ReturnRating,
     ReturnReview,
+    SaveOutcome,
     Scores,
     SectionResult,
     VerifiedReturn,
@@ -48,6 +48,7 @@ from qa_tui.services.privacy import identifiers_summary, scan_detail
 from qa_tui.services.rows import return_groups
 from qa_tui.returns.rows import row_answers
 from qa_tui.services.views import AssessmentDetail, AssessmentHeader, action_record
+from qa_tui.returns.content import content_text
 from qa_tui.store import (
     ActionUpdateRecord,
     AnswerRecord,
@@ -56,7 +57,7 @@ from qa_tui.store import (
     Store,
 )
 from qa_tui.store.repo import UnitOfWork
-from qa_tui.templates import Outcome as ScoreOutcome
+from qa_tui.templates import ScoreOutcome
 from qa_tui.templates import canonical_json, sha256_hex
 
 FORMATS = ("xlsx", "json")
@@ -66,7 +67,7 @@ FORMATS = ("xlsx", "json")
 class ExportResult:
     assessment_id: str
     path: Path
-    outcome: Outcome
+    outcome: SaveOutcome
     """``written``, ``unchanged`` (identical file already there) or ``replaced`` (--force)."""
     revision: int
     sha256: str
@@ -108,8 +109,8 @@ class ImportResult:
                 **identifiers_json(self.identifiers)}
 
 
-def _result(outcome: ScoreOutcome) -> Result:
-    return Result(outcome.score_pct, outcome.rating, outcome.band, outcome.trace)
+def _result(outcome: ScoreOutcome) -> ReturnRating:
+    return ReturnRating(outcome.score_pct, outcome.rating, outcome.band, outcome.trace)
 
 
 def return_data(detail: AssessmentDetail) -> ReturnData:
@@ -142,20 +143,7 @@ def return_data(detail: AssessmentDetail) -> ReturnData:
         groups=return_groups(detail))
 
 
-_NOT_CONTENT = frozenset({"generator", "identifiers_allowed", "identifiers"})
-
-
-def _content(document: dict[str, Any]) -> str:
-    """What two copies must share to be the same revision: all but the generator stamp and
-    the note that identifiers were let through (a fact about the export, not the answers).
-    A perspective that only restates the template kind's default is the same as none, so a
-    return written before the key existed still matches its imported copy."""
-    content = {k: v for k, v in document.items() if k not in _NOT_CONTENT}
-    assessment = content.get("assessment")
-    if isinstance(assessment, dict) and assessment.get("perspective") == \
-            default_perspective(str(assessment.get("kind"))).value:
-        content["assessment"] = {k: v for k, v in assessment.items() if k != "perspective"}
-    return canonical_json(content)
+_content = content_text  # what two copies must share to be the same revision
 
 
 class ReturnService:
@@ -246,7 +234,7 @@ class ReturnService:
                             report.coverage_pct, report.provisional)
 
     def _mark_exported(self, exported: AssessmentHeader, path: Path, fmt: str, digest: str,
-                       outcome: Outcome) -> None:
+                       outcome: SaveOutcome) -> None:
         with self.store.write() as tx:
             rec = tx.get_assessment(exported.id)
             if rec is None or rec.revision != exported.revision:

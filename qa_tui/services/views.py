@@ -19,8 +19,8 @@ from qa_tui.store import ActionRecord, ActionUpdateRecord, AssessmentRecord, Eve
 from qa_tui.services.rows import computed_json, groups_json, row_name
 from qa_tui.templates import (
     ComputedValue,
-    Outcome,
     Question,
+    ScoreOutcome,
     ScoreReport,
     Template,
     answer_label,
@@ -269,7 +269,7 @@ class AssessmentDetail:
         }
 
 
-def outcome_json(outcome: Outcome) -> dict[str, Any]:
+def outcome_json(outcome: ScoreOutcome) -> dict[str, Any]:
     return {"score_pct": outcome.score_pct, "rating": outcome.rating, "band": outcome.band,
             "trace": outcome.trace}
 

@@ -38,7 +38,6 @@ from qa_tui.store import precheck, private_copy
 from qa_tui.store import url as dburl
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from qa_tui.store.repo import UnitOfWork
-from qa_tui.store.uri import readonly_uri
 
 DEFAULT_BUSY_TIMEOUT = 10.0
 """Seconds a write waits for another qa-tui window to finish its transaction."""

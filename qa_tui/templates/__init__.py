@@ -32,15 +32,24 @@ from qa_tui.templates.model import (
     Section,
     Template,
 )
-from qa_tui.templates.scoring import Outcome, ScoreReport, SectionScore, score, visible_questions
+from qa_tui.templates.scoring import (
+    ScoreOutcome,
+    ScoreReport,
+    SectionScore,
+    score,
+    scored_value,
+    visible_questions,
+)
 from qa_tui.templates.wording import escalation_words, overall_words, rating_words
 
 __all__ = [
-    "Address", "Band", "Compute", "ComputeBand", "ComputedValue", "Condition", "Option", "Outcome", "Parsed", "Question", "Repeat", "ReportSpec", "Scale",
-    "ScaleReport", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
+    "Address", "Band", "Compute", "ComputeBand", "ComputedValue", "Condition", "Option", "Parsed",
+    "Question", "Repeat", "ReportSpec", "Scale",
+    "ScaleReport", "ScoreOutcome", "ScoreReport", "ScoringRule", "Section", "SectionScore", "Template",
     "TemplateEntry", "TemplateLibrary",
     "answer_label", "bundled_dir", "canonical_json", "check_value", "compile_template",
-    "computed_values", "escalation_words", "explain", "load_template_file", "match_option", "options_text", "overall_words",
-    "parse_address", "parse_answer", "rating_words", "read_template_document", "score", "sha256_hex",
+    "computed_values", "escalation_words", "explain", "load_template_file", "match_option",
+    "options_text", "overall_words", "parse_address", "parse_answer", "rating_words",
+    "read_template_document", "row_address", "score", "scored_value", "sha256_hex",
     "template_hash", "toggled", "visible_questions",
 ]

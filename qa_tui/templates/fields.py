@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa_tui.errors import Problem
+from qa_tui.errors import Problem, ProblemCode
 from qa_tui.printable import first_unsafe
 
 
@@ -26,8 +26,9 @@ class Ctx:
     snapshot: bool = False
     """Compiling an assessment's frozen copy: rules added later give way (see the compiler)."""
 
-    def add(self, path: str, message: str, code: str = "invalid") -> None:
-        self.problems.append(Problem(self.file, path, message, code))
+    def add(self, path: str, message: str, code: ProblemCode | str = ProblemCode.INVALID) -> None:
+        """Record a problem; ``code`` is a :class:`ProblemCode` (or its text, which must be one)."""
+        self.problems.append(Problem(self.file, path, message, ProblemCode(code)))
 
 
 def is_number(value: object) -> bool:
@@ -64,7 +65,8 @@ def read_text(ctx: Ctx, table: Mapping[str, Any], key: str, path: str, *, requir
     if required and not value.strip():
         ctx.add(join_path(path, key), "must not be empty", "empty")
     if len(value) > max_len:
-        ctx.add(join_path(path, key), f"is too long ({len(value)} characters; at most {max_len})")
+        ctx.add(join_path(path, key), f"is too long ({len(value)} characters; at most {max_len})",
+                ProblemCode.TOO_LONG)
     # The same test as the app's screens and the CLI use: titles, labels and ratings are shown
     # on one line (a list row, an option), so a line break there would show escaped too.
     bad = first_unsafe(value, allow="" if key in ONE_LINE else "\n\t")
@@ -72,7 +74,7 @@ def read_text(ctx: Ctx, table: Mapping[str, Any], key: str, path: str, *, requir
         what = "a control character" if unicodedata.category(bad) == "Cc" else \
             "a character that reorders or breaks lines"
         ctx.add(join_path(path, key), f"contains {what} (U+{ord(bad):04X}); the app would show "
-                "it escaped, not as written")
+                "it escaped, not as written", ProblemCode.UNSAFE_TEXT)
     return value.strip()
 
 

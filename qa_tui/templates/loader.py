@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from qa_tui.errors import Problem, TemplateInvalid
+from qa_tui.errors import Problem, ProblemCode, TemplateInvalid
 from qa_tui.safefile import NotReadable, read_limited
 from qa_tui.templates.compiler import compile_template
 from qa_tui.templates.model import Template
@@ -24,21 +24,24 @@ def read_template_document(path: Path) -> dict[str, object]:
     try:
         raw = read_limited(path, MAX_TEMPLATE_BYTES, what="template")
     except NotReadable as exc:
-        raise TemplateInvalid([Problem(name, "", exc.message)]) from None
+        raise TemplateInvalid([Problem(name, "", exc.message, ProblemCode.UNREADABLE)]) from None
     try:
         text = raw.decode("utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError as exc:
-        raise TemplateInvalid([Problem(name, "", f"is not UTF-8 text (byte {exc.start})")]) from None
+        raise TemplateInvalid([Problem(name, "", f"is not UTF-8 text (byte {exc.start})",
+                                       ProblemCode.NOT_TOML)]) from None
     try:
         return tomllib.loads(text)
     except RecursionError:
-        raise TemplateInvalid([Problem(name, "", "not valid TOML: nested too deeply")]) from None
+        raise TemplateInvalid([Problem(name, "", "not valid TOML: nested too deeply",
+                                       ProblemCode.NOT_TOML)]) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", message)
         path_text = f"line {where.group(1)}, column {where.group(2)}" if where else ""
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        raise TemplateInvalid([Problem(name, path_text, f"not valid TOML: {message}")]) from None
+        raise TemplateInvalid([Problem(name, path_text, f"not valid TOML: {message}",
+                                       ProblemCode.NOT_TOML)]) from None
 
 
 def load_template_file(path: Path) -> Template:

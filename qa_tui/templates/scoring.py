@@ -26,7 +26,7 @@ from qa_tui.templates.model import Band, Question, ScoringRule, Section, Templat
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ScoreOutcome:
     """A computed score and rating with the one-line explanation of how it was reached."""
 
     score_pct: float | None
@@ -44,7 +44,7 @@ class SectionScore:
     answered: int
     total: int
     required_open: tuple[str, ...]
-    outcome: Outcome
+    outcome: ScoreOutcome
     coverage_pct: int = 100
     """Share of this section's scored questions (less N/A) that have a scored answer."""
     provisional: bool = False
@@ -62,7 +62,7 @@ class SectionScore:
 @dataclass(frozen=True)
 class ScoreReport:
     sections: tuple[SectionScore, ...]
-    overall: Outcome
+    overall: ScoreOutcome
     visible: frozenset[str]
     answered: int
     total: int
@@ -121,14 +121,24 @@ def visible_questions(template: Template, answers: Mapping[str, AnswerState]) ->
     return frozenset(shown)
 
 
+def scored_value(q: Question, value: JsonValue, na: bool) -> float | None:
+    """The value an answer adds to the score, or None when it adds nothing: the one rule the
+    score, the return's points column and the consolidated responses share. It counts when the
+    question is scored, the answer is not N/A and its value is one of the scale's options
+    (whether the question is shown is the caller's to say)."""
+    if not q.scored or na or value is None or q.scale is None or q.scale.option(value) is None:
+        return None
+    return float(value)  # type: ignore[arg-type]  # a numeric scale's option: int or float
+
+
 def _scored_values(questions: Sequence[Question], answers: Mapping[str, AnswerState]
                    ) -> list[tuple[Question, float]]:
     out = []
     for q in questions:
         a = answers.get(q.id, EMPTY_ANSWER)
-        if q.scored and not a.na and a.value is not None and q.scale is not None \
-                and q.scale.option(a.value) is not None:
-            out.append((q, float(a.value)))
+        value = scored_value(q, a.value, a.na)
+        if value is not None:
+            out.append((q, value))
     return out
 
 
@@ -180,12 +190,12 @@ def _same(a: float, b: JsonValue) -> bool:
     return isinstance(b, int | float) and not isinstance(b, bool) and float(b) == a
 
 
-def _score_answers(rule: ScoringRule, pairs: list[tuple[Question, float]]) -> Outcome:
+def _score_answers(rule: ScoringRule, pairs: list[tuple[Question, float]]) -> ScoreOutcome:
     """Score a pool of answers (one section, or every question for the overall rating)."""
     if rule.method is ScoringMethod.NONE:
-        return Outcome(None, None, None, "not scored")
+        return ScoreOutcome(None, None, None, "not scored")
     if not pairs:
-        return Outcome(None, None, None, "no scored answers yet")
+        return ScoreOutcome(None, None, None, "no scored answers yet")
     points, maximum, pct = _percent(pairs)
     whole = round_half_up(pct)
     pct_text = f"{_fmt(points)} of {_fmt(maximum)} ({whole}%)"
@@ -225,7 +235,7 @@ def _score_answers(rule: ScoringRule, pairs: list[tuple[Question, float]]) -> Ou
         rating = rule.ratings()[rank]
         trace = f"{_count_text(rule.ratings(), ranks)} -> {rating} ({why})"
     rating, trace = _apply_limiters(rule, rating, pairs, trace)
-    return Outcome(round(pct, 1), rating, band_text, trace, points, maximum)
+    return ScoreOutcome(round(pct, 1), rating, band_text, trace, points, maximum)
 
 
 def _count_text(names: Sequence[str], ranks: Sequence[int]) -> str:
@@ -251,18 +261,18 @@ def _label(rule: ScoringRule, value: float) -> str | None:
 
 
 def _score_sections(rule: ScoringRule, sections: Sequence[SectionScore],
-                    section_rule: ScoringRule, pairs: list[tuple[Question, float]]) -> Outcome:
+                    section_rule: ScoringRule, pairs: list[tuple[Question, float]]) -> ScoreOutcome:
     """Overall ``cqc_aggregate``: combine the section ratings, not the answers."""
     order = list(section_rule.ratings())
     rated = [(s, order.index(s.rating)) for s in sections if s.rating in order]
     points, maximum, pct = _percent(pairs) if pairs else (0.0, 0.0, 0.0)
     if not rated:
-        return Outcome(None, None, None, "no rated sections yet")
+        return ScoreOutcome(None, None, None, "no rated sections yet")
     ranks = [r for _, r in rated]
     rank, why = cqc_aggregate(ranks)
     trace = f"sections: {_count_text(order, ranks)} -> {order[rank]} ({why})"
     rating, trace = _apply_limiters(rule, order[rank], pairs, trace, order)
-    return Outcome(round(pct, 1) if pairs else None, rating, None, trace,
+    return ScoreOutcome(round(pct, 1) if pairs else None, rating, None, trace,
                    points if pairs else None, maximum if pairs else None)
 
 
@@ -293,7 +303,7 @@ def score(template: Template, answers: Mapping[str, AnswerState]) -> ScoreReport
         if not any(q.scored for q in section.questions) and outcome.rating is None:
             # "no scored answers yet" would promise a rating that answers here never give
             # (text, numbers, or questions of weight 0 such as qa-visit's 15 Steps)
-            outcome = Outcome(None, None, None, "not scored: no question here counts towards "
+            outcome = ScoreOutcome(None, None, None, "not scored: no question here counts towards "
                               "the rating")
         coverage = math.floor(100 * len(pairs) / here) if here else 100
         section_scores.append(SectionScore(

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from qa_tui.domain import AnswerState, QuestionType
-from qa_tui.templates import Option, Outcome, Question
+from qa_tui.templates import Option, Question, ScoreOutcome
 
 if TYPE_CHECKING:
     from qa_tui.domain import ActionView
@@ -32,7 +32,7 @@ def short_date(value: dt.date) -> str:
     return value.isoformat()
 
 
-def rating_text(outcome: Outcome) -> str:
+def rating_text(outcome: ScoreOutcome) -> str:
     """'Good (75%)', 'Good', '75%' or 'not rated yet': the rating always in words."""
     pct = f"{outcome.score_pct:.0f}%" if outcome.score_pct is not None else ""
     if outcome.rating and pct:

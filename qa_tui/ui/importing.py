@@ -17,7 +17,7 @@ from qa_tui.ui.literal import shown
 if TYPE_CHECKING:
     from qa_tui.services import Services
 
-Outcome = Literal["added", "updated", "unchanged", "refused"]
+ImportOutcome = Literal["added", "updated", "unchanged", "refused"]
 GLYPHS: dict[str, str] = {"added": "✓", "updated": "✓", "unchanged": "=", "refused": "✗"}
 
 
@@ -30,7 +30,7 @@ class NothingToImport(QaError):
 @dataclass(frozen=True)
 class FileOutcome:
     path: Path
-    outcome: Outcome
+    outcome: ImportOutcome
     detail: str
     """The service's sentence: "added 1a2b3c4d (revision 3)", or why it was refused."""
 
@@ -41,8 +41,11 @@ class FileOutcome:
 
 
 def returns_at(typed: str) -> list[Path]:
-    """The return files a typed path means: a file, or a folder's ``.xlsx`` files (not its
-    sub-folders; Excel's ``~$`` lock files and hidden files skipped), ``~`` expanded."""
+    """The return files a typed path means, ``~`` expanded: a file, or the returns in a
+    folder by the rule ``qa-tui import`` uses (``services.returns_in``: its ``.xlsx`` files in
+    any case, not its sub-folders; lock, metadata and hidden files skipped)."""
+    from qa_tui.services import returns_in
+
     text = typed.strip().strip("'\"")
     if not text:
         raise NothingToImport("type the path of a return (.xlsx) or of a folder of returns")
@@ -52,8 +55,7 @@ def returns_at(typed: str) -> list[Path]:
         raise NothingToImport(f"{text} does not exist (no such home folder)") from None
     try:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx"
-                           and p.is_file() and not p.name.startswith(("~$", ".")))
+            found = returns_in(path)
             if not found:
                 raise NothingToImport(f"no .xlsx returns in {path}")
             return found

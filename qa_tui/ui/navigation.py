@@ -1,23 +1,27 @@
 """Where keys move to in an assessment: pure functions over an ``AssessmentDetail``.
 
 No Textual here. Only visible questions are reachable (a hidden conditional question is skipped
-until its condition holds), and order is the template's.
+until its condition holds), and order is the template's. A repeating section contributes its
+rows' fields (or, with no rows, one placeholder): see :mod:`qa_tui.ui.rows` for these stops.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qa_tui.ui import rows
+
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
 
 
 def visible_ids(detail: AssessmentDetail) -> list[str]:
-    return [q.id for q in detail.template.questions if q.id in detail.report.visible]
+    """Every stop in order: visible questions and the fields of every row."""
+    return rows.all_stops(detail)
 
 
 def first_open(detail: AssessmentDetail) -> str | None:
-    return next((q for q in visible_ids(detail) if not detail.answer(q).answered), None)
+    return next((q for q in visible_ids(detail) if rows.is_open(detail, q)), None)
 
 
 def start_at(detail: AssessmentDetail, requested: str | None) -> str:
@@ -37,17 +41,16 @@ def step(detail: AssessmentDetail, current: str, delta: int) -> str | None:
 
 def section_entry(detail: AssessmentDetail, section_id: str) -> str | None:
     """Where entering a section lands: its first unanswered visible question, else its first."""
-    section = next(s for s in detail.template.sections if s.id == section_id)
-    ids = [q.id for q in section.questions if q.id in detail.report.visible]
-    return next((q for q in ids if not detail.answer(q).answered), ids[0] if ids else None)
+    section = next(s for s in detail.template.all_sections if s.id == section_id)
+    ids = rows.section_stops(detail, section)
+    return next((q for q in ids if rows.is_open(detail, q)), ids[0] if ids else None)
 
 
 def section_step(detail: AssessmentDetail, current: str, delta: int) -> str | None:
     """Entry question of the section ``delta`` sections away (sections with nothing visible
     are skipped), or None past either end."""
-    sections = [s for s in detail.template.sections
-                if any(q.id in detail.report.visible for q in s.questions)]
-    here = detail.template.section_of(current).id
+    sections = [s for s in detail.template.all_sections if rows.section_stops(detail, s)]
+    here = rows.section_of(detail, current).id
     index = next(i for i, s in enumerate(sections) if s.id == here) + delta
     return section_entry(detail, sections[index].id) if 0 <= index < len(sections) else None
 
@@ -59,7 +62,7 @@ def next_open(detail: AssessmentDetail, current: str) -> tuple[str | None, bool]
     start = visible.index(current) if current in visible else -1
     order = visible[start + 1:] + visible[:start + 1]
     for qid in order:
-        if not detail.answer(qid).answered:
+        if rows.is_open(detail, qid):
             return qid, False
     for qid in order:
         if qid in detail.report.notes_owed:
@@ -69,8 +72,16 @@ def next_open(detail: AssessmentDetail, current: str) -> tuple[str | None, bool]
 
 def position(detail: AssessmentDetail, current: str) -> str:
     """"3 of 8" (one section) or "2 of 5 in Safe": where this question sits."""
+    where = rows.row_at(detail, current)
+    if where is not None:
+        count = rows.row_count(detail, where.group)
+        if where.row == 0:
+            return f"no rows yet in {where.section.title}"
+        fields = [q.id for q in where.section.questions]
+        return (f"row {where.row} of {count}, field {fields.index(where.field) + 1} of "
+                f"{len(fields)} in {where.section.title}")
     section = detail.template.section_of(current)
-    if len(detail.template.sections) > 1:
+    if len(detail.template.all_sections) > 1:
         ids = [q.id for q in section.questions if q.id in detail.report.visible]
         return f"{ids.index(current) + 1} of {len(ids)} in {section.title}"
     visible = visible_ids(detail)

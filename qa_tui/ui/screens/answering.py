@@ -16,13 +16,16 @@ from textual.widgets import Input
 
 from qa_tui.domain import QuestionType
 from qa_tui.templates import toggled
+from qa_tui.ui import rows
 from qa_tui.ui.format import option_key_text
 from qa_tui.ui.widgets.answer_picker import NA_KEY, AnswerPicker
 from qa_tui.ui.widgets.text_answer import TextAnswer
 
 READ_ONLY = "Complete, so read-only: press o to reopen it to change."
 
-TARGETED = frozenset({*"0123456789", "N", "x", "enter", "a", "A"})
+ROW_KEYS = frozenset({"plus", "minus"})
+"""Add a row to the section on screen, remove the row on screen."""
+TARGETED = frozenset({*"0123456789", "N", "x", "enter", "a", "A", *ROW_KEYS})
 """Keys that act on the question on screen (moving keys are relative, so they may chain)."""
 CHANGES = TARGETED | {"e", "u"}
 """Keys that would change a completed (read-only) assessment."""
@@ -146,6 +149,9 @@ class AnswerKeys(_Base):
         if self.detail.is_complete and (event.key in CHANGES or event.key in letters):
             self._stop(event)
             self.status.info(READ_ONLY)
+        elif rows.is_read_only(question) and event.key in CHANGES - ROW_KEYS - {"u"}:
+            self._stop(event)  # a computed field (or an empty group): nothing to answer
+            self.status.info(f"{question.id}: {rows.computed_text(self.detail, question)}")
         elif event.character and event.character in letters:
             self._stop(event)
             self._pick(event.character)
@@ -153,6 +159,10 @@ class AnswerKeys(_Base):
             self._stop(event)
         elif event.is_printable and event.character and event.character != " " \
                 and event.key not in self.active_bindings:
+            if rows.is_read_only(question):
+                self.status.info(f"{event.character!r} does nothing here: "
+                                 f"{rows.computed_text(self.detail, question)}")
+                return
             keys = option_key_text(question) if scale else "enter (type the answer)"
             self.status.info(f"{event.character!r} does nothing here: {keys} answer "
                              f"{question.id} · ? lists every key")

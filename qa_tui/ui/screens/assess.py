@@ -23,13 +23,14 @@ from textual.widgets import Footer, Static
 from qa_tui.domain import QuestionType
 from qa_tui.errors import QaError
 from qa_tui.ui import navigation as nav
+from qa_tui.ui import rows
 from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
 from qa_tui.templates import escalation_words, overall_words
-from qa_tui.ui.format import answer_key_rows
 from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.answering import READ_ONLY, AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
+from qa_tui.ui.screens.row_keys import READ_ONLY_REFUSED, ROW_ACTIONS, RowKeys
 from qa_tui.ui.screens.saving import FIRST_TRY, Saving
 from qa_tui.ui.widgets.action_list import ActionList
 from qa_tui.ui.widgets.note_editor import NoteEditor
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from qa_tui.templates import Question
 
 
-class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
+class AssessScreen(Saving, AnswerKeys, RowKeys, ActionEditing, QaScreen[None]):
     HELP_TITLE = "Assess"
     AUTO_FOCUS = ""
     COMMANDS = {QuestionCommands}
@@ -71,6 +72,14 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         Binding("P", "copy_previous", "Copy the previous visit's answer (a follow-up)",
                 key_display="shift+p", show=False),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (again: the one before)"),
+        Binding("plus", "add_row", "Row", key_display="+/-",
+                tooltip="Add a row to this repeating section, a risk register (- removes one)"),
+        Binding("minus", "remove_row", "Remove row", key_display="-", show=False,
+                tooltip="Remove the row on screen, after you confirm (u undoes it)"),
+        Binding("right_curly_bracket", "row(1)", "Next row (same field)", key_display="}",
+                show=False),
+        Binding("left_curly_bracket", "row(-1)", "Previous row (same field)", key_display="{",
+                show=False),
         Binding("g", "guidance", "Show or hide guidance", show=False),
         Binding("pagedown", "scroll(1)", "Scroll the question down", show=False),
         Binding("pageup", "scroll(-1)", "Scroll the question up", show=False),
@@ -120,7 +129,12 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
             self.status.info("Every question is answered: r to review and complete.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim the answer keys where they do nothing (a text or date question)."""
+        """Dim the answer keys where they do nothing (a text or date question, a computed
+        field); row keys only in a repeating section."""
+        if action in ROW_ACTIONS or action in READ_ONLY_REFUSED or action == "choose_action":
+            verdict = self.check_row_action(action, parameters)
+            if verdict is not True:
+                return verdict
         if action == "pick" and self.detail is not None and self.question_id:
             q = self.question
             if q.scale is None and q.type is not QuestionType.NUMBER and parameters != ("N",):
@@ -147,7 +161,7 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
     @property
     def question(self) -> Question:
         assert self.detail is not None
-        q = self.detail.template.question(self.question_id)
+        q = rows.question_at(self.detail, self.question_id)  # a row field carries its address
         assert q is not None
         return q
 
@@ -468,7 +482,7 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         """The current question's answer keys, and what the list's glyphs mean."""
         if self.detail is None:
             return []
-        return answer_key_rows(self.question) + [
+        return rows.help_rows(self.detail, self.question) + [
             ("", ""), ("✓ ○ –", "in the list: answered, open, N/A"),
             ("✎ !", "in the list: has a note, needs a note"),
             ("▸", "in the list: where you are")]

@@ -163,13 +163,12 @@ class ConsolidateScreen(QaScreen[None]):
     def _work(self, sources: list[Path], output: Path, db: Path | None) -> None:
         """Thread worker: never touches widgets; progress and the result come as messages."""
         from qa_tui.errors import QaError
-        from qa_tui.services import default_actor
-        from qa_tui.services.consolidation import ConsolidationService
+        from qa_tui.services import build_consolidation
 
         def progress(stage: str, done: int, total: int) -> None:
             self.post_message(self.Progressed(stage, done, total))
 
-        service = ConsolidationService(self.paths, actor=default_actor())
+        service = build_consolidation(self.paths)
         try:
             report = service.run(sources, output, db=db, progress=progress)
         except QaError as exc:

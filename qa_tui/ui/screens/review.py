@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +19,8 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qa_tui.errors import QaError, Refused
-from qa_tui.templates import overall_words, rating_words
+from qa_tui.templates import overall_words
+from qa_tui.ui import rows
 from qa_tui.ui.dialogs.review_decision import Decision, ReviewDialog
 from qa_tui.ui.literal import Plain, literal
 from qa_tui.ui.messages import ExportRequested
@@ -135,6 +135,8 @@ class ReviewScreen(QaScreen[str | None]):
         todo.clear_options()
         for qid in report.required_open:
             todo.add_option(Option(literal(f"{qid}: required, not answered"), id=qid))
+        for stop, gap in rows.row_gaps(detail):  # a register's rows: enter goes to the field
+            todo.add_option(Option(literal(gap), id=stop))
         for qid in report.notes_owed:
             todo.add_option(Option(literal(f"{qid}: needs an evidence note for "
                                            f"{detail.label(qid)!r}"),

@@ -2,6 +2,8 @@
 
 Attributes down: the screen calls :meth:`QuestionView.show` with the latest detail; the widgets
 inside post messages up (picked, typed, note done) and the screen saves through the services.
+A computed field (and the placeholder of a repeating section with no rows) is read-only: no
+answer box, note or actions, and the hint line shows its value, band and how it was computed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Label, Static, TextArea
 
 from qa_tui.domain import QuestionType
+from qa_tui.ui import rows
 from qa_tui.ui.format import input_hint, is_choice, option_key_text, reflow
 from qa_tui.ui.literal import Plain
 from qa_tui.ui.widgets.action_list import ActionList
@@ -65,7 +68,8 @@ class QuestionView(VerticalScroll, can_focus=False):
         answer = detail.answer(question.id)
         moved = question.id != self.shown_id
         self.shown_id = question.id
-        flags = ["required" if question.required else "optional"]
+        flags = ["read-only" if rows.is_read_only(question)
+                 else "required" if question.required else "optional"]
         if question.critical:
             flags.append("critical")
         if question.id in detail.report.notes_owed:
@@ -83,9 +87,15 @@ class QuestionView(VerticalScroll, can_focus=False):
         picker = self.query_one(AnswerPicker)
         picker.show(question, answer, detailed=detailed)
         self._free_text = question.type is QuestionType.TEXT
-        typed = question.scale is None
+        read_only = rows.is_read_only(question)
+        typed = question.scale is None and not read_only
         self.query_one(AnswerInput).display = typed and not self._free_text
         self.query_one(TextAnswer).display = typed and self._free_text
+        for part in ("#note-label", "#note"):
+            self.query_one(part).display = not read_only
+        # no actions on a row field: removing a row renumbers the rows after it
+        on_row = rows.row_at(detail, question.id) is not None
+        self.query_one("#q-actions").display = not (read_only or on_row)
         box = self.answer_box
         if typed:
             box.placeholder = f"enter, then type {input_hint(question)}; enter saves"
@@ -96,7 +106,8 @@ class QuestionView(VerticalScroll, can_focus=False):
         typing = box.has_focus and not moved
         if not typing:
             self.answer_warning.check(box.value if self._free_text and typed else "")
-        self._hint_text = self._hint(question, detail)
+        self._hint_text = "\n".join(rows.computed_lines(detail, question)) if read_only \
+            else self._hint(question, detail)
         if not typing:
             self.query_one("#answer-hint", Static).update(self._hint_text)
         note = self.query_one(NoteEditor)
@@ -112,7 +123,8 @@ class QuestionView(VerticalScroll, can_focus=False):
         if reload_note:
             note.load(question.id, answer.note)
             self.note_warning.check(answer.note)
-        actions = tuple(a for a in detail.actions if a.question_id == question.id)
+        actions = () if read_only or on_row else tuple(
+            a for a in detail.actions if a.question_id == question.id)
         self.query_one("#q-actions", Static).update(
             f"Actions on {question.id} ({len(actions)}): a to add, A to edit or close one"
             if actions else f"No actions on {question.id}; a to add one.")

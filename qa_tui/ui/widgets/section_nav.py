@@ -2,7 +2,8 @@
 
 Read-only for the keyboard (the screen's keys move between questions); a click posts
 :class:`SectionNav.Jump`. Hidden conditional questions are not listed: they appear when their
-condition holds.
+condition holds. A repeating section lists its rows, each named (``RISK 2: Staffing gaps``)
+above its fields; a computed field shows ``=`` and its value with its band.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from qa_tui.ui import rows
 from qa_tui.ui.format import CURRENT, NOTE, marker
 from qa_tui.ui.literal import Plain, shown
 
@@ -55,50 +57,80 @@ class SectionNav(Vertical):
             self.show(*self._last)
 
     def show(self, detail: AssessmentDetail, question_id: str) -> None:
-        """List ``detail``'s sections and the questions of the one holding ``question_id``."""
+        """List ``detail``'s sections and the questions (or rows) of the one holding
+        ``question_id``."""
         self._last = (detail, question_id)
         report = detail.report
-        section = detail.template.section_of(question_id)
+        section = rows.section_of(detail, question_id)
         sections = self.query_one("#nav-sections", OptionList)
         sections.clear_options()
         width = self.content_size.width or LABEL_ROOM + 7
-        for s in report.sections:
+        counts = {s.id: f" {s.answered}/{s.total}" for s in report.sections}
+        for s in detail.template.all_sections:
+            if s.repeat is not None:
+                n = rows.row_count(detail, s.repeat.group)
+                counts[s.id] = f" {n} row{'' if n == 1 else 's'}"
             mark = CURRENT if s.id == section.id else " "
-            room = width - 9  # the section on screen is named whole (it wraps); others fit a line
+            # the section on screen is named whole (it wraps); others fit a line
+            room = width - 9 if s.repeat is None else width - 4 - len(counts[s.id])
             title = shown(s.title)
             title = title if len(title) <= room or s.id == section.id else title[:room - 1] + "…"
             sections.add_option(Option(Content.assemble(
                 f"{mark} ", (title, "bold") if s.id == section.id else title,
-                f" {s.answered}/{s.total}"), id=f"s:{s.id}"))
+                counts.get(s.id, "")), id=f"s:{s.id}"))
         sections.highlighted = None
         questions = self.query_one("#nav-questions", OptionList)
         questions.clear_options()
         current_index = 0
-        for q in section.questions:
-            if q.id not in report.visible:
+        row = 0
+        for stop in rows.section_stops(detail, section):
+            where = rows.row_at(detail, stop)
+            if where is not None and (where.row != row or where.row == 0):  # a row begins
+                row = where.row
+                name = shown(rows.row_name(detail, section, row) if row
+                             else "no rows: + adds one")
+                room = max(2, width - 2)
+                name = name if len(name) <= room else name[:room - 1] + "…"
+                questions.add_option(Option(Content.assemble((name, "italic")),
+                    id=f"{'r' if row else 'q'}:{stop}"))  # a click goes to its first field
+            here = stop == question_id
+            if where is not None and where.row == 0:  # the placeholder is its own line
+                current_index = questions.option_count - 1 if here else current_index
                 continue
-            answer = detail.answer(q.id)
-            here = q.id == question_id
             if here:
                 current_index = questions.option_count
-            label = shown(detail.label(q.id).replace("\n", " "))
-            room = max(0, width - 4 - len(q.id))
-            if len(label) > room:
-                label = label[:max(0, room - 1)] + "…"
-            owed = q.id in report.notes_owed
-            note = "!" if owed else (NOTE if answer.note else " ")
-            line = Content.assemble(
-                f"{CURRENT if here else ' '}{marker(answer)}{note}",
-                (q.id, "bold") if here else q.id, f" {label}" if label else "")
-            questions.add_option(Option(line, id=f"q:{q.id}"))
+            questions.add_option(Option(self._line(detail, stop, here, width), id=f"q:{stop}"))
         questions.highlighted = current_index
         questions.scroll_to_highlight()
-        self.query_one("#nav-questions-heading", Plain).update("Questions  ↑ ↓")
+        heading = "Rows  ↑ ↓  { }" if section.repeat is not None else "Questions  ↑ ↓"
+        self.query_one("#nav-questions-heading", Plain).update(heading)
+
+    @staticmethod
+    def _line(detail: AssessmentDetail, stop: str, here: bool, width: int) -> Content:
+        """One question or row field: where you are, answered, note, its id and answer."""
+        report = detail.report
+        question = rows.question_at(detail, stop)
+        where = rows.row_at(detail, stop)
+        name = where.field if where is not None else stop
+        answer = detail.answer(stop)
+        if question is not None and rows.is_read_only(question):
+            value = rows.computed(detail, stop)
+            label, mark = (value.label if value is not None else ""), "="
+        else:
+            label, mark = shown(detail.label(stop).replace("\n", " ")), marker(answer)
+        room = max(0, width - 4 - len(name) - (2 if where is not None else 0))  # rows scroll
+        if len(label) > room:
+            label = label[:max(0, room - 1)] + "…"
+        owed = stop in report.notes_owed
+        note = "!" if owed else (NOTE if answer.note else " ")
+        return Content.assemble(
+            f"{CURRENT if here else ' '}{mark}{note}",
+            (name, "bold") if here else name, f" {label}" if label else "")
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         ident = event.option.id or ""
         kind, _, value = ident.partition(":")
-        self.post_message(self.Jump(value if kind == "q" else None,
+        self.post_message(self.Jump(value if kind in ("q", "r") else None,
                                     value if kind == "s" else None))
