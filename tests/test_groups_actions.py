@@ -144,3 +144,33 @@ def test_cli_row_remove_says_which_actions_were_detached(cli) -> None:  # type: 
     actions = {x["id"]: x["question_id"] for x in json.loads(cli("show", aid, "--json").out)
                ["actions"]}
     assert actions == {on_third: "RISK[3].DESC", on_second: "RISK[2].DESC"}
+
+
+def test_follow_up_carries_row_actions_off_their_row(svc: Services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The follow-up starts with no rows, so a carried action on ``RISK[2].DESC`` would name a
+    row it lacks (and its return would be refused): it is carried, off the question, and the
+    carry event keeps where it was."""
+    a = svc.assessments
+    aid = three_rows(svc)
+    for n in (1, 2, 3):
+        a.answer(aid, f"RISK[{n}].LIKELIHOOD", "2")
+        a.answer(aid, f"RISK[{n}].CONSEQUENCE", "2")
+    a.answer(aid, "C1", "y")
+    on_row = a.add_action(aid, "On a row", question_id="RISK[2].DESC")
+    on_c1 = a.add_action(aid, "On C1", question_id="C1")
+    a.complete(aid)
+    started = svc.followups.start(aid)
+    new = started.detail
+    assert new.rows == {"RISK": 0}
+    carried = {x.carried_from_action: x.question_id for x in new.actions}
+    assert carried == {on_row.id: None, on_c1.id: "C1"}
+    carry = [e for e in a.history(new.id) if e.kind == "action.carry"]
+    froms = {e.new["carried_from"]["action_id"]: e.new["carried_from"] for e in carry}
+    assert froms[on_row.id]["question_id"] == "RISK[2].DESC"
+    assert "question_id" not in froms[on_c1.id]
+    a.add_row(new.id, "RISK")
+    for field, value in (("DESC", "Again"), ("LIKELIHOOD", "1"), ("CONSEQUENCE", "1")):
+        a.answer(new.id, f"RISK[1].{field}", value)
+    a.answer(new.id, "C1", "y")
+    a.complete(new.id)
+    svc.returns.verify(svc.returns.export(new.id, tmp_path).path)  # readable
