@@ -28,6 +28,16 @@ def three_rows(svc: Services) -> str:
     return aid
 
 
+def ready_to_complete(svc: Services) -> str:
+    """Three rows with every required field answered, and C1: completion is allowed."""
+    aid = three_rows(svc)
+    for n in (1, 2, 3):
+        svc.assessments.answer(aid, f"RISK[{n}].LIKELIHOOD", "2")
+        svc.assessments.answer(aid, f"RISK[{n}].CONSEQUENCE", "2")
+    svc.assessments.answer(aid, "C1", "y")
+    return aid
+
+
 def refs(svc: Services, aid: str) -> dict[str, str | None]:
     return {x.id: x.question_id for x in svc.assessments.get(aid).actions}
 
@@ -104,11 +114,7 @@ def test_export_after_removing_an_actions_row(svc: Services, tmp_path) -> None: 
     """The return's reader refuses an action naming a row the return lacks: a detached action
     keeps the export readable, and the import carries the renumbered reference."""
     a = svc.assessments
-    aid = three_rows(svc)
-    for n in (1, 2, 3):
-        a.answer(aid, f"RISK[{n}].LIKELIHOOD", "2")
-        a.answer(aid, f"RISK[{n}].CONSEQUENCE", "2")
-    a.answer(aid, "C1", "y")
+    aid = ready_to_complete(svc)
     gone = a.add_action(aid, "On the second", question_id="RISK[2].DESC")
     moved = a.add_action(aid, "On the third", question_id="RISK[3].DESC")
     a.remove_row(aid, "RISK", 2)
@@ -151,11 +157,7 @@ def test_follow_up_carries_row_actions_off_their_row(svc: Services, tmp_path) ->
     row it lacks (and its return would be refused): it is carried, off the question, and the
     carry event keeps where it was."""
     a = svc.assessments
-    aid = three_rows(svc)
-    for n in (1, 2, 3):
-        a.answer(aid, f"RISK[{n}].LIKELIHOOD", "2")
-        a.answer(aid, f"RISK[{n}].CONSEQUENCE", "2")
-    a.answer(aid, "C1", "y")
+    aid = ready_to_complete(svc)
     on_row = a.add_action(aid, "On a row", question_id="RISK[2].DESC")
     on_c1 = a.add_action(aid, "On C1", question_id="C1")
     a.complete(aid)
