@@ -17,8 +17,7 @@ from qa_tui.report import build_view
 from qa_tui.services import Services, build_services
 from qa_tui.services.returns import return_data
 from tests.conftest import FixedClock
-from tests.groups_support import (RISK_TEMPLATE, RISKS, risk_services, walked_risk_visit,
-                                  write_template)
+from tests.groups_support import RISK_TEMPLATE, RISKS, risk_services, walked_risk_visit, write_template
 
 from .report_support import docx_text
 

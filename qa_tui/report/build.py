@@ -9,10 +9,9 @@ strengths, improvements and people's voice; defaults apply where it is silent.
 from __future__ import annotations
 
 from qa_tui.domain import AnswerState, JsonValue, Kind
-from qa_tui.report.holidays import add_working_days
 from qa_tui.report.groups import group_part, report_computed, section_computed
-from qa_tui.report.view import (ActionLine, Finding, GroupPart, ReportView, SectionPart,
-                                long_date)
+from qa_tui.report.holidays import add_working_days
+from qa_tui.report.view import ActionLine, Finding, GroupPart, ReportView, SectionPart, long_date
 from qa_tui.returns import ReturnData
 from qa_tui.templates import Question, Template, answer_label, score
 from qa_tui.templates.model import ReportSpec

@@ -15,8 +15,7 @@ from qa_tui.domain import QuestionType
 from qa_tui.report.view import Finding, GroupPart
 from qa_tui.returns import ReturnData
 from qa_tui.returns.rows import states
-from qa_tui.templates import (Question, Section, Template, answer_label, parse_address,
-                              row_address)
+from qa_tui.templates import Question, Section, Template, answer_label, parse_address, row_address
 from qa_tui.templates.computed import ComputedValue, computed_values
 
 NUMBER_WIDTH = 5

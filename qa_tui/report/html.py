@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from qa_tui.report.view import (ACTION_WIDTHS, Finding, GroupPart, ReportView, SectionPart,
-                                long_date)
+from qa_tui.report.view import ACTION_WIDTHS, Finding, GroupPart, ReportView, SectionPart, long_date
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm 20mm 18mm; }

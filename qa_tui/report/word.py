@@ -21,8 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from qa_tui.report.view import (ACTION_WIDTHS, Finding, GroupPart, ReportView, SectionPart,
-                                long_date)
+from qa_tui.report.view import ACTION_WIDTHS, Finding, GroupPart, ReportView, SectionPart, long_date
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 SIDE_MARGIN_MM, TOP_MARGIN_MM = 18, 20
