@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qa_tui.config import Paths
+from qa_tui.errors import ReasonCode, Refused
 from qa_tui.report import build_view
 from qa_tui.services import Services, build_services
 from qa_tui.services.returns import return_data
@@ -123,3 +124,14 @@ def test_rows_come_from_the_returns_groups(svc: Services) -> None:
     data = return_data(detail)
     assert build_view(data, detail.template).groups[0].rows
     assert build_view(replace(data, groups=None), detail.template).groups[0].rows == ()
+
+
+def test_an_identifier_in_a_row_stops_the_report(svc: Services, tmp_path: Path) -> None:
+    """The report is gated like the export: a row's text is scanned too."""
+    aid = walked_risk_visit(svc, complete=False)
+    svc.assessments.answer(aid, "RISK[3].OWNER", "Patient 943 476 5919")
+    with pytest.raises(Refused) as caught:
+        svc.reports.write(aid, tmp_path / "out", fmt="html")
+    assert caught.value.code is ReasonCode.IDENTIFIER
+    assert any("RISK[3].OWNER" in r.text for r in caught.value.reasons)
+    assert not (tmp_path / "out").exists()
