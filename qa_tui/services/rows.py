@@ -212,8 +212,10 @@ def undo_row(svc: AssessmentService, tx: UnitOfWork, rec: AssessmentRecord, even
     insert_row(tx, rec.id, gid, row, count, answers, now, svc.actor)
     actions_after_insert(tx, rec.id, gid, row, actions)
     rec = replace(rec, row_counts=with_count(rec, gid, count + 1))
-    return rec, f"row {gid}[{row}] removed: put back with its answers", {"rows": count}, \
-        {"rows": count + 1}
+    back = (f" and {len(actions)} action{'s' if len(actions) != 1 else ''} on it"
+            if actions else "")
+    return rec, f"row {gid}[{row}] removed: put back with its answers{back}", \
+        {"rows": count}, {"rows": count + 1}
 
 
 def blockers(template: Template, rows: Mapping[str, int],

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qa_tui.domain import AnswerState, JsonValue
 from qa_tui.templates.answers import answer_label
@@ -162,7 +162,7 @@ class Comparison:
     sections: tuple[SectionDiff, ...]
     overall: SectionDiff
     agreement: Agreement
-    groups: tuple[GroupDiff, ...] = field(default=())
+    groups: tuple[GroupDiff, ...] = ()
     """The template's repeating groups, summarised (empty when it has none, or when a side's
     rows are not known)."""
 
