@@ -98,6 +98,12 @@ bands = [
 """
 
 
+WIDE_RISK_TEMPLATE = RISK_TEMPLATE.replace("\n[scoring]", "".join(
+    f'\n[[sections.questions]]\nid = "X{i}"\ntext = "Extra {i}."\ntype = "text"\n'
+    "required = false\n" for i in range(6)) + "\n[scoring]")
+"""``risk-test`` with six more free-text fields: too many to stand side by side on A4."""
+
+
 def write_template(directory: Path, text: str = RISK_TEMPLATE) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "risk-test.toml"
@@ -105,11 +111,11 @@ def write_template(directory: Path, text: str = RISK_TEMPLATE) -> Path:
     return path
 
 
-def risk_services(paths):  # type: ignore[no-untyped-def]
+def risk_services(paths, text: str = RISK_TEMPLATE):  # type: ignore[no-untyped-def]
     """Services on a fixed clock whose library holds ``risk-test`` (plus the bundled ones)."""
     from qa_tui.services import build_services
     from tests.conftest import FixedClock
-    write_template(paths.templates_dir)
+    write_template(paths.templates_dir, text)
     return build_services(paths, actor="tester", clock=FixedClock())
 
 

@@ -15,10 +15,9 @@ import pytest
 from qa_tui.config import Paths
 from qa_tui.errors import ReasonCode, Refused
 from qa_tui.report import build_view
-from qa_tui.services import Services, build_services
+from qa_tui.services import Services
 from qa_tui.services.returns import return_data
-from tests.conftest import FixedClock
-from tests.groups_support import RISK_TEMPLATE, RISKS, risk_services, walked_risk_visit, write_template
+from tests.groups_support import RISKS, WIDE_RISK_TEMPLATE, risk_services, walked_risk_visit
 
 from .report_support import docx_text
 
@@ -92,11 +91,7 @@ def test_an_empty_group_says_so(svc: Services) -> None:
 def test_a_group_with_many_fields_lists_them_in_one_column(paths: Paths) -> None:
     """More fields than fit across A4 (each column as wide as its longest word): the row title,
     then one "Field: answer" line for each other field."""
-    extra = "".join(f'\n[[sections.questions]]\nid = "X{i}"\ntext = "Extra {i}"\ntype = "text"\n'
-                    f"required = false\n" for i in range(6))
-    text = RISK_TEMPLATE.replace("\n[scoring]", extra + "\n[scoring]")
-    write_template(paths.templates_dir, text)
-    services = build_services(paths, actor="tester", clock=FixedClock())
+    services = risk_services(paths, WIDE_RISK_TEMPLATE)
     try:
         a = services.assessments
         aid = a.start("risk-test", org_name="Example Trust").id
@@ -112,7 +107,8 @@ def test_a_group_with_many_fields_lists_them_in_one_column(paths: Paths) -> None
         assert lines[0] == "Likelihood: —" and "Describe the risk: Staffing" not in lines
         assert "Extra 2: Seen" in lines and lines[lines.index("Extra 2: Seen") + 1] == \
             "Note: On the ward"
-        assert "Extra 0: —" in lines
+        assert "Extra 0: —" in lines  # the full stop of "Extra 0." dropped before the answer
+        assert "Who owns the risk? —" in lines
     finally:
         services.close()
 

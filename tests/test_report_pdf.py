@@ -17,7 +17,7 @@ import pytest
 
 from qa_tui.config import Paths
 from qa_tui.services import Services
-from tests.groups_support import risk_services, walked_risk_visit
+from tests.groups_support import RISK_TEMPLATE, WIDE_RISK_TEMPLATE, risk_services, walked_risk_visit
 
 from .report_support import walked_visit
 
@@ -82,11 +82,14 @@ def test_both_formats_print_on_a4_with_nothing_off_the_page(services: Services,
     assert "Immediate concerns and escalation" in text and "Fit call bells in every bay" in text
 
 
-def test_a_template_with_rows_prints_on_a4_with_nothing_off_the_page(paths: Paths,
-                                                                    tmp_path: Path) -> None:
-    """The risk register's table (six columns, long free text) stays within the page too."""
+@pytest.mark.parametrize("template", [RISK_TEMPLATE, WIDE_RISK_TEMPLATE], ids=["side-by-side",
+                                                                             "listed"])
+def test_a_template_with_rows_prints_on_a4_with_nothing_off_the_page(
+        paths: Paths, tmp_path: Path, template: str) -> None:
+    """The risk register's table stays within the page too: six columns with long free text,
+    or, with too many fields for that, the row title and the other fields listed beside it."""
     _tools()
-    services = risk_services(paths)
+    services = risk_services(paths, template)
     try:
         aid = walked_risk_visit(services)
         profile = tmp_path / "lo-profile"

@@ -102,8 +102,8 @@ def group_part(section: Section, data: ReturnData,
         listed = [(q, i) for i, q in enumerate(fields) if i != at]
 
         def details(row: list[tuple[str, str]]) -> str:
-            return "\n".join(f"{q.text}: {row[i][0]}" + (f"\nNote: {row[i][1]}" if row[i][1]
-                                                         else "") for q, i in listed)
+            return "\n".join(_labelled(q.text, row[i][0]) + (f"\nNote: {row[i][1]}" if row[i][1]
+                                                                else "") for q, i in listed)
         if title is not None:
             headers = ("#", title.text, "Details")
             widths = (NUMBER_WIDTH, TITLE_WIDTH, 100 - NUMBER_WIDTH - TITLE_WIDTH)
@@ -114,6 +114,13 @@ def group_part(section: Section, data: ReturnData,
     rows_text = (f"{count} row{'s' if count != 1 else ''} recorded." if count
                  else "No rows were recorded.")
     return GroupPart(section.id, gid, section.title, rows_text, headers, widths, tuple(lines))
+
+
+def _labelled(text: str, answer: str) -> str:
+    """``Likelihood (1 to 5): Possible``: a question's full stop dropped before its answer,
+    a question mark kept (``Who owns the risk? Matron``)."""
+    label = text.rstrip(" .:")
+    return f"{label} {answer}" if label.endswith("?") else f"{label}: {answer}"
 
 
 def template_field(section: Section, key: str) -> Question | None:
