@@ -98,6 +98,12 @@ bands = [
 """
 
 
+WIDE_RISK_TEMPLATE = RISK_TEMPLATE.replace("\n[scoring]", "".join(
+    f'\n[[sections.questions]]\nid = "X{i}"\ntext = "Extra {i}."\ntype = "text"\n'
+    "required = false\n" for i in range(6)) + "\n[scoring]")
+"""``risk-test`` with six more free-text fields: too many to stand side by side on A4."""
+
+
 def write_template(directory: Path, text: str = RISK_TEMPLATE) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "risk-test.toml"
@@ -105,9 +111,43 @@ def write_template(directory: Path, text: str = RISK_TEMPLATE) -> Path:
     return path
 
 
-def risk_services(paths):  # type: ignore[no-untyped-def]
+def risk_services(paths, text: str = RISK_TEMPLATE):  # type: ignore[no-untyped-def]
     """Services on a fixed clock whose library holds ``risk-test`` (plus the bundled ones)."""
     from qa_tui.services import build_services
     from tests.conftest import FixedClock
-    write_template(paths.templates_dir)
+    write_template(paths.templates_dir, text)
     return build_services(paths, actor="tester", clock=FixedClock())
+
+
+RISKS = (
+    ("Staffing gaps on nights: two registered nurse vacancies covered by agency staff who do "
+     "not know the ward's escalation routes", "3", "4", "Ward manager"),
+    ("Roof leaks over bay 4 during heavy rain; buckets on the floor are a falls hazard", "5", "5",
+     "Head of estates and facilities management"),
+    ("Resuscitation trolley checks missed on two days in the last month", "1", "2", "Matron"),
+    ("Discharge letters sent late to GPs", "2", "3", "Discharge coordinator"),
+)
+
+
+def walked_risk_visit(services, *, complete: bool = True) -> str:  # type: ignore[no-untyped-def]
+    """A ``risk-test`` visit (template written by :func:`risk_services`) with four risks, a
+    note on a row field, an ordinary computed count, actions and a summary."""
+    a = services.assessments
+    aid = a.start("risk-test", org_name="Riverside Care", org_code="ZRV", site="Ward 7",
+                  assessors=["Ada Assessor"], visit_date="2026-03-26").id
+    a.answer(aid, "C1", "n", note="Policy expired in 2024.")
+    a.answer(aid, "C2", "y")
+    for n, (desc, likelihood, consequence, owner) in enumerate(RISKS, 1):
+        a.add_row(aid, "RISK")
+        a.answer(aid, f"RISK[{n}].DESC", desc)
+        a.answer(aid, f"RISK[{n}].LIKELIHOOD", likelihood)
+        a.answer(aid, f"RISK[{n}].CONSEQUENCE", consequence)
+        a.answer(aid, f"RISK[{n}].OWNER", owner)
+    a.set_note(aid, "RISK[1].LIKELIHOOD", "Rota gaps on 9 of 28 nights")
+    a.add_action(aid, "Recruit to the night vacancies", owner="Ward manager", due="2026-05-01",
+                 question_id="RISK[1].DESC")
+    a.add_action(aid, "Renew the policy", owner="Matron", question_id="C1")
+    a.set_summary(aid, "A ward with a clear view of its risks; estates work is overdue.")
+    if complete:
+        a.complete(aid)
+    return aid

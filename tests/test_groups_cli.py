@@ -52,6 +52,9 @@ def test_rows_end_to_end(cli) -> None:  # type: ignore[no-untyped-def]
     assert "RISK[1].SCORE" in text and "12 (High)" in text
     assert "LIKELIHOOD 3 x CONSEQUENCE 4 = 12 -> High" in text
     assert "note: Two vacancies on nights" in text
+    required = next(line for line in text.splitlines() if line.startswith("Required and open:"))
+    assert "RISK[2].DESC" in required and "RISK[2].LIKELIHOOD" in required  # rows count too
+    assert "RISK[1].DESC" not in required
 
     r = cli("row", "remove", aid, "RISK", "1")
     assert r.code == 0 and r.out.strip() == "RISK[1] removed; RISK has 1 row"

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from qa_tui.config import Paths
 from qa_tui.services import Services
+from tests.groups_support import RISK_TEMPLATE, WIDE_RISK_TEMPLATE, risk_services, walked_risk_visit
 
 from .report_support import walked_visit
 
@@ -78,3 +80,27 @@ def test_both_formats_print_on_a4_with_nothing_off_the_page(services: Services,
     text = subprocess.run(["pdftotext", str(pdf_docx), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Immediate concerns and escalation" in text and "Fit call bells in every bay" in text
+
+
+@pytest.mark.parametrize("template", [RISK_TEMPLATE, WIDE_RISK_TEMPLATE], ids=["side-by-side",
+                                                                             "listed"])
+def test_a_template_with_rows_prints_on_a4_with_nothing_off_the_page(
+        paths: Paths, tmp_path: Path, template: str) -> None:
+    """The risk register's table stays within the page too: six columns with long free text,
+    or, with too many fields for that, the row title and the other fields listed beside it."""
+    _tools()
+    services = risk_services(paths, template)
+    try:
+        aid = walked_risk_visit(services)
+        profile = tmp_path / "lo-profile"
+        docx = services.reports.write(aid, tmp_path / "docx", fmt="docx").path
+        html = services.reports.write(aid, tmp_path / "html", fmt="html").path
+    finally:
+        services.close()
+    for pdf in (to_pdf(docx, tmp_path / "pdf-docx", profile, html=False),
+                to_pdf(html, tmp_path / "pdf-html", profile, html=True)):
+        assert pages_fit_a4(pdf) >= 1
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split())
+        assert "Risk register" in text and "25 (Extreme)" in text and "12 (High)" in text
+        assert "Head of estates and facilities management" in text

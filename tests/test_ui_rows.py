@@ -120,6 +120,7 @@ async def test_move_between_rows_and_remove_one_with_confirmation_and_undo(svc: 
         svc.assessments.add_row(aid, "RISK")
         svc.assessments.answer(aid, f"RISK[{n}].DESC", desc)
         svc.assessments.answer(aid, f"RISK[{n}].LIKELIHOOD", value=likelihood)
+    svc.assessments.add_action(aid, "Book interpreters", question_id="RISK[2].DESC")
     app = build_app(services=svc)
     async with app.run_test(size=SMALL) as pilot:
         app.open_assessment(aid, "RISK[1].LIKELIHOOD")
@@ -138,6 +139,7 @@ async def test_move_between_rows_and_remove_one_with_confirmation_and_undo(svc: 
         await pilot.press("minus")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the confirmation")
         assert "Remove Risk 2: Interpreters?" in screen_text(app)
+        assert "Its 1 action stays, no longer on a question." in " ".join(screen_text(app).split())
         await pilot.press("n")
         await until(pilot, lambda: app.screen is screen, "back to Assess")
         assert svc.assessments.get(aid).rows["RISK"] == 3

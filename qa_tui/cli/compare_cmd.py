@@ -42,10 +42,16 @@ def comparison_text(data: dict[str, Any]) -> list[str]:
     for q in differing:
         mark = "!!" if q["flagged"] else "  "
         steps = "" if q["steps"] is None else f"  ({q['steps']:+d} step(s))"
-        lines.append(f"{mark} {q['id']:<8} A: {q['a']['label'] or '(blank)'}  "
-                     f"B: {q['b']['label'] or '(blank)'}{steps}")
+        blank = "(no value)" if q["computed"] else "(blank)"
+        lines.append(f"{mark} {q['id']:<8} A: {q['a']['label'] or blank}  "
+                     f"B: {q['b']['label'] or blank}{steps}"
+                     f"{'  (computed)' if q['computed'] else ''}")
     if any(q["flagged"] for q in data["questions"]):
         lines += ["", "!! the two views are more than one step apart"]
+    if data["groups"]:
+        from qa_tui.templates.compare import NOT_COMPARED
+
+        lines += ["", f"{NOT_COMPARED}:"] + [f"  {g['summary']}" for g in data["groups"]]
     return lines
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa_tui.cli.render_rows import computed_line, formula_text, group_outline, groups_text
 from qa_tui.services.review import review_words
+from qa_tui.services.rows import blockers as row_blockers
 from qa_tui.templates import answer_label, overall_words
 
 if TYPE_CHECKING:
@@ -62,9 +63,11 @@ def detail_text(d: AssessmentDetail) -> list[str]:
                 for row in textwrap.wrap(a.note, 72):
                     lines.append(f"      note: {row}")
     lines.extend(groups_text(d))
-    if report.required_open:
+    # rows count too: completion refuses an open required row field or too few rows
+    open_rows = [r.question_id or r.text for r in row_blockers(d.template, d.rows, d.answers)]
+    if report.required_open or open_rows:
         lines.append("")
-        lines.append(f"Required and open: {', '.join(report.required_open)}")
+        lines.append(f"Required and open: {', '.join([*report.required_open, *open_rows])}")
     if report.notes_owed:
         lines.append(f"Evidence notes owed: {', '.join(report.notes_owed)}")
     if d.actions:

@@ -245,6 +245,17 @@ def build_view(plan: Plan, orgs: Organisations) -> CommitteeView:
     return CommitteeView(lines, blocks, drafts_excluded, escalations)
 
 
+def grouped_templates(plan: Plan, hashes: Iterable[str] | None = None) -> str:
+    """``Risk register test: RISK``: the templates in the batch (or of ``hashes``) with
+    repeating groups, each once; empty when none has any."""
+    seen: dict[str, str] = {}
+    for h in (plan.shapes if hashes is None else hashes):
+        shape = plan.shapes.get(h)
+        if shape is not None and shape.groups:
+            seen.setdefault(shape.title, f"{shape.title}: {', '.join(shape.groups)}")
+    return "; ".join(seen[t] for t in sorted(seen))
+
+
 def _trend_text(s: Summary) -> str | None:
     if s.rating is None:
         return None

@@ -20,6 +20,7 @@ from qa_tui.consolidate.committee import (
     Line,
     Organisations,
     TrendBlock,
+    grouped_templates,
     rated_cell,
 )
 from qa_tui.consolidate.plan import Plan
@@ -68,12 +69,25 @@ def header_lines(plan: Plan, view: CommitteeView) -> list[str]:
         f"counted from {plan.since:%d %b %Y}; actions judged as of {plan.as_of:%d %b %Y}. "
         "Organisations needing attention come first.",
     ]
+    grouped = groups_note(plan)
+    if grouped:
+        lines.append(grouped)
     register = plan.options.register
     if register is not None:
         lines.append(f"Organisations named as in the register {register.source} "
                      f"({len(register.entries)} entries); returns it does not match are "
                      "listed on Exceptions.")
     return lines
+
+
+def groups_note(plan: Plan) -> str:
+    """Said plainly when the batch has repeating groups: their rows are not rated, so no
+    rating here reflects them."""
+    grouped = grouped_templates(plan)
+    if not grouped:
+        return ""
+    return (f"Repeating groups ({grouped}) are not rated and not summarised here: each "
+            "return's rows are on Responses, one line per field per row (Row column).")
 
 
 def _rating_text(line: Line) -> str | None:

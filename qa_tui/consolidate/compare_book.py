@@ -74,6 +74,11 @@ def comparison_workbook(data: dict[str, Any]) -> bytes:
         ("Overall rating A", data["overall"]["a_rating"]),
         ("Overall rating B", data["overall"]["b_rating"]),
     ]
+    if data.get("groups"):  # rows are each side's own list: counted, never paired
+        from qa_tui.templates.compare import NOT_COMPARED
+
+        rows.append(("Repeating groups", f"{NOT_COMPARED}."))
+        rows += [(f"Group {g['group']}", g["summary"]) for g in data["groups"]]
     for r, (label, value) in enumerate(rows, start=1):
         ws.write_string(r, 0, label, bold)
         put(ws, r, 1, value)

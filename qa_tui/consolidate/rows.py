@@ -50,6 +50,8 @@ class Shape:
     ratings: tuple[str, ...]
     """Section rating names, worst to best (empty when the template does not rate)."""
     overall: tuple[str, ...]
+    groups: tuple[str, ...] = ()
+    """Ids of the template's repeating groups (unrated: their rows are on Responses only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,8 @@ def reduce_return(verified: VerifiedReturn, *, as_of: dt.date) -> Reduced:
     shape = Shape(data.template_title,
                   tuple((s.id, s.title) for s in data.scores.sections),
                   template.scoring.section.ratings(),
-                  template.scoring.overall.ratings() or template.scoring.section.ratings())
+                  template.scoring.overall.ratings() or template.scoring.section.ratings(),
+                  groups=tuple(s.repeat.group for s in template.groups if s.repeat))
     blocks: dict[str, list[Row]] = {
         "returns": [_returns_row(verified, summary)],
         "ratings": [_ratings_row(data, shape, summary)],

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qa_tui.consolidate import columns as C
-from qa_tui.consolidate.committee import Organisations, rated_cell
+from qa_tui.consolidate.committee import Organisations, grouped_templates, rated_cell
 from qa_tui.consolidate.plan import Entry, Plan
 from qa_tui.consolidate.rows import Row
 from qa_tui.consolidate.summary import Summary
@@ -77,6 +77,8 @@ class Pairing:
     one_side: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     overconfident: int = 0
+    grouped: str = ""
+    """The paired templates with repeating groups (their rows are not compared)."""
 
 
 def side_of(perspective: str) -> str:
@@ -168,6 +170,7 @@ def build_pairing(plan: Plan, orgs: Organisations) -> Pairing:
     the rest by name."""
     out = Pairing()
     templates = Templates()
+    hashes: set[str] = set()
     groups: list[tuple[tuple[int, int, str], list[Row]]] = []
     for (org_key, tid), sides in sorted(latest_by_side(plan, orgs).items()):
         mine, theirs = sides.get("self"), sides.get("other")
@@ -183,6 +186,7 @@ def build_pairing(plan: Plan, orgs: Organisations) -> Pairing:
             out.skipped.append(f"{where}: could not be re-read ({exc})")
             continue
         out.pairs.append(f"{where}: {mine.label()} with {theirs.label()}")
+        hashes.add(mine.entry.key.template_hash)
         rows = pair_rows(plan, orgs, mine, theirs, comparison)
         worst = max((r[7] for r in rows if isinstance(r[7], int)), default=0)
         flagged = worst >= OVERCONFIDENT_STEPS
@@ -191,6 +195,7 @@ def build_pairing(plan: Plan, orgs: Organisations) -> Pairing:
                         orgs.names[org_key].casefold()), rows))
     for _, rows in sorted(groups, key=lambda g: g[0]):
         out.rows.extend(rows)
+    out.grouped = grouped_templates(plan, hashes)
     return out
 
 
@@ -213,6 +218,10 @@ def header_lines(pairing: Pairing) -> list[str]:
     ]
     if pairing.skipped:
         lines.append(f"Not compared ({len(pairing.skipped)}): {_listed(pairing.skipped)}.")
+    if pairing.grouped:
+        lines.append(f"Rows of repeating groups ({pairing.grouped}) are not compared: each "
+                     "return lists its own rows, and ratings and disagreements come from the "
+                     "ordinary questions only. The rows are on Responses (Row column).")
     return lines
 
 

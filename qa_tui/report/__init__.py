@@ -9,7 +9,7 @@ from __future__ import annotations
 from qa_tui.report.build import build_view, classify
 from qa_tui.report.holidays import add_working_days, bank_holidays, is_working_day
 from qa_tui.report.html import render_html
-from qa_tui.report.view import ActionLine, Finding, ReportView, SectionPart, long_date
+from qa_tui.report.view import ActionLine, Finding, GroupPart, ReportView, SectionPart, long_date
 
 FORMATS = ("docx", "html")
 
@@ -24,7 +24,7 @@ def render(view: ReportView, fmt: str) -> bytes:
 
 
 __all__ = [
-    "FORMATS", "ActionLine", "Finding", "ReportView", "SectionPart", "add_working_days",
+    "FORMATS", "ActionLine", "Finding", "GroupPart", "ReportView", "SectionPart", "add_working_days",
     "bank_holidays", "build_view", "classify", "is_working_day", "long_date", "render",
     "render_html",
 ]

@@ -9,8 +9,9 @@ strengths, improvements and people's voice; defaults apply where it is silent.
 from __future__ import annotations
 
 from qa_tui.domain import AnswerState, JsonValue, Kind
+from qa_tui.report.groups import group_part, report_computed, section_computed
 from qa_tui.report.holidays import add_working_days
-from qa_tui.report.view import ActionLine, Finding, ReportView, SectionPart, long_date
+from qa_tui.report.view import ActionLine, Finding, GroupPart, ReportView, SectionPart, long_date
 from qa_tui.returns import ReturnData
 from qa_tui.templates import Question, Template, answer_label, score
 from qa_tui.templates.model import ReportSpec
@@ -79,9 +80,13 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
         a = answers[q.id]
         return Finding(q.id, q.text, answer_label(q, a.value, a.na), a.note)
 
-    sections = []
+    parts: list[SectionPart | GroupPart] = []
     results = {s.id: s for s in data.scores.sections}
-    for section in template.sections:
+    computed = report_computed(data, template)
+    for section in template.all_sections:
+        if section.repeat is not None:
+            parts.append(group_part(section, data, computed))
+            continue
         strengths, improvements = [], []
         for q in section.questions:
             a = answers.get(q.id)
@@ -93,11 +98,12 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
             elif kind == IMPROVEMENT:
                 improvements.append(finding(q))
         result = results.get(section.id)
-        sections.append(SectionPart(
+        parts.append(SectionPart(
             section.id, section.title,
             _rating(result.result.rating, result.result.score_pct) if result else "Not rated",
             _coverage(result.answered, result.total) if result else "",
-            tuple(strengths), tuple(improvements)))
+            tuple(strengths), tuple(improvements),
+            section_computed(section, computed, visible)))
 
     def listed(ids: tuple[str, ...]) -> tuple[Finding, ...]:
         """Findings for the given questions that are shown and say something."""
@@ -147,7 +153,7 @@ def build_view(data: ReturnData, template: Template, *, reviewer: str | None = N
     return ReportView(
         title=title, cover=tuple(cover), headline_label=headline_label, headline=headline,
         coverage=_coverage(data.scores.answered, data.scores.total), summary=data.summary,
-        sections=tuple(sections), concerns=concerns, records=records, voices=voices, actions=actions,
+        parts=tuple(parts), concerns=concerns, records=records, voices=voices, actions=actions,
         deadline=deadline, deadline_text=deadline_text, assessors=data.assessors,
         reviewer=reviewer,
         footer=f"{data.org_name} | {long_date(data.visit_date)} | assessment {data.id[:8]}, "

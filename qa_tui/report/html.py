@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from qa_tui.report.view import ACTION_WIDTHS, Finding, ReportView, SectionPart, long_date
+from qa_tui.report.view import ACTION_WIDTHS, Finding, GroupPart, ReportView, SectionPart, long_date
 
 CSS = """
 @page { size: A4; margin: 20mm 18mm 20mm 18mm; }
@@ -72,6 +72,19 @@ def _section(part: SectionPart) -> list[str]:
     out += _findings(part.strengths) if part.strengths else ["<p>None recorded.</p>"]
     out.append("<p><strong>Areas for improvement</strong></p>")
     out += _findings(part.improvements) if part.improvements else ["<p>None recorded.</p>"]
+    if part.computed:
+        out.append("<p><strong>Computed</strong></p>")
+        out += _table(("Question", "Value", "How it is computed"), (40, 15, 45),
+                      [(f"{f.question_id} {f.question}", f.answer, f.note)
+                       for f in part.computed])
+    return out
+
+
+def _group(part: GroupPart) -> list[str]:
+    out = [f"<h3>{_e(part.title)}</h3>", f'<p class="muted">{_e(part.rows_text)}</p>']
+    if part.rows:
+        out += _table(part.headers, part.widths, part.rows,
+                      note_columns=tuple(range(1, len(part.headers))))
     return out
 
 
@@ -87,8 +100,8 @@ def render_html(view: ReportView) -> bytes:
             f'<p class="muted">Coverage: {_e(view.coverage)}.</p>',
             f'<p class="note">{_e(view.summary or "No summary has been written yet.")}</p>',
             "<h2>Findings by section</h2>"]
-    for part in view.sections:
-        out += _section(part)
+    for part in view.parts:
+        out += _section(part) if isinstance(part, SectionPart) else _group(part)
     out.append("<h2>Immediate concerns and escalation</h2>")
     if view.concerns:
         out.append("<p>These concerns were raised on the day; the evidence records what was "

@@ -48,6 +48,29 @@ class SectionPart:
     coverage: str
     strengths: tuple[Finding, ...]
     improvements: tuple[Finding, ...]
+    computed: tuple[Finding, ...] = ()
+    """The section's computed questions with a value: the value and band as the answer, the
+    working (``count of 'No' in C1, C2 = 1``) as the note."""
+
+
+@dataclass(frozen=True)
+class GroupPart:
+    """A repeating group (a risk register) as one table, one line per row: the row number, then
+    each field's answer with its note beneath, computed fields as their value and band
+    ("12 (High)"). A group whose fields cannot stand side by side across A4 (each column as wide
+    as its longest word) is drawn as the number, the row title (when the group names one) and
+    one "Field: answer" line per other field."""
+
+    id: str
+    """The section id."""
+    group: str
+    title: str
+    rows_text: str
+    """``3 rows recorded`` / ``No rows were recorded.``"""
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]
+    """Column widths in percent of the text width, adding up to 100."""
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -70,7 +93,9 @@ class ReportView:
     headline: str
     coverage: str
     summary: str
-    sections: tuple[SectionPart, ...]
+    parts: tuple[SectionPart | GroupPart, ...]
+    """The template's sections in its order: ordinary ones with their findings, repeating ones
+    as tables of their rows."""
     concerns: tuple[Finding, ...]
     """Critical questions answered with a concern (the engine's escalation flags)."""
     records: tuple[Finding, ...]
@@ -90,3 +115,12 @@ class ReportView:
     """Who the document properties name as author (the first assessor)."""
     people_voice_marked: bool
     """Whether the template marks any questions as people's voice (else that part says so)."""
+
+    @property
+    def sections(self) -> tuple[SectionPart, ...]:
+        """The ordinary sections only (rated, with strengths and improvements)."""
+        return tuple(p for p in self.parts if isinstance(p, SectionPart))
+
+    @property
+    def groups(self) -> tuple[GroupPart, ...]:
+        return tuple(p for p in self.parts if isinstance(p, GroupPart))

@@ -21,7 +21,14 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from qa_tui.domain import naive_utc
-from qa_tui.report.view import ACTION_WIDTHS, Finding, ReportView, SectionPart, long_date
+from qa_tui.report.view import (
+    ACTION_WIDTHS,
+    Finding,
+    GroupPart,
+    ReportView,
+    SectionPart,
+    long_date,
+)
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 SIDE_MARGIN_MM, TOP_MARGIN_MM = 18, 20
@@ -113,6 +120,17 @@ def _section(doc: DocumentObject, part: SectionPart) -> None:
             _findings(doc, items)
         else:
             doc.add_paragraph("None recorded.")
+    if part.computed:
+        doc.add_paragraph().add_run("Computed").bold = True
+        _table(doc, ("Question", "Value", "How it is computed"), (40, 15, 45),
+               [(f"{f.question_id} {f.question}", f.answer, f.note) for f in part.computed])
+
+
+def _group(doc: DocumentObject, part: GroupPart) -> None:
+    doc.add_heading(part.title, level=3)
+    doc.add_paragraph(part.rows_text)
+    if part.rows:
+        _table(doc, part.headers, part.widths, part.rows)
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -141,8 +159,11 @@ def render_docx(view: ReportView) -> bytes:
     for line in (view.summary or "No summary has been written yet.").split("\n"):
         doc.add_paragraph(line)
     doc.add_heading("Findings by section", level=2)
-    for part in view.sections:
-        _section(doc, part)
+    for part in view.parts:
+        if isinstance(part, SectionPart):
+            _section(doc, part)
+        else:
+            _group(doc, part)
     doc.add_heading("Immediate concerns and escalation", level=2)
     if view.concerns:
         doc.add_paragraph("These concerns were raised on the day; the evidence records what was "

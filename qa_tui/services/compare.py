@@ -15,7 +15,7 @@ from typing import Any
 from qa_tui.errors import Refused
 from qa_tui.services.assessments import AssessmentService
 from qa_tui.services.views import AssessmentDetail
-from qa_tui.templates.compare import Comparison, SectionDiff, Side, compare
+from qa_tui.templates.compare import Comparison, GroupDiff, SectionDiff, Side, compare
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,11 @@ class Compared:
                 {"id": q.id, "section": q.section_id,
                  "a": {"value": q.a_value, "label": q.a_label, "note": q.a_note},
                  "b": {"value": q.b_value, "label": q.b_label, "note": q.b_note},
-                 "delta": q.delta, "steps": q.steps, "flagged": q.flagged}
+                 "delta": q.delta, "steps": q.steps, "flagged": q.flagged,
+                 "computed": q.computed}
                 for q in c.questions
             ],
+            "groups": [_group_json(g) for g in c.groups],
             "sections": [_section_json(s) for s in c.sections],
             "overall": _section_json(c.overall),
             "agreement": {
@@ -56,6 +58,15 @@ def _header(d: AssessmentDetail) -> dict[str, Any]:
             "rating": d.report.overall.rating, "score_pct": d.report.overall.score_pct}
 
 
+def _group_json(g: GroupDiff) -> dict[str, Any]:
+    """A repeating group: its rows are not compared one by one (``compared`` is false), only
+    counted, with the rows per band of each computed field that has bands."""
+    return {"group": g.group, "title": g.title, "a_rows": g.a_rows, "b_rows": g.b_rows,
+            "compared": False,
+            "bands": {b.field: {"a": dict(b.a), "b": dict(b.b)} for b in g.bands},
+            "summary": g.summary}
+
+
 def _section_json(s: SectionDiff) -> dict[str, Any]:
     return {"id": s.id, "title": s.title, "a_score": s.a_score, "b_score": s.b_score,
             "a_rating": s.a_rating, "b_rating": s.b_rating, "gap": s.gap,
@@ -72,7 +83,8 @@ def compare_assessments(assessments: AssessmentService, a_id: str, b_id: str) ->
     if a.template.id != b.template.id:
         raise Refused(f"{a.id[:8]} uses {a.template.id} and {b.id[:8]} uses {b.template.id}: "
                       "only assessments of one template can be compared question by question")
-    result = compare(Side(a.template, a.answers, a.report), Side(b.template, b.answers, b.report))
+    result = compare(Side(a.template, a.answers, a.report, a.rows),
+                     Side(b.template, b.answers, b.report, b.rows))
     return Compared(a, b, result)
 
 

@@ -23,6 +23,7 @@ from qa_tui.services.views import AssessmentDetail, action_view
 from qa_tui.store import AssessmentRecord, EventRecord
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Template, answer_label
+from qa_tui.templates.address import is_row_address
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,9 @@ class FollowUpService:
             for old in tx.get_actions(rec.id):
                 if old.status != ActionStatus.OPEN.value:
                     continue
+                # a row field's address is not carried: the new visit starts with no rows
                 qid = old.question_id if old.question_id and template.question(
-                    old.question_id) else None
+                    old.question_id) and not is_row_address(old.question_id) else None
                 action = replace(old, id=str(uuid.uuid4()), assessment_id=new.id,
                                  question_id=qid, created_at=now, updated_at=now,
                                  closed_at=None, carried_from_assessment=rec.id,
@@ -134,7 +136,9 @@ class FollowUpService:
                 tx.add_event(EventRecord(None, new.id, now, svc.actor, "action.carry",
                                          action.id, None,
                                          {**view.state_json(), "carried_from": {
-                                             "assessment_id": rec.id, "action_id": old.id}}))
+                                             "assessment_id": rec.id, "action_id": old.id,
+                                             **({"question_id": old.question_id}
+                                                if old.question_id != qid else {})}}))
                 carried.append(view)
 
         detail = svc.start(template.id, org_name=rec.org_name, org_code=rec.org_code,

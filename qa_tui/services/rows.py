@@ -18,9 +18,9 @@ from qa_tui.domain import AnswerState
 from qa_tui.errors import InvalidInput, NotFound, Reason, ReasonCode, Refused
 from qa_tui.services.changes import answer_json, state_from, state_of
 from qa_tui.returns.document import Groups, ReturnAnswer
-from qa_tui.store import AnswerRecord, AssessmentRecord, EventRecord
+from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.store.repo import UnitOfWork
-from qa_tui.templates import Question, Section, Template, answer_label, parse_address, row_address
+from qa_tui.templates import Address, Question, Section, Template, answer_label, parse_address, row_address
 from qa_tui.templates.computed import ComputedValue
 
 if TYPE_CHECKING:
@@ -96,10 +96,13 @@ def remove_row(svc: AssessmentService, assessment_id: str, group: str,
         if not 1 <= row <= count:
             raise NotFound(f"{gid} has no row {row} (it has {count})")
         removed = drop_row(tx, rec.id, gid, row, count)
+        detached = actions_after_removal(tx, rec.id, gid, row)
         rec = svc._save(tx, rec, now, row_counts=with_count(rec, gid, count - 1))
         svc._event(tx, rec.id, "row.remove", f"{gid}[{row}]",
-                   {"group": gid, "row": row, "rows": count, "answers": removed},
-                   {"rows": count - 1}, now)
+                   {"group": gid, "row": row, "rows": count, "answers": removed,
+                    **({"actions": detached} if detached else {})},
+                   {"rows": count - 1, **({"actions_detached": sorted(detached)}
+                                          if detached else {})}, now)
         return svc._detail(tx, rec)
 
 
@@ -149,6 +152,45 @@ def insert_row(tx: UnitOfWork, assessment_id: str, gid: str, row: int, count: in
                                        by if isinstance(by, str) else actor))
 
 
+def _action_row(action: ActionRecord, gid: str) -> Address | None:
+    """Where ``action`` points when it is on a field of group ``gid``'s rows, else None."""
+    qid = action.question_id or ""
+    parsed = parse_address(qid) if "[" in qid else None
+    return parsed if parsed is not None and parsed.group.upper() == gid.upper() else None
+
+
+def actions_after_removal(tx: UnitOfWork, assessment_id: str, gid: str,
+                          row: int) -> dict[str, str]:
+    """Keep actions pointing at the right row once row ``row`` is gone: actions on later rows
+    move down one (``RISK[3].DESC`` -> ``RISK[2].DESC``); actions on the removed row stay (an
+    action is the visit's finding, not the row's) but are detached from the question. Returns
+    the detached ones (action id -> the address they had) for the event, so undo can put the
+    references back exactly. The actions' own dates are untouched: only their place moved."""
+    detached = {}
+    for action in tx.get_actions(assessment_id):
+        at = _action_row(action, gid)
+        if at is None or at.row < row:
+            continue
+        if at.row == row:
+            detached[action.id] = str(action.question_id)
+            tx.put_action(replace(action, question_id=None))
+        else:
+            tx.put_action(replace(action, question_id=row_address(gid, at.row - 1, at.field)))
+    return detached
+
+
+def actions_after_insert(tx: UnitOfWork, assessment_id: str, gid: str, row: int,
+                         detached: Mapping[str, Any]) -> None:
+    """Undo of :func:`actions_after_removal`: actions on rows ``row..`` move up one, and the
+    actions detached from row ``row`` point at it again (unless since attached elsewhere)."""
+    for action in tx.get_actions(assessment_id):
+        at = _action_row(action, gid)
+        if at is not None and at.row >= row:
+            tx.put_action(replace(action, question_id=row_address(gid, at.row + 1, at.field)))
+        elif action.question_id is None and isinstance(detached.get(action.id), str):
+            tx.put_action(replace(action, question_id=detached[action.id]))
+
+
 def undo_row(svc: AssessmentService, tx: UnitOfWork, rec: AssessmentRecord, event: EventRecord,
              now: dt.datetime) -> tuple[AssessmentRecord, str, Any, Any]:
     """Reverse a ``row.add`` or ``row.remove`` event: the record with its new row counts, what
@@ -161,13 +203,19 @@ def undo_row(svc: AssessmentService, tx: UnitOfWork, rec: AssessmentRecord, even
     count = rec.rows.get(gid, 0)
     if event.kind == "row.add":
         drop_row(tx, rec.id, gid, row, count)
+        detached = actions_after_removal(tx, rec.id, gid, row)
         rec = replace(rec, row_counts=with_count(rec, gid, count - 1))
-        return rec, f"row {gid}[{row}] added: removed again", {"rows": count}, {"rows": count - 1}
+        return rec, f"row {gid}[{row}] added: removed again", {"rows": count}, \
+            {"rows": count - 1, **({"actions_detached": sorted(detached)} if detached else {})}
     answers = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+    actions = data.get("actions") if isinstance(data.get("actions"), dict) else {}
     insert_row(tx, rec.id, gid, row, count, answers, now, svc.actor)
+    actions_after_insert(tx, rec.id, gid, row, actions)
     rec = replace(rec, row_counts=with_count(rec, gid, count + 1))
-    return rec, f"row {gid}[{row}] removed: put back with its answers", {"rows": count}, \
-        {"rows": count + 1}
+    back = (f" and {len(actions)} action{'s' if len(actions) != 1 else ''} on it"
+            if actions else "")
+    return rec, f"row {gid}[{row}] removed: put back with its answers{back}", \
+        {"rows": count}, {"rows": count + 1}
 
 
 def blockers(template: Template, rows: Mapping[str, int],

@@ -19,6 +19,13 @@ numeric values). A step is one place along the scale's options in order of value
 
 N/A is handled explicitly: a question answered N/A on either side, or left blank on either side,
 is counted apart (``na``, ``unanswered``) and never enters an agreement figure.
+
+Computed questions (``type = "computed"``) are shown with both computed values and their
+difference, but they are nobody's answer: never counted as blank, never in an agreement figure.
+Rows of repeating groups (a risk register) are not compared row by row: each assessment lists
+its own rows, so row 2 on one side need not be the same thing as row 2 on the other. Each group
+is summarised instead: the number of rows on each side and, for a computed field with bands
+(a risk score), how many rows fall in each band.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from dataclasses import dataclass
 
 from qa_tui.domain import AnswerState, JsonValue
 from qa_tui.templates.answers import answer_label
-from qa_tui.templates.model import Question, Scale, Template
+from qa_tui.templates.computed import ComputedValue, compute, computed_values, section_lookup
+from qa_tui.templates.model import Question, Scale, Section, Template
 from qa_tui.templates.scoring import ScoreReport
 
 EMPTY = AnswerState()
@@ -42,6 +50,9 @@ class Side:
     template: Template
     answers: Mapping[str, AnswerState]
     report: ScoreReport
+    rows: Mapping[str, int] | None = None
+    """Rows per repeating group (``answers`` then holds the row fields under ``RISK[2].DESC``);
+    None when the caller does not know them: groups are then left out of the comparison."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,9 @@ class QuestionDiff:
     """``b - a`` in the scale's points; None unless both answered on a numeric scale."""
     steps: int | None
     """``b - a`` in places along the scale; None unless both answered on an ordinal scale."""
+
+    computed: bool = False
+    """A computed question: both values are computed from the answers, nobody's answer."""
 
     @property
     def flagged(self) -> bool:
@@ -98,6 +112,49 @@ class Agreement:
 
 
 @dataclass(frozen=True)
+class BandCounts:
+    """One computed field of a group with bands: how many rows of each side fall in each band
+    (in the template's order of bands; ``no band`` and ``no value`` last, when any)."""
+
+    field: str
+    text: str
+    a: tuple[tuple[str, int], ...]
+    b: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class GroupDiff:
+    """A repeating group, summarised: its rows are not compared one by one."""
+
+    group: str
+    title: str
+    a_rows: int
+    b_rows: int
+    bands: tuple[BandCounts, ...]
+
+    @property
+    def summary(self) -> str:
+        """``RISK (Risk register): A 4 rows, B 1 row; SCORE bands A: High 1, Extreme 1; B:
+        Moderate 1``: the one wording the CLI, the TUI and the workbook show."""
+        text = (f"{self.group} ({self.title}): A {_rows(self.a_rows)}, B {_rows(self.b_rows)}")
+        for b in self.bands:
+            text += (f"; {b.field} bands A: {_counted(b.a)}; B: {_counted(b.b)}")
+        return text
+
+
+NOT_COMPARED = ("Rows of repeating groups are not compared row by row (each assessment lists "
+                "its own rows)")
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n != 1 else ''}"
+
+
+def _counted(counts: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{label} {n}" for label, n in counts) or "none"
+
+
+@dataclass(frozen=True)
 class Comparison:
     template_id: str
     same_version: bool
@@ -105,6 +162,9 @@ class Comparison:
     sections: tuple[SectionDiff, ...]
     overall: SectionDiff
     agreement: Agreement
+    groups: tuple[GroupDiff, ...] = ()
+    """The template's repeating groups, summarised (empty when it has none, or when a side's
+    rows are not known)."""
 
 
 def _rank(scale: Scale, value: JsonValue) -> int | None:
@@ -135,6 +195,53 @@ def _question_diff(q: Question, section_id: str, a: AnswerState, b: AnswerState)
     return QuestionDiff(q.id, section_id, q.text, answer_label(q, a.value, a.na),
                         answer_label(q, b.value, b.na), a.value, b.value, a.note, b.note,
                         delta, steps)
+
+
+def _computed_diff(q: Question, section: Section, a: Side, b: Side) -> QuestionDiff:
+    inputs = {x.id: x for x in section.questions}
+    va = compute(q, section_lookup(a.answers), inputs)
+    vb = compute(q, section_lookup(b.answers), inputs)
+    delta = None
+    if va.value is not None and vb.value is not None:
+        delta = float(vb.value) - float(va.value)
+    return QuestionDiff(q.id, section.id, q.text, va.label, vb.label, va.value, vb.value,
+                        va.trace, vb.trace, delta, None, computed=True)
+
+
+def _band_counts(q: Question, group: str, values: Mapping[str, ComputedValue],
+                 rows: int) -> tuple[tuple[str, int], ...]:
+    found: Counter[str] = Counter()
+    for n in range(1, rows + 1):
+        value = values.get(f"{group}[{n}].{q.id}")
+        if value is None or value.value is None:
+            found["no value"] += 1
+        else:
+            found[value.band or "no band"] += 1
+    assert q.compute is not None
+    order = [band.label for band in q.compute.bands] + ["no band", "no value"]
+    return tuple((label, found[label]) for label in order if found[label])
+
+
+def _groups(a: Side, b: Side) -> tuple[GroupDiff, ...]:
+    if a.rows is None or b.rows is None:
+        return ()
+    a_values = computed_values(a.template, a.answers, a.rows)
+    b_values = computed_values(b.template, b.answers, b.rows)
+    out = []
+    for section in a.template.groups:
+        assert section.repeat is not None
+        gid = section.repeat.group
+        other = b.template.group(gid)
+        if other is None:
+            continue
+        a_rows, b_rows = a.rows.get(gid, 0), b.rows.get(gid, 0)
+        bands = tuple(
+            BandCounts(q.id, q.text, _band_counts(q, gid, a_values, a_rows),
+                       _band_counts(q, gid, b_values, b_rows))
+            for q in section.questions
+            if q.compute is not None and q.compute.bands and other.field(q.id) is not None)
+        out.append(GroupDiff(gid, section.title, a_rows, b_rows, bands))
+    return tuple(out)
 
 
 def _rating_steps(template: Template, a: str | None, b: str | None) -> int | None:
@@ -186,6 +293,9 @@ def compare(a: Side, b: Side) -> Comparison:
                 continue
             if q.id not in a.report.visible and q.id not in b.report.visible:
                 continue
+            if q.compute is not None:  # nobody's answer: shown, never counted
+                questions.append(_computed_diff(q, section, a, b))
+                continue
             qa, qb = a.answers.get(q.id, EMPTY), b.answers.get(q.id, EMPTY)
             diff = _question_diff(q, section.id, qa, qb)
             questions.append(diff)
@@ -214,4 +324,5 @@ def compare(a: Side, b: Side) -> Comparison:
                             b.report.overall.rating)
     return Comparison(a.template.id, a.template.version == b.template.version, tuple(questions),
                       tuple(sections), overall,
-                      Agreement(n, exact, within, weighted_kappa(pairs), na, unanswered))
+                      Agreement(n, exact, within, weighted_kappa(pairs), na, unanswered),
+                      _groups(a, b))

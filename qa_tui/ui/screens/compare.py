@@ -176,6 +176,12 @@ class CompareScreen(QaScreen[None]):
             body.append("Every question has the same answer on both sides.")
         for q in apart:
             body.append_text(question_text(q, titles.get(q.section_id, q.section_id)))
+        if c.groups:  # rows are each side's own list: counted, never paired
+            from qa_tui.templates.compare import NOT_COMPARED
+
+            body.append(f"\n{NOT_COMPARED}:\n", style="bold")
+            for g in c.groups:
+                body.append(f"  {g.summary}\n")
         self.query_one("#compare-questions", Static).update(body)
 
     def action_swap(self) -> None:

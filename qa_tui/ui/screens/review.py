@@ -91,6 +91,7 @@ class ReviewScreen(QaScreen[str | None]):
             yield Plain("", id="overall")
             yield Static("", id="sections")
             yield Plain("", id="traces")
+            yield Plain("", id="computed")
             yield Plain("", id="escalations")
             yield Label("", id="todo-heading")
             yield OptionList(id="todo")
@@ -126,6 +127,12 @@ class ReviewScreen(QaScreen[str | None]):
         traces = [f"{s.title}: {s.outcome.trace}" for s in report.sections]
         self.query_one("#traces", Static).update("How each rating was reached:\n  "
                                                  + "\n  ".join(traces))
+        from qa_tui.ui.computed_summary import computed_summary
+
+        computed = self.query_one("#computed", Static)
+        text = computed_summary(detail)  # nobody's answer, so never a gap: listed apart
+        computed.update(text)
+        computed.display = bool(text)
         flags = ", ".join(f"{q} ({detail.label(q)})" for q in report.escalations)
         opened = sum(a.status != "closed" for a in detail.actions)
         self.query_one("#escalations", Static).update(

@@ -104,9 +104,13 @@ class RowKeys(_Base):
         name = rows.row_name(self.detail, where.section, where.row)
         answered = sum(1 for q in where.section.questions
                        if self.detail.answer(row_address(where.group, where.row, q.id)).answered)
+        prefix = f"{where.group}[{where.row}]."
+        on_row = sum(1 for a in self.detail.actions if (a.question_id or "").startswith(prefix))
+        kept = (f" Its {on_row} action{'' if on_row == 1 else 's'} stay{'s' if on_row == 1 else ''}"
+                ", no longer on a question." if on_row else "")
         body = (f"Remove {name} from {where.section.title}, with its {answered} answer"
                 f"{'' if answered == 1 else 's'} and their notes? The rows after it move up "
-                "one. u (undo) puts it back.")
+                f"one.{kept} u (undo) puts it back.")
 
         def decided(yes: bool | None) -> None:
             if yes:
