@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
 
 from qa_tui.config import Paths
 from qa_tui.services import Services, build_services
@@ -416,6 +417,32 @@ async def test_assess_fits(svc: Services, size: tuple[int, int]) -> None:
             assert words in shown, words
         if size == LARGE:
             assert "Better than expected." in shown  # option descriptions when there is room
+
+
+@pilot_test
+async def test_footer_names_the_keys_that_answer_the_question_on_screen(svc: Services) -> None:
+    """Yes/No answers by letter and a 1-4 score by digit: the footer says which (not "1-9"
+    everywhere), and changes its keys in place rather than building new ones per answer."""
+    aid = start_ward_check(svc)
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_assessment(aid, "S1")
+        await until(pilot, lambda: "y/n Answer" in screen_text(app), "the footer of S1")
+        assert "1-9" not in screen_text(app)
+        screen = app.screen
+        assert isinstance(screen, AssessScreen)
+        keys = list(screen.query(FooterKey))
+        await pilot.press("y")  # on to S3, scored 1-4
+        assert screen.question_id == "S3"
+        await until(pilot, lambda: "1-4 Answer" in screen_text(app), "the footer of S3")
+        assert "y/n" not in screen_text(app)
+        await pilot.press("3")  # on to C1, another 1-4 score
+        assert screen.question_id == "C1"
+        await pilot.press("2")  # on to C2, a number: a digit starts typing it
+        assert screen.question_id == "C2"
+        await until(pilot, lambda: "1-9 Answer" in screen_text(app), "the footer of C2")
+        now = list(screen.query(FooterKey))
+        assert len(now) == len(keys) and all(a is b for a, b in zip(now, keys))
 
 
 @pilot_test

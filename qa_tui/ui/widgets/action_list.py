@@ -47,12 +47,14 @@ class ActionList(OptionList):
 
     def show(self, actions: tuple[ActionRecord, ...]) -> None:
         """List ``actions``; the highlight shows only while the list has focus."""
+        had = bool(self.actions)
         self.actions = actions
         self.clear_options()
         self.add_options([Option(literal(action_line(a)), id=a.id) for a in actions])
         self.highlighted = self._remembered() if self.has_focus else None
         self.display = bool(actions)
-        self.screen.refresh_bindings()
+        if self.has_focus or had != bool(actions):  # else the footer shows the same keys
+            self.screen.refresh_bindings()
 
     def _remembered(self) -> int | None:
         if not self.actions:
