@@ -15,10 +15,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
 
 from qa_tui.ui.format import CURRENT, NOTE, marker
 from qa_tui.ui.literal import Plain, shown
+from qa_tui.ui.widgets.option_rows import fill_options
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -55,24 +55,29 @@ class SectionNav(Vertical):
             self.show(*self._last)
 
     def show(self, detail: AssessmentDetail, question_id: str) -> None:
-        """List ``detail``'s sections and the questions of the one holding ``question_id``."""
+        """List ``detail``'s sections and the questions of the one holding ``question_id``.
+
+        Updated in place: an answer changes one question's line and one section's count, so
+        only those prompts are replaced; the lists are rebuilt only when their rows change
+        (another section, a conditional question shown or hidden)."""
         self._last = (detail, question_id)
         report = detail.report
         section = detail.template.section_of(question_id)
         sections = self.query_one("#nav-sections", OptionList)
-        sections.clear_options()
         width = self.content_size.width or LABEL_ROOM + 7
+        rows: list[tuple[str, Content]] = []
         for s in report.sections:
             mark = CURRENT if s.id == section.id else " "
             room = width - 9  # the section on screen is named whole (it wraps); others fit a line
             title = shown(s.title)
             title = title if len(title) <= room or s.id == section.id else title[:room - 1] + "…"
-            sections.add_option(Option(Content.assemble(
+            rows.append((f"s:{s.id}", Content.assemble(
                 f"{mark} ", (title, "bold") if s.id == section.id else title,
-                f" {s.answered}/{s.total}"), id=f"s:{s.id}"))
+                f" {s.answered}/{s.total}")))
+        fill_options(sections, rows)
         sections.highlighted = None
         questions = self.query_one("#nav-questions", OptionList)
-        questions.clear_options()
+        rows = []
         current_index = 0
         for q in section.questions:
             if q.id not in report.visible:
@@ -80,7 +85,7 @@ class SectionNav(Vertical):
             answer = detail.answer(q.id)
             here = q.id == question_id
             if here:
-                current_index = questions.option_count
+                current_index = len(rows)
             label = shown(detail.label(q.id).replace("\n", " "))
             room = max(0, width - 4 - len(q.id))
             if len(label) > room:
@@ -90,10 +95,10 @@ class SectionNav(Vertical):
             line = Content.assemble(
                 f"{CURRENT if here else ' '}{marker(answer)}{note}",
                 (q.id, "bold") if here else q.id, f" {label}" if label else "")
-            questions.add_option(Option(line, id=f"q:{q.id}"))
+            rows.append((f"q:{q.id}", line))
+        fill_options(questions, rows)
         questions.highlighted = current_index
         questions.scroll_to_highlight()
-        self.query_one("#nav-questions-heading", Plain).update("Questions  ↑ ↓")
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -102,3 +107,4 @@ class SectionNav(Vertical):
         kind, _, value = ident.partition(":")
         self.post_message(self.Jump(value if kind == "q" else None,
                                     value if kind == "s" else None))
+
