@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.content import Content
 from textual.visual import VisualType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-
-def _same(before: VisualType, after: VisualType) -> bool:
-    if isinstance(before, Content) and isinstance(after, Content):  # its == ignores styles
-        return before.plain == after.plain and list(before.spans) == list(after.spans)
-    return before == after  # rich Text compares its text and spans
+from qa_tui.ui.literal import same_visual
 
 
 def fill_options(options: OptionList, rows: Sequence[tuple[str, VisualType]]) -> bool:
@@ -31,6 +26,6 @@ def fill_options(options: OptionList, rows: Sequence[tuple[str, VisualType]]) ->
         options.add_options([Option(prompt, id=ident) for ident, prompt in rows])
         return True
     for index, (_, prompt) in enumerate(rows):
-        if not _same(options.get_option_at_index(index).prompt, prompt):
+        if not same_visual(options.get_option_at_index(index).prompt, prompt):
             options.replace_option_prompt_at_index(index, prompt)
     return False
