@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,6 +56,7 @@ class NewAssessmentScreen(QaScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),  # queued behind typing, never ahead of it
         Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "next_field", "Next field", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -155,6 +157,36 @@ class NewAssessmentScreen(QaScreen[str | None]):
         if name in self._touched or name != "org":
             self._touched.add(name)
         self._check(name)
+
+    def action_next_field(self) -> None:
+        """Enter, run as the key arrives (a priority binding): focus moves to the next field
+        before any key typed after enter is handled, so a burst of typing (``ZRV`` enter
+        ``Ward 2``, as a fast typist or tmux sends it) fills each field with its own words.
+        The field left is checked, and after the last the form starts, only once the keys
+        typed into it before enter have reached it (queued behind them on that field)."""
+        focused = self.focused
+        picker = self.query_one("#templates", OptionList)
+        if focused is picker and picker.highlighted is not None:
+            self.set_focus(self.query_one("#field-org", Input))  # what choosing one does
+            return
+        names = [n for n, *_ in FIELDS]
+        name = (focused.id or "").removeprefix("field-") if focused is not None else ""
+        if not isinstance(focused, Input) or name not in names:
+            raise SkipAction()  # the perspective list: its own enter
+        index = names.index(name)
+        if index + 1 < len(names):
+            self.set_focus(self.query_one(f"#field-{names[index + 1]}", Input))
+            focused.call_later(self._left, name)
+        else:
+            focused.call_later(self._left_last, name)
+
+    def _left(self, name: str) -> None:
+        self._touched.add(name)
+        self._check(name)
+
+    def _left_last(self, name: str) -> None:
+        self._left(name)
+        self.action_start()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
