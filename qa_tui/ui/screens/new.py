@@ -159,11 +159,13 @@ class NewAssessmentScreen(QaScreen[str | None]):
         self._check(name)
 
     def action_next_field(self) -> None:
-        """Enter, run as the key arrives (a priority binding): focus moves to the next field
-        before any key typed after enter is handled, so a burst of typing (``ZRV`` enter
-        ``Ward 2``, as a fast typist or tmux sends it) fills each field with its own words.
-        The field left is checked, and after the last the form starts, only once the keys
-        typed into it before enter have reached it (queued behind them on that field)."""
+        """Enter, run as the key arrives (a priority binding), so a burst of typing (``ZRV``
+        enter ``Ward 2``, as a fast typist or tmux sends it) fills each field with its own
+        words. When every key typed into the field has reached it, it is checked now: a
+        problem keeps the focus there (it shows under the field). When some are still on
+        their way (a burst), focus moves on before any key typed after enter is handled, and
+        the field is checked (after the last one, the form started) once they have arrived,
+        from a callback queued on the field behind them."""
         focused = self.focused
         picker = self.query_one("#templates", OptionList)
         if focused is picker and picker.highlighted is not None:
@@ -173,20 +175,27 @@ class NewAssessmentScreen(QaScreen[str | None]):
         name = (focused.id or "").removeprefix("field-") if focused is not None else ""
         if not isinstance(focused, Input) or name not in names:
             raise SkipAction()  # the perspective list: its own enter
+        last = names.index(name) + 1 == len(names)
+        if focused.message_queue_size == 0:
+            self._touched.add(name)
+            if self._check(name) is None:
+                self._move_on(names, name)
+        elif last:
+            focused.call_later(self._move_on, names, name)
+        else:
+            self._move_on(names, name)
+            focused.call_later(self._left, name)
+
+    def _move_on(self, names: list[str], name: str) -> None:
         index = names.index(name)
         if index + 1 < len(names):
             self.set_focus(self.query_one(f"#field-{names[index + 1]}", Input))
-            focused.call_later(self._left, name)
         else:
-            focused.call_later(self._left_last, name)
+            self.action_start()
 
     def _left(self, name: str) -> None:
         self._touched.add(name)
         self._check(name)
-
-    def _left_last(self, name: str) -> None:
-        self._left(name)
-        self.action_start()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
