@@ -167,24 +167,11 @@ class AssessScreen(Saving, AnswerKeys, ActionEditing, QaScreen[None]):
         self.query_one(SectionNav).show(detail, self.question_id)
         self.view.show(detail, self.question, position=nav.position(detail, self.question_id),
                        detailed=self.app.size.height >= 32, reload_note=reload_note)
-        self._refresh_footer()
+        self.refresh_bindings()  # once a key; the footer changes only if its keys did
         report = detail.report
         self.status.alert(escalation_words(report.escalations))
         self.status.progress(f"{report.answered}/{report.total} answered · "
                              f"{overall_words(report)} · {rec.status}")
-
-    _footer_for: tuple[object, ...] | None = None
-
-    def _refresh_footer(self) -> None:
-        """Have the footer look again only when what it shows can have changed (the keys of
-        another kind of question, read-only or not): not on every answer."""
-        assert self.detail is not None
-        q = self.question
-        state = (self.detail.is_complete, answer_keys_short(q),
-                 q.scale is None and q.type is not QuestionType.NUMBER)
-        if state != self._footer_for:
-            self._footer_for = state
-            self.refresh_bindings()
 
     def _footer_keys(self, binding: Binding) -> str | None:
         """The footer names the keys that answer the question on screen (``y/p/n``, ``1-4``),
