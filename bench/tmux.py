@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 WIDTH, HEIGHT = 100, 30
 TIMEOUT = 60.0
@@ -33,6 +34,7 @@ class Pane:
         self._env = {**os.environ, **(env or {})}
         self._tmux("new-session", "-d", "-s", "bench", "-x", str(WIDTH), "-y", str(HEIGHT),
                    "-c", cwd, shlex.join(command))
+        self._socket_path = self._tmux("display-message", "-p", "#{socket_path}").strip()
 
     def _tmux(self, *args: str) -> str:
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
@@ -54,8 +56,11 @@ class Pane:
                 raise RuntimeError(f"tmux: {what} never showed:\n{self.text()}")
 
     def close(self) -> None:
+        """Stop this pane's tmux server and remove its socket (kill-server leaves it)."""
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        check=False, env=self._env)
+        if self._socket_path:
+            Path(self._socket_path).unlink(missing_ok=True)
 
     def __enter__(self) -> Pane:
         return self
