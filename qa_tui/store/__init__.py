@@ -16,6 +16,7 @@ from qa_tui.store.records import (
     EventRecord,
 )
 from qa_tui.store.repo import UnitOfWork
+from qa_tui.store.summaries import SummaryRecord, summary_of
 
 __all__ = [
     "APPLICATION_ID",
@@ -26,6 +27,8 @@ __all__ = [
     "AssessmentRecord",
     "EventRecord",
     "Store",
+    "SummaryRecord",
     "UnitOfWork",
     "open_store",
+    "summary_of",
 ]
