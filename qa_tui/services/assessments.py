@@ -54,8 +54,8 @@ from qa_tui.store import (
     AnswerRecord,
     AssessmentRecord,
     EventRecord,
+    ListedAssessment,
     Store,
-    SummaryRecord,
     summary_of,
 )
 from qa_tui.store.repo import UnitOfWork
@@ -144,22 +144,23 @@ class AssessmentService:
         nothing rescored (issue 20); one without a stored summary (its snapshot does not
         compile) is scored as before."""
         with self.store.read() as tx:
-            return [self._listed(tx, rec, stored) for rec, stored in tx.listing(deleted=deleted)]
+            return [self._listed(tx, row) for row in tx.listing(deleted=deleted)]
 
-    def _listed(self, tx: UnitOfWork, rec: AssessmentRecord,
-                stored: SummaryRecord | None) -> AssessmentSummary:
+    def _listed(self, tx: UnitOfWork, row: ListedAssessment) -> AssessmentSummary:
+        stored = row.summary
         if stored is None:
-            return self._summary(rec, tx.get_answers(rec.id))
+            return self._summary(self._require(tx, row.id, allow_deleted=True),
+                                 tx.get_answers(row.id))
         return AssessmentSummary(
-            id=rec.id, org_name=rec.org_name, org_code=rec.org_code, site=rec.site,
-            template_id=rec.template_id, template_title=stored.template_title,
-            template_version=rec.template_version, status=rec.status,
-            visit_date=rec.visit_date, updated_at=rec.updated_at, answered=stored.answered,
+            id=row.id, org_name=row.org_name, org_code=row.org_code, site=row.site,
+            template_id=row.template_id, template_title=stored.template_title,
+            template_version=row.template_version, status=row.status,
+            visit_date=row.visit_date, updated_at=row.updated_at, answered=stored.answered,
             total=stored.total, progress_pct=stored.progress_pct, rating=stored.rating,
-            deleted_at=rec.deleted_at, escalations=stored.escalations,
+            deleted_at=row.deleted_at, escalations=stored.escalations,
             coverage_pct=stored.coverage_pct, provisional=stored.provisional,
-            rating_words=stored.rating_words, perspective=rec.perspective,
-            review_state=rec.review_state)
+            rating_words=stored.rating_words, perspective=row.perspective,
+            review_state=row.review_state)
 
     def _summary(self, rec: AssessmentRecord,
                  answers: dict[str, AnswerRecord]) -> AssessmentSummary:

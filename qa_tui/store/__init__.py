@@ -14,9 +14,11 @@ from qa_tui.store.records import (
     AnswerRecord,
     AssessmentRecord,
     EventRecord,
+    ListedAssessment,
+    SummaryRecord,
 )
 from qa_tui.store.repo import UnitOfWork
-from qa_tui.store.summaries import SummaryRecord, summary_of
+from qa_tui.store.summaries import summary_of
 
 __all__ = [
     "APPLICATION_ID",
@@ -26,6 +28,7 @@ __all__ = [
     "AnswerRecord",
     "AssessmentRecord",
     "EventRecord",
+    "ListedAssessment",
     "Store",
     "SummaryRecord",
     "UnitOfWork",

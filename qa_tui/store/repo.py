@@ -27,8 +27,9 @@ from qa_tui.store.records import (
     AnswerRecord,
     AssessmentRecord,
     EventRecord,
+    ListedAssessment,
+    SummaryRecord,
 )
-from qa_tui.store.summaries import SummaryRecord
 
 _M = TypeVar("_M", bound=SQLModel)
 
@@ -39,6 +40,16 @@ def _table(name: str) -> Table:
 
 def _select(model: type[_M]) -> SelectOfScalar[_M]:
     return select(model).execution_options(populate_existing=True)
+
+
+def _listed(table: Table, deleted: bool) -> Any:
+    return table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)
+
+
+_LISTED_COLUMNS = ("id", "org_name", "org_code", "site", "template_id", "template_version",
+                   "status", "visit_date", "updated_at", "deleted_at", "perspective",
+                   "review_state")
+"""The columns of ``ListedAssessment``, in its order."""
 
 
 def state_of(rec: AnswerRecord) -> AnswerState:
@@ -142,22 +153,27 @@ class UnitOfWork:
 
     def list_assessments(self, *, deleted: bool = False) -> list[AssessmentRecord]:
         """Live assessments (or, with ``deleted``, only the deleted ones), newest change first."""
-        return [rec for rec, _summary in self.listing(deleted=deleted)]
+        table = _table("assessment")
+        statement = core_select(table).where(_listed(table, deleted)).order_by(
+            table.c.updated_at.desc(), table.c.id)
+        return [convert.assessment_record(row, self._snapshot(row))
+                for row in self._core(statement)]
 
-    def listing(self, *, deleted: bool = False
-                ) -> Iterator[tuple[AssessmentRecord, SummaryRecord | None]]:
-        """``list_assessments`` with each stored summary (None where there is none): one
-        plain query, streamed; the records share one copy of each snapshot's text."""
+    def listing(self, *, deleted: bool = False) -> Iterator[ListedAssessment]:
+        """What a listing shows of the assessments ``list_assessments`` returns, with each
+        stored summary (None where there is none): one plain query of only the columns it
+        needs, streamed; no answer read, no snapshot."""
         table, summary = _table("assessment"), _table("assessment_summary")
+        columns = [table.c[name] for name in _LISTED_COLUMNS]
         statement = (
-            core_select(table, *[c for c in summary.c if c.name != "assessment_id"])
+            core_select(*columns, *[c for c in summary.c if c.name != "assessment_id"])
             .select_from(table.outerjoin(summary, summary.c.assessment_id == table.c.id))
-            .where(table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None))
+            .where(_listed(table, deleted))
             .order_by(table.c.updated_at.desc(), table.c.id)
         )
         for row in self._core(statement):
-            rec = convert.assessment_record(row, self._snapshot(row))
-            yield rec, None if row.answered is None else summaries.summary_record(row)
+            stored = None if row.answered is None else summaries.summary_record(row)
+            yield ListedAssessment(*(row[i] for i in range(len(_LISTED_COLUMNS))), stored)
 
     # -- summaries and snapshots ----------------------------------------------------------------
 

@@ -17,29 +17,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from qa_tui.domain import AnswerState
 from qa_tui.errors import QaError
+from qa_tui.store.records import SummaryRecord
 from qa_tui.templates import ScoreReport, Template, compile_template, overall_words, score
 from qa_tui.templates.canonical import sha256_hex
-
-
-@dataclass(frozen=True)
-class SummaryRecord:
-    """What a listing shows of an assessment's answers, as ``score`` computed it."""
-
-    template_title: str
-    answered: int
-    total: int
-    progress_pct: int
-    rating: str | None
-    rating_words: str
-    escalations: tuple[str, ...]
-    coverage_pct: int
-    provisional: bool
 
 
 def summary_of(template: Template, report: ScoreReport) -> SummaryRecord:
