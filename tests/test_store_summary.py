@@ -17,12 +17,12 @@ from qa_tui.config import Paths, resolve_paths
 from qa_tui.services import Services, build_services
 from qa_tui.services.changes import state_of
 from qa_tui.services.demo import create_demo
-from qa_tui.services.views import summarise
 from qa_tui.store import SCHEMA_VERSION, summary_of
 from qa_tui.store.migrations import apply_migrations
 from qa_tui.templates import canonical_json, compile_template, score
 
 from .conftest import FixedClock
+from .test_list_queries import _one_query_per_assessment as _rescored
 
 TEMPLATE = "cqc-saf-well-led"
 V5_TABLES = ("answer", "action", "action_update", "event")
@@ -56,17 +56,6 @@ def _populate(svc: Services) -> list[str]:
         svc.assessments.clear(aid, "WL3")
         svc.assessments.add_action(aid, "Publish the minutes", owner="Board secretary")
     return [*ids, first.id, second.id]
-
-
-def _rescored(svc: Services, *, deleted: bool = False) -> list[Any]:
-    """The listing as it was before issue 20: every assessment's answers read and scored."""
-    with svc.store.read() as tx:
-        out = []
-        for rec in tx.list_assessments(deleted=deleted):
-            template = svc.assessments.template_of(rec)
-            answers = {k: state_of(v) for k, v in tx.get_answers(rec.id).items()}
-            out.append(summarise(rec, template, score(template, answers)))
-    return out
 
 
 def _assert_summaries_match(svc: Services) -> None:
