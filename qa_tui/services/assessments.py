@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -104,6 +105,7 @@ class AssessmentService:
         self._templates: dict[str, Template] = {}
         self._details: dict[str, AssessmentDetail] = {}
         """The detail last built of a few assessments: ``answer`` updates it in place."""
+        self._details_lock = threading.Lock()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -570,7 +572,8 @@ class AssessmentService:
     def _known_detail(self, rec: AssessmentRecord) -> AssessmentDetail | None:
         """The detail last built of ``rec`` if it is still current: same revision and time
         of change (every change to answers, actions or updates bumps the revision)."""
-        known = self._details.get(rec.id)
+        with self._details_lock:
+            known = self._details.get(rec.id)
         if known is None or (known.record.revision, known.record.updated_at) != (
                 rec.revision, rec.updated_at):
             return None
@@ -581,10 +584,11 @@ class AssessmentService:
         summary in the same transaction so listings never rescore."""
         if tx is not None:
             tx.put_summary(detail.id, summary_of(detail.template, detail.report))
-        self._details.pop(detail.id, None)
-        if len(self._details) >= 16:
-            self._details.pop(next(iter(self._details)))
-        self._details[detail.id] = detail
+        with self._details_lock:  # the app's workers share this service
+            self._details.pop(detail.id, None)
+            if len(self._details) >= 16:
+                self._details.pop(next(iter(self._details)))
+            self._details[detail.id] = detail
         return detail
 
     def _write_answer(self, tx: UnitOfWork, assessment_id: str, question_id: str,
