@@ -39,6 +39,7 @@ def assessment_values(rec: AssessmentRecord, snapshot_hash: str) -> dict[str, An
         "template_id": rec.template_id,
         "template_version": rec.template_version,
         "template_hash": rec.template_hash,
+        "template_snapshot": "",  # the text lives once in template_snapshot (the table)
         "snapshot_hash": snapshot_hash,
         "org_name": rec.org_name,
         "org_code": rec.org_code,

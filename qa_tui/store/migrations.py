@@ -176,7 +176,9 @@ _V7_SUMMARY: tuple[str, ...] = (
     "INSERT OR IGNORE INTO template_snapshot (hash, snapshot) "
     "SELECT qa_sha256(template_snapshot), template_snapshot FROM assessment",
     "UPDATE assessment SET snapshot_hash = qa_sha256(template_snapshot)",
-    "ALTER TABLE assessment DROP COLUMN template_snapshot",
+    # Emptied rather than dropped: DROP COLUMN needs SQLite 3.35, newer than some Linux
+    # Pythons link against (RHEL 9: 3.34). Every new row writes '' here.
+    "UPDATE assessment SET template_snapshot = ''",
     # What Home and ``list`` show of each assessment's answers, kept on every write (the data
     # step fills it for the assessments already there): a listing never rescores.
     _SUMMARY_TABLE,

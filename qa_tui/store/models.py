@@ -24,6 +24,9 @@ class AssessmentRow(SQLModel, table=True):
     template_id: str
     template_version: str
     template_hash: str
+    template_snapshot: str = ""
+    """Empty since the snapshots moved to ``template_snapshot`` (kept, not dropped: older
+    SQLite cannot drop a column)."""
     snapshot_hash: str | None = Field(default=None, foreign_key="template_snapshot.hash")
     """The key of its template snapshot in ``template_snapshot`` (stored once per content)."""
     org_name: str

@@ -185,7 +185,7 @@ _V7_SUMMARY: tuple[str, ...] = (
     "DROP VIEW qa_escalations",
     "DROP VIEW qa_latest_ratings",
     "DROP VIEW qa_responses",
-    "ALTER TABLE assessment DROP COLUMN template_snapshot",
+    "UPDATE assessment SET template_snapshot = ''",  # as on SQLite: one schema, two engines
     f"""CREATE VIEW qa_responses AS {_RESPONSES_V7.format(
         source="assessment a",
         answers="JOIN answer an ON an.assessment_id = a.id AND an.question_id = qq ->> 'id'")}""",
