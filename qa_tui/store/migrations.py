@@ -15,8 +15,7 @@ it here is the whole change; only a step whose SQL differs also adds its spellin
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from qa_tui.store import summaries
 
@@ -164,10 +163,13 @@ _SUMMARY_TABLE = """CREATE TABLE assessment_summary (
         provisional BOOLEAN NOT NULL
     )"""
 
+SUMMARY_STEP = 6
+"""The step of ``_V7_SUMMARY``. NOTE for the merge: 6 on the perf-store branch only because
+steps must be contiguous; step 6 is the groups helper's, so at merge this becomes 7 (and
+``SCHEMA_VERSION`` 7). MIGRATIONS, DATA_STEPS and pg_migrations.PG_STEPS all key by it."""
+
 _V7_SUMMARY: tuple[str, ...] = (
-    # Issue 20. NOTE for the merge: written as step 6 on the perf-store branch; step 6 is the
-    # groups helper's, so at merge this becomes step 7 (rename the key below, bump
-    # SCHEMA_VERSION, move the PostgreSQL spelling in pg_migrations.PG_STEPS with it).
+    # Issue 20 (see SUMMARY_STEP for its number).
     # Each template snapshot once, keyed by the SHA-256 of its text (qa_sha256 is registered
     # by the data step below; the PostgreSQL spelling computes it in SQL), instead of a ~26 KB
     # copy in every assessment row.
@@ -185,13 +187,13 @@ _V7_SUMMARY: tuple[str, ...] = (
 )
 
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {
-    1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP, 5: _V5_REVIEW, 6: _V7_SUMMARY,
+    1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP, 5: _V5_REVIEW, SUMMARY_STEP: _V7_SUMMARY,
 }
 """Statements that take a database from version ``n - 1`` to version ``n``."""
 
-Run = Callable[[str, Mapping[str, Any]], Iterable[Any]]
-
-DATA_STEPS: Mapping[int, Callable[[Run], object]] = {6: summaries.fill_all}
+DATA_STEPS: Mapping[int, Callable[[summaries.Run], object]] = {
+    SUMMARY_STEP: summaries.fill_all,
+}
 """Python run after a step's statements, in its transaction, on both engines: data the SQL
 cannot compute (a summary needs the template's scoring rules)."""
 

@@ -34,6 +34,7 @@ from qa_tui.store.migrations import (
     DATA_STEPS,
     MIGRATIONS,
     SCHEMA_VERSION,
+    SUMMARY_STEP,
 )
 
 LOCK_KEY = APPLICATION_ID
@@ -174,7 +175,7 @@ _RESPONSES_V7 = _RESPONSES.replace(
 assert _RESPONSES_V7 != _RESPONSES
 
 _V7_SUMMARY: tuple[str, ...] = (
-    # migrations._V7_SUMMARY (step 6 on the perf-store branch, 7 once merged after groups):
+    # migrations._V7_SUMMARY (step migrations.SUMMARY_STEP):
     # the snapshot hash in SQL, and the BI views that read the snapshot recreated on the
     # snapshot table (same names and columns: they are a contract).
     _SNAPSHOT_TABLE,
@@ -197,7 +198,7 @@ _V7_SUMMARY: tuple[str, ...] = (
     _SUMMARY_TABLE,
 )
 
-PG_STEPS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, 6: _V7_SUMMARY}
+PG_STEPS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, SUMMARY_STEP: _V7_SUMMARY}
 """PostgreSQL spellings of the steps whose SQLite SQL does not run there as written."""
 
 VIEWS = ("qa_latest_ratings", "qa_actions", "qa_responses", "qa_escalations",
