@@ -1,5 +1,6 @@
-"""The assessor's app under Textual's Pilot, beside bare Textual apps doing the least the same
-screen must do: a key that updates one widget, and a table of N rows shown at start-up.
+"""The assessor's app under Textual's Pilot and in a real terminal (tmux), beside bare Textual
+apps doing the least the same screen must do: a key that updates one widget, and a table of N
+rows shown at start-up.
 
 Each figure is measured in a fresh child process (``python -m bench.ui --child KIND ...``), so
 imports and caches of one measurement never flatter the next.
@@ -9,19 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import tmux
 from bench.data import database_with
-from bench.harness import Figure, child_json
+from bench.harness import ROOT, Figure, child_json, percentile, qa_tui
 
 SIZE = (80, 24)
 
 
-async def _bare_key(presses: int) -> list[float]:
+def _bare_app() -> Any:
+    """The floor: a Textual app whose key updates one Static (and has a header and footer)."""
     from textual.app import App, ComposeResult
     from textual.widgets import Footer, Header, Static
 
@@ -30,13 +35,17 @@ async def _bare_key(presses: int) -> list[float]:
 
         def compose(self) -> ComposeResult:
             yield Header()
-            yield Static("-", id="value")
+            yield Static("value: -", id="value")
             yield Footer()
 
         def action_set(self, value: str) -> None:
-            self.query_one("#value", Static).update(value)
+            self.query_one("#value", Static).update(f"value: {value}")
 
-    app = Bare()
+    return Bare()
+
+
+async def _bare_key(presses: int) -> list[float]:
+    app = _bare_app()
     samples = []
     async with app.run_test(size=SIZE) as pilot:
         for i in range(presses):
@@ -124,8 +133,54 @@ async def _until(pilot: Any, condition: Any) -> None:
     raise RuntimeError("the screen never got there")
 
 
+def _keys(presses: int) -> list[str]:
+    return ["3" if i % 2 else "4" for i in range(presses)]
+
+
+def _tmux_bare(presses: int) -> list[float]:
+    with tmux.Pane([sys.executable, "-m", "bench.ui", "--child", "bare-app"],
+                   cwd=str(ROOT)) as pane:
+        pane.wait(lambda text: "value: -" in text and "Four" in text, "the bare app")
+        return tmux.key_samples(pane, _keys(presses), lambda text, key: f"value: {key}" in text)
+
+
+def _tmux_ours(work: Path, presses: int) -> list[float]:
+    """qa-tui itself (``python -m qa_tui``) on Assess, auto-advance off: each digit answers
+    the same question, and the screen has changed when that option shows chosen (●)."""
+    home = work / "home-tmux"
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "settings.json").write_text('{"auto_advance": false}\n')
+    env = {"QA_TUI_HOME": str(home)}
+    subprocess.run(qa_tui("new", "--template", "cqc-saf-well-led", "--org", "Bench Trust"),
+                   env={**os.environ, **env}, check=True, capture_output=True)
+    with tmux.Pane(qa_tui(), cwd=str(ROOT), env=env) as pane:
+        pane.wait(lambda text: "Bench Trust" in text and "? Help" in text, "Home")
+        pane.send("Enter")
+        pane.wait(lambda text: "WL1 · 1 of" in text and "? Help" in text, "Assess")
+        return tmux.key_samples(pane, _keys(presses), lambda text, key: f" {key}  ● " in text)
+
+
+def _tmux_figures(quick: bool, work: Path) -> list[Figure]:
+    """Slow (two app start-ups in a terminal): left out of --quick; skipped without tmux."""
+    if quick:
+        return []
+    if not tmux.available():
+        print("  tmux not installed: the tmux key figure is skipped", file=sys.stderr, flush=True)
+        return []
+    bare = _tmux_bare(40)
+    ours = _tmux_ours(work, 40)
+    floor = "bare Textual app updating a Static, in tmux"
+    return [Figure("digit key -> screen updated, Assess (tmux), median",
+                   statistics.median(ours), statistics.median(bare), floor),
+            Figure("digit key -> screen updated, Assess (tmux), p95",
+                   percentile(ours, 95), percentile(bare, 95), floor)]
+
+
 def child(argv: list[str]) -> None:
     kind = argv[0]
+    if kind == "bare-app":  # run in a terminal (tmux): no JSON, the pane is what is measured
+        _bare_app().run()
+        return
     if kind == "bare-key":
         out: Any = asyncio.run(_bare_key(int(argv[1])))
     elif kind == "our-key":
@@ -146,6 +201,7 @@ def run(quick: bool, sizes: list[int], work: Path) -> list[Figure]:
     figures = [Figure("digit key -> screen updated, Assess (Pilot), median",
                       statistics.median(ours), statistics.median(bare),
                       "bare Textual app updating a Static")]
+    figures += _tmux_figures(quick, work)
     for size in sizes:
         env = {"QA_TUI_HOME": str(database_with(work, size))}
         floor = child_json("ui", "bare-table", str(size))["result"]

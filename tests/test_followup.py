@@ -77,7 +77,11 @@ def test_v3_database_migrates_keeping_every_row(cli, home: Path) -> None:  # typ
     for t in tables:
         cols = [r[1] for r in old.execute(f"PRAGMA main.table_info({t})")]
         names = ", ".join(cols)
-        old.execute(f"INSERT INTO main.{t} ({names}) SELECT {names} FROM cur.{t}")
+        # since the snapshot table (issue 20) each snapshot is stored once, by its hash
+        picked = ", ".join("(SELECT s.snapshot FROM cur.template_snapshot s WHERE s.hash = "
+                           f"cur.{t}.snapshot_hash)" if c == "template_snapshot" else c
+                           for c in cols)
+        old.execute(f"INSERT INTO main.{t} ({names}) SELECT {picked} FROM cur.{t}")
     old.execute("DETACH DATABASE cur")
     assert old.execute("PRAGMA user_version").fetchone()[0] == 3
     old.close()

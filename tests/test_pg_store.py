@@ -166,6 +166,11 @@ def test_bi_views_answer_on_demo_data(pg_store_url: str, tmp_path: Path) -> None
         answers = conn.execute("SELECT count(*) FROM answer").fetchone()
         assert responses[0] == answers[0] > 0  # type: ignore[index]
         assert responses[1] > 0 and responses[2] == responses[0]  # type: ignore[index]
+        rows = conn.execute("SELECT count(*), count(DISTINCT question_id) FROM qa_responses "
+                            "WHERE question_id LIKE 'RISK[%].%'").fetchone()
+        row_answers = conn.execute("SELECT count(*) FROM answer "
+                                   "WHERE question_id LIKE 'RISK[%].%'").fetchone()
+        assert rows[0] == row_answers[0] > 0 and rows[1] > 1  # type: ignore[index]
         actions = conn.execute("SELECT count(*), count(*) FILTER (WHERE overdue IS NOT NULL) "
                                "FROM qa_actions").fetchone()
         assert actions == conn.execute("SELECT count(*), count(*) FROM action").fetchone()

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from textual import events
+from textual.app import App
 from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
 
 from qa_tui.config import Paths
 from qa_tui.services import Services, build_services
@@ -417,6 +420,65 @@ async def test_assess_fits(svc: Services, size: tuple[int, int]) -> None:
             assert words in shown, words
         if size == LARGE:
             assert "Better than expected." in shown  # option descriptions when there is room
+
+
+@pilot_test
+async def test_footer_names_the_keys_that_answer_the_question_on_screen(svc: Services) -> None:
+    """Yes/No answers by letter and a 1-4 score by digit: the footer says which (not "1-9"
+    everywhere), and changes its keys in place rather than building new ones per answer."""
+    aid = start_ward_check(svc)
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_assessment(aid, "S1")
+        await until(pilot, lambda: "y/n Answer" in screen_text(app), "the footer of S1")
+        assert "1-9" not in screen_text(app)
+        screen = app.screen
+        assert isinstance(screen, AssessScreen)
+        keys = list(screen.query(FooterKey))
+        await pilot.press("y")  # on to S3, scored 1-4
+        assert screen.question_id == "S3"
+        await until(pilot, lambda: "1-4 Answer" in screen_text(app), "the footer of S3")
+        assert "y/n" not in screen_text(app)
+        await pilot.press("3")  # on to C1, another 1-4 score
+        assert screen.question_id == "C1"
+        await pilot.press("2")  # on to C2, a number: a digit starts typing it
+        assert screen.question_id == "C2"
+        await until(pilot, lambda: "1-9 Answer" in screen_text(app), "the footer of C2")
+        now = list(screen.query(FooterKey))
+        assert len(now) == len(keys) and all(a is b for a, b in zip(now, keys))
+
+
+def burst(app: App[object], *keys: str) -> None:
+    """Keys as tmux send-keys or a fast typist delivers them: all queued before the app has
+    handled the first (``pilot.press`` waits for the app after each key)."""
+    for key in keys:
+        name, char = {" ": ("space", " "), "enter": ("enter", "\r")}.get(key, (key, key))
+        app.post_message(events.Key(name, char))
+
+
+@pilot_test
+async def test_new_form_enter_in_a_burst_moves_on_before_the_next_words(svc: Services) -> None:
+    """``tmux send-keys "ZRV" Enter "Ward 2"``: each field gets its own words, none run
+    together into the field enter was pressed in."""
+    app = build_app(services=svc)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: "Press n to start" in screen_text(app), "the empty list")
+        await pilot.press("n")
+        screen = app.screen
+        assert isinstance(screen, NewAssessmentScreen)
+        burst(app, "enter", *"Burst Trust", "enter", *"ZRV", "enter", *"Ward 2", "enter",
+              *"A. Tester", "enter")
+        field = {name: screen.query_one(f"#field-{name}", Input)
+                 for name in ("org", "code", "site", "assessors")}
+        await until(pilot, lambda: any(f.value.endswith("A. Tester") for f in field.values()),
+                    "the last words, in whichever field they landed")
+        assert {n: f.value for n, f in field.items()} == {
+            "org": "Burst Trust", "code": "ZRV", "site": "Ward 2", "assessors": "A. Tester"}
+        assert app.focused is screen.query_one("#field-date", Input)
+        burst(app, "enter")  # the date (today) is the last field: start
+        await until(pilot, lambda: isinstance(app.screen, AssessScreen), "Assess")
+    [made] = svc.assessments.list()
+    assert (made.org_name, made.org_code, made.site) == ("Burst Trust", "ZRV", "Ward 2")
 
 
 @pilot_test

@@ -514,7 +514,7 @@ def test_readme_keys_table_names_every_footer_key(screen_class: str, name: str) 
     documented = readme_keys()[name]
     for binding in bindings:
         if binding.show:
-            first = {"question_mark": "?", "escape": "esc"}.get(*[binding.key.split(",")[0]] * 2)
+            first = {"question_mark": "?", "escape": "esc", "plus": "+"}.get(*[binding.key.split(",")[0]] * 2)
             assert f"`{first}`" in documented, (name, binding.key, binding.description)
 
 

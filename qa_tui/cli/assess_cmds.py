@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qa_tui.cli.context import CliContext, pass_cli
-from qa_tui.cli.output import ExitCode, emit, emit_json
+from qa_tui.cli.output import ExitCode, emit, emit_json, emit_json_list
 from qa_tui.cli.paths import TypedPath
 from qa_tui.cli.render import detail_text, history_rows, summary_rows
 
@@ -225,7 +225,7 @@ def list_(app: CliContext, as_json: bool, in_bin: bool) -> int:
     """Assessments with template, status and progress, most recently changed first."""
     items = app.services.assessments.list(deleted=in_bin)
     if as_json:
-        emit_json([s.to_json() for s in items])
+        emit_json_list(s.to_json() for s in items)
     else:
         emit(*summary_rows(items))
     return ExitCode.OK

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
 
@@ -36,6 +37,29 @@ def emit(*lines: str) -> None:
 
 def emit_json(data: Any) -> None:
     click.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
+
+
+_BATCH = 256
+
+
+def emit_json_list(items: Iterable[Any]) -> None:
+    """``emit_json(list(items))``, the same text, written a batch of items at a time: the
+    list of 10,000 assessments is never one JSON string (issue 20: encoding it whole was
+    half the peak memory of ``list --json``). An item indented one level deeper is its own
+    dump with two spaces after each newline (a JSON string never holds a raw newline)."""
+    batch: list[str] = []
+    opened = False
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        batch.append(("[\n  " if not opened else ",\n  ") + text)
+        opened = True
+        if len(batch) >= _BATCH:
+            click.echo(json_safe("".join(batch)), nl=False)
+            batch.clear()
+    if not opened:
+        click.echo("[]")
+        return
+    click.echo(json_safe("".join(batch) + "\n]"))
 
 
 def error(message: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,7 +48,14 @@ from qa_tui.services.views import (
     summarise,
     update_view,
 )
-from qa_tui.store import AnswerRecord, AssessmentRecord, EventRecord, Store
+from qa_tui.store import (
+    AnswerRecord,
+    AssessmentRecord,
+    EventRecord,
+    ListedAssessment,
+    Store,
+    summary_of,
+)
 from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import (
     Question,
@@ -84,6 +92,9 @@ class AssessmentService:
         self.actor = actor
         self.clock = clock
         self._templates: dict[str, Template] = {}
+        self._details: dict[str, AssessmentDetail] = {}
+        """The detail last built of a few assessments: ``answer`` updates it in place."""
+        self._details_lock = threading.Lock()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -120,17 +131,27 @@ class AssessmentService:
             return self._detail(tx, self._require(tx, assessment_id, allow_deleted=True))
 
     def list(self, *, deleted: bool = False) -> builtins.list[AssessmentSummary]:
+        """Every assessment with its stored summary: one plain query, no answer read and
+        nothing rescored (issue 20); one without a stored summary (its snapshot does not
+        compile) is scored as before."""
         with self.store.read() as tx:
-            records = tx.list_assessments(deleted=deleted)
-            by_id = {rec.id: rec for rec in records}
-            # One query for every answer, not one per assessment (issue 20), scored a group at
-            # a time as it streams; template_of compiles each distinct snapshot once (by hash).
-            summaries: dict[str, AssessmentSummary] = {}
-            for assessment_id, group in tx.answers_of_listed(deleted=deleted):
-                rec = by_id.get(assessment_id)
-                if rec is not None:
-                    summaries[rec.id] = self._summary(rec, group)
-        return [summaries.get(rec.id) or self._summary(rec, {}) for rec in records]
+            return [self._listed(tx, row) for row in tx.listing(deleted=deleted)]
+
+    def _listed(self, tx: UnitOfWork, row: ListedAssessment) -> AssessmentSummary:
+        stored = row.summary
+        if stored is None:
+            return self._summary(self._require(tx, row.id, allow_deleted=True),
+                                 tx.get_answers(row.id))
+        return AssessmentSummary(
+            id=row.id, org_name=row.org_name, org_code=row.org_code, site=row.site,
+            template_id=row.template_id, template_title=stored.template_title,
+            template_version=row.template_version, status=row.status,
+            visit_date=row.visit_date, updated_at=row.updated_at, answered=stored.answered,
+            total=stored.total, progress_pct=stored.progress_pct, rating=stored.rating,
+            deleted_at=row.deleted_at, escalations=stored.escalations,
+            coverage_pct=stored.coverage_pct, provisional=stored.provisional,
+            rating_words=stored.rating_words, perspective=row.perspective,
+            review_state=row.review_state)
 
     def _summary(self, rec: AssessmentRecord,
                  answers: dict[str, AnswerRecord]) -> AssessmentSummary:
@@ -419,13 +440,48 @@ class AssessmentService:
              copied_from: str | None = None) -> AssessmentDetail:
         if new == old:
             return self._detail(tx, rec)
+        before = self._known_detail(rec)
         self._write_answer(tx, rec.id, question_id, new, now)
         rec = self._save(tx, rec, now)
         after = answer_json(new)
         if copied_from and after is not None:
             after = {**after, "copied_from": copied_from}
         self._event(tx, rec.id, "answer", question_id, answer_json(old), after, now)
-        return self._detail(tx, rec)
+        if before is None:
+            return self._remember(tx, self._detail(tx, rec))
+        # One answer changed and nothing else did (the revision says so): update the detail
+        # this service last built rather than re-read every answer and action (issue 20).
+        answers, answered_at = dict(before.answers), dict(before.answered_at)
+        if new == AnswerState():
+            answers.pop(question_id, None)
+            answered_at.pop(question_id, None)
+        else:
+            answers[question_id], answered_at[question_id] = new, now
+        return self._remember(tx, replace(
+            before, record=AssessmentHeader.of(rec), answers=answers, answered_at=answered_at,
+            report=score(before.template, answers), followed_by=tuple(tx.followers(rec.id))))
+
+    def _known_detail(self, rec: AssessmentRecord) -> AssessmentDetail | None:
+        """The detail last built of ``rec`` if it is still current: same revision and time
+        of change (every change to answers, actions or updates bumps the revision)."""
+        with self._details_lock:
+            known = self._details.get(rec.id)
+        if known is None or (known.record.revision, known.record.updated_at) != (
+                rec.revision, rec.updated_at):
+            return None
+        return known
+
+    def _remember(self, tx: UnitOfWork | None, detail: AssessmentDetail) -> AssessmentDetail:
+        """Keep the latest detail per assessment (a few), and, inside a write, store its
+        summary in the same transaction so listings never rescore."""
+        if tx is not None:
+            tx.put_summary(detail.id, summary_of(detail.template, detail.report))
+        with self._details_lock:  # the app's workers share this service
+            self._details.pop(detail.id, None)
+            if len(self._details) >= 16:
+                self._details.pop(next(iter(self._details)))
+            self._details[detail.id] = detail
+        return detail
 
     def _write_answer(self, tx: UnitOfWork, assessment_id: str, question_id: str,
                       state: AnswerState, now: dt.datetime) -> None:
@@ -449,9 +505,10 @@ class AssessmentService:
         template = self.template_of(rec)
         rows = tx.get_answers(rec.id)
         answers = {qid: state_of(row) for qid, row in rows.items()}
-        return AssessmentDetail(
+        detail = AssessmentDetail(
             record=AssessmentHeader.of(rec), template=template, answers=answers,
             answered_at={qid: row.updated_at for qid, row in rows.items()},
             actions=tuple(map(action_view, tx.get_actions(rec.id))),
             report=score(template, answers), followed_by=tuple(tx.followers(rec.id)),
             action_updates=tuple(map(update_view, tx.action_updates(rec.id))))
+        return self._remember(None, detail)

@@ -14,8 +14,11 @@ from qa_tui.store.records import (
     AnswerRecord,
     AssessmentRecord,
     EventRecord,
+    ListedAssessment,
+    SummaryRecord,
 )
 from qa_tui.store.repo import UnitOfWork
+from qa_tui.store.summaries import summary_of
 
 __all__ = [
     "APPLICATION_ID",
@@ -25,7 +28,10 @@ __all__ = [
     "AnswerRecord",
     "AssessmentRecord",
     "EventRecord",
+    "ListedAssessment",
     "Store",
+    "SummaryRecord",
     "UnitOfWork",
     "open_store",
+    "summary_of",
 ]

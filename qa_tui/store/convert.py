@@ -31,14 +31,16 @@ def load_json(text: str | None) -> JsonValue:
     return None if text is None else json.loads(text)
 
 
-def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
-    """Column values for an INSERT or UPDATE of ``assessment``."""
+def assessment_values(rec: AssessmentRecord, snapshot_hash: str) -> dict[str, Any]:
+    """Column values for an INSERT or UPDATE of ``assessment``; the snapshot itself is stored
+    once in ``template_snapshot`` under ``snapshot_hash``."""
     return {
         "id": rec.id,
         "template_id": rec.template_id,
         "template_version": rec.template_version,
         "template_hash": rec.template_hash,
-        "template_snapshot": rec.template_snapshot,
+        "template_snapshot": "",  # the text lives once in template_snapshot (the table)
+        "snapshot_hash": snapshot_hash,
         "org_name": rec.org_name,
         "org_code": rec.org_code,
         "site": rec.site,
@@ -64,13 +66,14 @@ def assessment_values(rec: AssessmentRecord) -> dict[str, Any]:
     }
 
 
-def assessment_record(row: AssessmentRow) -> AssessmentRecord:
+def assessment_record(row: AssessmentRow | Any, snapshot: str) -> AssessmentRecord:
+    """A record from an ``assessment`` row (ORM or plain) and its snapshot's text."""
     return AssessmentRecord(
         id=row.id,
         template_id=row.template_id,
         template_version=row.template_version,
         template_hash=row.template_hash,
-        template_snapshot=row.template_snapshot,
+        template_snapshot=snapshot,
         org_name=row.org_name,
         org_code=row.org_code,
         site=row.site,

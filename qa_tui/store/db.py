@@ -139,7 +139,9 @@ class Store:
         try:
             with Session(self._write_engine) as session, session.begin():
                 session.connection()  # BEGIN IMMEDIATE now, not at the first statement
-                yield UnitOfWork(session)
+                work = UnitOfWork(session)
+                yield work
+                work.finish()  # the summaries of what changed, in the same transaction
         except (DBAPIError, sqlite3.Error) as exc:
             raise storage_error(exc, self._path) from None
 

@@ -15,9 +15,11 @@ it here is the whole change; only a step whose SQL differs also adds its spellin
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-SCHEMA_VERSION = 6
+from qa_tui.store import summaries
+
+SCHEMA_VERSION = 7
 """The ``PRAGMA user_version`` this program writes and the newest it can open."""
 
 APPLICATION_ID = 0x51415455
@@ -151,10 +153,60 @@ _V6_GROUPS: tuple[str, ...] = (
     "ALTER TABLE assessment ADD COLUMN row_counts TEXT NOT NULL DEFAULT '{}'",
 )
 
+_SNAPSHOT_TABLE = """CREATE TABLE template_snapshot (
+        hash TEXT NOT NULL PRIMARY KEY,
+        snapshot TEXT NOT NULL
+    )"""
+_SUMMARY_TABLE = """CREATE TABLE assessment_summary (
+        assessment_id TEXT NOT NULL PRIMARY KEY REFERENCES assessment (id) ON DELETE CASCADE,
+        template_title TEXT NOT NULL,
+        answered INTEGER NOT NULL,
+        total INTEGER NOT NULL,
+        progress_pct INTEGER NOT NULL,
+        rating TEXT,
+        rating_words TEXT NOT NULL,
+        escalations TEXT NOT NULL,
+        coverage_pct INTEGER NOT NULL,
+        provisional BOOLEAN NOT NULL
+    )"""
+
+SUMMARY_STEP = 7
+"""The step of ``_V7_SUMMARY`` (after step 6, the repeating groups' row counts).
+MIGRATIONS, DATA_STEPS and pg_migrations.PG_STEPS all key by it."""
+
+_V7_SUMMARY: tuple[str, ...] = (
+    # Issue 20 (see SUMMARY_STEP for its number).
+    # Each template snapshot once, keyed by the SHA-256 of its text (qa_sha256 is registered
+    # by the data step below; the PostgreSQL spelling computes it in SQL), instead of a ~26 KB
+    # copy in every assessment row.
+    _SNAPSHOT_TABLE,
+    "ALTER TABLE assessment ADD COLUMN snapshot_hash TEXT REFERENCES template_snapshot (hash)",
+    "INSERT OR IGNORE INTO template_snapshot (hash, snapshot) "
+    "SELECT qa_sha256(template_snapshot), template_snapshot FROM assessment",
+    "UPDATE assessment SET snapshot_hash = qa_sha256(template_snapshot)",
+    # Emptied rather than dropped: DROP COLUMN needs SQLite 3.35, newer than some Linux
+    # Pythons link against (RHEL 9: 3.34). Every new row writes '' here.
+    "UPDATE assessment SET template_snapshot = ''",
+    # What Home and ``list`` show of each assessment's answers, kept on every write (the data
+    # step fills it for the assessments already there): a listing never rescores.
+    _SUMMARY_TABLE,
+)
+
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {
     1: _V1, 2: _V2, 3: _V3, 4: _V4_FOLLOWUP, 5: _V5_REVIEW, 6: _V6_GROUPS,
+    SUMMARY_STEP: _V7_SUMMARY,
 }
 """Statements that take a database from version ``n - 1`` to version ``n``."""
+
+DATA_STEPS: Mapping[int, Callable[[summaries.Run], object]] = {
+    SUMMARY_STEP: summaries.fill_all,
+}
+"""Python run after a step's statements, in its transaction, on both engines: data the SQL
+cannot compute (a summary needs the template's scoring rules)."""
+
+
+def _sha256(text: str | None) -> str | None:
+    return None if text is None else summaries.snapshot_key(text)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -173,12 +225,15 @@ def apply_migrations(conn: sqlite3.Connection, *, up_to: int = SCHEMA_VERSION) -
     saved = conn.isolation_level
     conn.isolation_level = None  # we issue BEGIN/COMMIT ourselves
     try:
+        conn.create_function("qa_sha256", 1, _sha256, deterministic=True)
         for target in range(1, up_to + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 if user_version(conn) < target:
                     for statement in MIGRATIONS[target]:
                         conn.execute(statement)
+                    if target in DATA_STEPS:
+                        DATA_STEPS[target](lambda sql, params: conn.execute(sql, params))
                     if target == 1:
                         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                     conn.execute(f"PRAGMA user_version = {target}")

@@ -24,7 +24,11 @@ class AssessmentRow(SQLModel, table=True):
     template_id: str
     template_version: str
     template_hash: str
-    template_snapshot: str
+    template_snapshot: str = ""
+    """Empty since the snapshots moved to ``template_snapshot`` (kept, not dropped: older
+    SQLite cannot drop a column)."""
+    snapshot_hash: str | None = Field(default=None, foreign_key="template_snapshot.hash")
+    """The key of its template snapshot in ``template_snapshot`` (stored once per content)."""
     org_name: str
     org_code: str | None = None
     site: str
@@ -47,6 +51,32 @@ class AssessmentRow(SQLModel, table=True):
     reviewed_at: dt.datetime | None = Field(default=None, sa_type=UtcDateTime)
     review_note: str = ""
     row_counts: str = "{}"
+
+
+class TemplateSnapshotRow(SQLModel, table=True):
+    """One template snapshot, keyed by the SHA-256 of its text: many assessments share it."""
+
+    __tablename__: ClassVar[str] = "template_snapshot"
+
+    hash: str = Field(primary_key=True)
+    snapshot: str
+
+
+class AssessmentSummaryRow(SQLModel, table=True):
+    """What a listing shows of an assessment's answers, kept on every write (issue 20)."""
+
+    __tablename__: ClassVar[str] = "assessment_summary"
+
+    assessment_id: str = Field(primary_key=True, foreign_key="assessment.id", ondelete="CASCADE")
+    template_title: str
+    answered: int
+    total: int
+    progress_pct: int
+    rating: str | None = None
+    rating_words: str
+    escalations: str
+    coverage_pct: int
+    provisional: bool
 
 
 class AnswerRow(SQLModel, table=True):

@@ -88,7 +88,9 @@ class PgStore(Store):
         with self._translated(), Session(self._write_engine) as session, session.begin():
             session.connection().exec_driver_sql(f"SET LOCAL lock_timeout = {self._lock_millis}")
             session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
-            yield UnitOfWork(session)
+            work = UnitOfWork(session)
+            yield work
+            work.finish()  # the summaries of what changed, in the same transaction
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

@@ -24,10 +24,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from qa_tui.errors import DatabaseRefused
-from qa_tui.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from qa_tui.store.migrations import (
+    _SNAPSHOT_TABLE,
+    _SUMMARY_TABLE,
+    APPLICATION_ID,
+    DATA_STEPS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SUMMARY_STEP,
+)
 
 LOCK_KEY = APPLICATION_ID
 """The transaction-level advisory lock every write (and every migration step) takes first."""
@@ -88,6 +96,12 @@ _LATEST = """
     WHERE a.deleted_at IS NULL
     ORDER BY a.org_name, a.org_code, a.template_id, a.visit_date DESC, a.updated_at DESC, a.id"""
 """The latest live assessment of each organisation and template (by visit date, then change)."""
+
+_ESCALATIONS = """CREATE VIEW qa_escalations AS
+    SELECT assessment_id, organisation, org_code, site, template_id, visit_date, status,
+           section_id, question_id, question_text, value, answer_label, evidence_note, answered_at
+    FROM qa_responses
+    WHERE critical AND concern AND NOT na"""
 
 _V2: tuple[str, ...] = (
     *(sql for sql in MIGRATIONS[2] if "TRIGGER" not in sql),
@@ -150,14 +164,49 @@ _V2: tuple[str, ...] = (
     FROM action ac
     JOIN assessment a ON a.id = ac.assessment_id
     WHERE a.deleted_at IS NULL""",
-    """CREATE VIEW qa_escalations AS
-    SELECT assessment_id, organisation, org_code, site, template_id, visit_date, status,
-           section_id, question_id, question_text, value, answer_label, evidence_note, answered_at
-    FROM qa_responses
-    WHERE critical AND concern AND NOT na""",
+    _ESCALATIONS,
 )
 
-PG_STEPS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+_SHA256 = "encode(sha256(convert_to(template_snapshot, 'UTF8')), 'hex')"
+_RESPONSES_V7 = _RESPONSES.replace(
+    "SELECT a.template_snapshot::jsonb AS snap OFFSET 0",
+    "SELECT ts.snapshot::jsonb AS snap FROM template_snapshot ts "
+    "WHERE ts.hash = a.snapshot_hash OFFSET 0").replace(
+    # a row field's answer is keyed RISK[2].DESC: name it so (an unanswered one has no row)
+    "qq ->> 'id' AS question_id", "COALESCE(an.question_id, qq ->> 'id') AS question_id")
+assert _RESPONSES_V7.count("snapshot_hash") == 1 and "an.question_id," in _RESPONSES_V7
+_ROW_ANSWER = ("(sec ? 'repeat' AND an.question_id ~ ('^' || (sec -> 'repeat' ->> 'group') "
+               "|| '\\[[0-9]+\\]\\.' || (qq ->> 'id') || '$'))")
+"""A repeating section's field matches every row's answer, ``GROUP[N].FIELD`` (ids are
+``[A-Za-z0-9_.-]``; only ``.`` is special in a regular expression, and it only loosens a match
+that the group prefix and the anchors already pin)."""
+
+_V7_SUMMARY: tuple[str, ...] = (
+    # migrations._V7_SUMMARY (step migrations.SUMMARY_STEP):
+    # the snapshot hash in SQL, and the BI views that read the snapshot recreated on the
+    # snapshot table (same names and columns: they are a contract).
+    _SNAPSHOT_TABLE,
+    "ALTER TABLE assessment ADD COLUMN snapshot_hash TEXT REFERENCES template_snapshot (hash)",
+    f"INSERT INTO template_snapshot (hash, snapshot) SELECT {_SHA256}, template_snapshot "
+    "FROM assessment ON CONFLICT (hash) DO NOTHING",
+    f"UPDATE assessment SET snapshot_hash = {_SHA256}",
+    "DROP VIEW qa_escalations",
+    "DROP VIEW qa_latest_ratings",
+    "DROP VIEW qa_responses",
+    "UPDATE assessment SET template_snapshot = ''",  # as on SQLite: one schema, two engines
+    f"""CREATE VIEW qa_responses AS {_RESPONSES_V7.format(
+        source="assessment a",
+        answers="JOIN answer an ON an.assessment_id = a.id AND (an.question_id = qq ->> 'id' "
+                f"OR {_ROW_ANSWER})")}""",
+    f"""CREATE VIEW qa_latest_ratings AS {_RESPONSES_V7.format(
+        source=f"({_LATEST.format(columns='a.*')}) a",
+        answers="LEFT JOIN LATERAL (SELECT * FROM answer x WHERE x.assessment_id = a.id "
+                "AND x.question_id = qq ->> 'id' LIMIT 1) an ON TRUE")}""",
+    _ESCALATIONS,
+    _SUMMARY_TABLE,
+)
+
+PG_STEPS: Mapping[int, tuple[str, ...]] = {1: _V1, 2: _V2, SUMMARY_STEP: _V7_SUMMARY}
 """PostgreSQL spellings of the steps whose SQLite SQL does not run there as written."""
 
 VIEWS = ("qa_latest_ratings", "qa_actions", "qa_responses", "qa_escalations",
@@ -217,6 +266,8 @@ def upgrade(conn: Connection, where: str, *, up_to: int = SCHEMA_VERSION) -> tup
                 continue
             for statement in steps(target):
                 conn.exec_driver_sql(statement)
+            if target in DATA_STEPS:
+                DATA_STEPS[target](lambda sql, params: conn.execute(text(sql), dict(params)))
             conn.exec_driver_sql(f"UPDATE qa_tui_meta SET schema_version = {target}")
     with conn.begin():
         after = schema_version(conn, where)

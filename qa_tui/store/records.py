@@ -124,3 +124,38 @@ class EventRecord:
     target: str
     old: JsonValue = None
     new: JsonValue = None
+
+
+@dataclass(frozen=True)
+class SummaryRecord:
+    """What a listing shows of an assessment's answers, as ``score`` computed it."""
+
+    template_title: str
+    answered: int
+    total: int
+    progress_pct: int
+    rating: str | None
+    rating_words: str
+    escalations: tuple[str, ...]
+    coverage_pct: int
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class ListedAssessment:
+    """One row of a listing: the assessment's own columns a list shows, and its stored
+    summary (None when there is none: its snapshot does not compile)."""
+
+    id: str
+    org_name: str
+    org_code: str | None
+    site: str
+    template_id: str
+    template_version: str
+    status: str
+    visit_date: dt.date
+    updated_at: dt.datetime
+    deleted_at: dt.datetime | None
+    perspective: str
+    review_state: str | None
+    summary: SummaryRecord | None

@@ -7,18 +7,19 @@ the tables, so the session's identity map never holds a stale copy of something 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-from itertools import groupby
+from collections.abc import Callable, Collection, Iterator
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, func, insert, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select as core_select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from qa_tui.domain import AnswerState
 from qa_tui.errors import NotFound
-from qa_tui.store import convert
+from qa_tui.store import convert, summaries
 from qa_tui.store.models import ActionRow, ActionUpdateRow, AnswerRow, AssessmentRow, EventRow
 from qa_tui.store.records import (
     ActionRecord,
@@ -26,6 +27,8 @@ from qa_tui.store.records import (
     AnswerRecord,
     AssessmentRecord,
     EventRecord,
+    ListedAssessment,
+    SummaryRecord,
 )
 
 _M = TypeVar("_M", bound=SQLModel)
@@ -39,43 +42,200 @@ def _select(model: type[_M]) -> SelectOfScalar[_M]:
     return select(model).execution_options(populate_existing=True)
 
 
+def _listed(table: Table, deleted: bool) -> Any:
+    return table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)
+
+
+_LISTED_COLUMNS = ("id", "org_name", "org_code", "site", "template_id", "template_version",
+                   "status", "visit_date", "updated_at", "deleted_at", "perspective",
+                   "review_state")
+"""The columns of ``ListedAssessment``, in its order."""
+
+
+def state_of(rec: AnswerRecord) -> AnswerState:
+    return AnswerState(rec.value, rec.na, rec.note)
+
+
+_KEYS = {"answer": ("assessment_id", "question_id"), "action": ("id",),
+         "assessment_summary": ("assessment_id",), "template_snapshot": ("hash",)}
+
+
+def _upsert_of(dialect: str, name: str) -> Any:
+    """Insert or update on the table's key; the values come with each execution."""
+    table, key = _table(name), _KEYS[name]
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    if name == "template_snapshot":  # a key names its content: nothing ever to update
+        return statement.on_conflict_do_nothing(index_elements=list(key))
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in key})
+
+
+_BUILDERS: dict[str, Callable[[], Any]] = {
+    "get_assessment": lambda: core_select(_table("assessment")).where(
+        _table("assessment").c.id == bindparam("id")),
+    "snapshot_hash": lambda: core_select(_table("assessment").c.snapshot_hash).where(
+        _table("assessment").c.id == bindparam("id")),
+    "update_assessment": lambda: update(_table("assessment")).where(
+        _table("assessment").c.id == bindparam("b_id")),
+    "get_answer": lambda: core_select(_table("answer")).where(
+        _table("answer").c.assessment_id == bindparam("a"),
+        _table("answer").c.question_id == bindparam("q")),
+    "insert_event": lambda: insert(_table("event")),
+    "followers": lambda: core_select(_table("assessment").c.id).where(
+        _table("assessment").c.follows == bindparam("id")).order_by(
+        _table("assessment").c.visit_date, _table("assessment").c.created_at),
+}
+
+
+@cache
+def _prepared(dialect: str, name: str) -> Any:
+    """A hot-path statement, built once per process: building a statement and its cache key
+    cost more than SQLite takes to run it, so ``answer()`` paid that ten times (issue 20)."""
+    if name.startswith("upsert:"):
+        return _upsert_of(dialect, name.removeprefix("upsert:"))
+    return _BUILDERS[name]()
+
+
 class UnitOfWork:
     """Queries bound to one session; valid only inside its ``Store.write()``/``read()`` block."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._dirty: set[str] = set()
+        """Assessments whose answers or template changed and whose summary is not rewritten
+        yet: ``finish`` rescores them before the commit."""
+        self._stored_keys: dict[str, str | None] = {}
+        """The snapshot key of each assessment read or written in this transaction."""
+        self._new: dict[str, tuple[str, dict[str, AnswerState]]] = {}
+        """Assessments inserted in this transaction: their snapshot and every answer they
+        have, so ``finish`` scores a bulk load (demo data, an import) without reading back."""
 
     def _run(self, statement: Any) -> Any:
         return self._session.exec(statement)
 
+    def _exec(self, name: str, params: dict[str, Any]) -> Any:
+        """Run a prepared statement (see ``_prepared``) with ``params``."""
+        connection = self._session.connection()
+        return connection.execute(_prepared(connection.dialect.name, name), params)
+
     # -- assessments -------------------------------------------------------------------------
 
     def insert_assessment(self, rec: AssessmentRecord) -> None:
-        self._run(insert(_table("assessment")).values(convert.assessment_values(rec)))
+        key = self._put_snapshot(rec.template_snapshot)
+        self._run(insert(_table("assessment")).values(convert.assessment_values(rec, key)))
+        self._dirty.add(rec.id)
+        self._new[rec.id] = (rec.template_snapshot, {})
 
     def get_assessment(self, assessment_id: str) -> AssessmentRecord | None:
-        row = self._session.exec(
-            _select(AssessmentRow).where(AssessmentRow.id == assessment_id)
-        ).first()
-        return None if row is None else convert.assessment_record(row)
+        row = self._exec("get_assessment", {"id": assessment_id}).first()
+        if row is None:
+            return None
+        self._stored_keys[assessment_id] = row.snapshot_hash
+        return convert.assessment_record(row, self._snapshot(row))
 
     def update_assessment(self, rec: AssessmentRecord) -> None:
         """Write every field of ``rec`` except the id; an unknown id is an error, not a no-op."""
-        values = convert.assessment_values(rec)
-        del values["id"]
-        table = _table("assessment")
-        result = self._run(update(table).where(table.c.id == rec.id).values(values))
+        key = summaries.snapshot_key(rec.template_snapshot)
+        if rec.id in self._stored_keys:
+            stored = self._stored_keys[rec.id]
+        else:
+            stored = self._exec("snapshot_hash", {"id": rec.id}).scalar()
+        if stored != key:  # a new template (an import): store it and rescore
+            self._put_snapshot(rec.template_snapshot)
+            self._dirty.add(rec.id)
+        values = convert.assessment_values(rec, key)
+        values["b_id"] = values.pop("id")
+        result = self._exec("update_assessment", values)
+        self._stored_keys[rec.id] = key
         if result.rowcount != 1:
             raise NotFound(f"assessment {rec.id} does not exist")
 
     def list_assessments(self, *, deleted: bool = False) -> list[AssessmentRecord]:
         """Live assessments (or, with ``deleted``, only the deleted ones), newest change first."""
-        deleted_at = col(AssessmentRow.deleted_at)
-        statement = _select(AssessmentRow).where(
-            deleted_at.is_not(None) if deleted else deleted_at.is_(None)
+        table = _table("assessment")
+        statement = core_select(table).where(_listed(table, deleted)).order_by(
+            table.c.updated_at.desc(), table.c.id)
+        return [convert.assessment_record(row, self._snapshot(row))
+                for row in self._core(statement)]
+
+    def listing(self, *, deleted: bool = False) -> Iterator[ListedAssessment]:
+        """What a listing shows of the assessments ``list_assessments`` returns, with each
+        stored summary (None where there is none): one plain query of only the columns it
+        needs, streamed; no answer read, no snapshot."""
+        table, summary = _table("assessment"), _table("assessment_summary")
+        columns = [table.c[name] for name in _LISTED_COLUMNS]
+        statement = (
+            core_select(*columns, *[c for c in summary.c if c.name != "assessment_id"])
+            .select_from(table.outerjoin(summary, summary.c.assessment_id == table.c.id))
+            .where(_listed(table, deleted))
+            .order_by(table.c.updated_at.desc(), table.c.id)
         )
-        statement = statement.order_by(col(AssessmentRow.updated_at).desc(), col(AssessmentRow.id))
-        return [convert.assessment_record(row) for row in self._session.exec(statement)]
+        for row in self._core(statement):
+            stored = None if row.answered is None else summaries.summary_record(row)
+            yield ListedAssessment(*(row[i] for i in range(len(_LISTED_COLUMNS))), stored)
+
+    # -- summaries and snapshots ----------------------------------------------------------------
+
+    def put_summary(self, assessment_id: str, summary: SummaryRecord) -> None:
+        """Store the summary of an assessment's current answers (the caller scored them)."""
+        self._exec("upsert:assessment_summary", summaries.summary_values(assessment_id, summary))
+        self._dirty.discard(assessment_id)
+
+    def get_summary(self, assessment_id: str) -> SummaryRecord | None:
+        table = _table("assessment_summary")
+        row = self._core(core_select(table).where(table.c.assessment_id == assessment_id)).first()
+        return None if row is None else summaries.summary_record(row)
+
+    def finish(self) -> None:
+        """Before the commit: rescore every assessment whose answers changed without the
+        caller storing its summary (imports, demo data, anything new), so the stored summaries
+        always match the answers in the same transaction."""
+        while self._dirty:
+            assessment_id = self._dirty.pop()
+            if assessment_id in self._new:
+                snapshot, states = self._new[assessment_id]
+            else:
+                rec = self.get_assessment(assessment_id)
+                if rec is None:
+                    continue
+                snapshot = rec.template_snapshot
+                states = {qid: state_of(row) for qid, row in self.get_answers(assessment_id).items()}
+            found = summaries.rescore(summaries.snapshot_key(snapshot), snapshot, states)
+            if found is None:
+                table = _table("assessment_summary")
+                self._run(delete(table).where(table.c.assessment_id == assessment_id))
+            else:
+                self.put_summary(assessment_id, found)
+
+    def _note_answers(self, recs: list[AnswerRecord]) -> None:
+        for rec in recs:
+            if rec.assessment_id in self._new:
+                self._new[rec.assessment_id][1][rec.question_id] = state_of(rec)
+
+    def _put_snapshot(self, snapshot: str) -> str:
+        """Store a snapshot once (a no-op when its content is there already); its key."""
+        key = summaries.snapshot_key(snapshot)
+        self._exec("upsert:template_snapshot", {"hash": key, "snapshot": snapshot})
+        summaries.remember_text(key, snapshot)
+        return key
+
+    def _snapshot(self, row: Any) -> str:
+        """The snapshot text of an assessment row: from the process cache (a key names its
+        content for ever), else read once."""
+        key = row.snapshot_hash
+        if key is None:
+            return ""
+        text = summaries.known_text(key)
+        if text is None:
+            table = _table("template_snapshot")
+            text = self._core(core_select(table.c.snapshot).where(table.c.hash == key)).scalar_one()
+            text = summaries.remember_text(key, text)
+        return text
+
+    def _core(self, statement: Any) -> Any:
+        """A plain Core query: rows, not ORM objects (cheaper, and nothing to keep in sync)."""
+        return self._session.connection().execute(statement)
 
     def find_assessment_ids(self, prefix: str, *, deleted: bool | None = False) -> list[str]:
         """Ids starting with ``prefix`` (case-insensitive, since ids are lowercase uuid text).
@@ -95,9 +255,18 @@ class UnitOfWork:
 
     def purge_assessment(self, assessment_id: str) -> None:
         """Hard delete. Answers, actions and events go by ON DELETE CASCADE, which is also the
-        only way the append-only trigger lets events be deleted."""
+        only way the append-only trigger lets events be deleted (and its summary). Its
+        template snapshot goes too once no other assessment uses it."""
         table = _table("assessment")
+        key = self._exec("snapshot_hash", {"id": assessment_id}).scalar()
         self._run(delete(table).where(table.c.id == assessment_id))
+        self._dirty.discard(assessment_id)
+        self._stored_keys.pop(assessment_id, None)
+        self._new.pop(assessment_id, None)
+        if key is not None:
+            snapshots = _table("template_snapshot")
+            users = core_select(table.c.id).where(table.c.snapshot_hash == key).exists()
+            self._run(delete(snapshots).where(snapshots.c.hash == key, ~users))
 
     # -- answers -----------------------------------------------------------------------------
 
@@ -110,49 +279,23 @@ class UnitOfWork:
         rows = self._session.exec(statement)
         return {row.question_id: convert.answer_record(row) for row in rows}
 
-    def answers_of_listed(
-        self, *, deleted: bool = False
-    ) -> Iterator[tuple[str, dict[str, AnswerRecord]]]:
-        """The answers of the assessments ``list_assessments(deleted=...)`` returns, one
-        ``(assessment id, answers by question)`` group at a time (assessments without answers
-        yield nothing); iterate it inside the transaction.
-
-        One query (a sub-select, not an IN list, so no parameter limit at 10,000 assessments)
-        instead of one per assessment: the listing was N+1 and that was half its time. Plain
-        column rows, streamed a group at a time, not ORM objects all at once: those doubled
-        the peak memory of ``list``.
-        """
-        deleted_at = col(AssessmentRow.deleted_at)
-        listed = select(AssessmentRow.id).where(
-            deleted_at.is_not(None) if deleted else deleted_at.is_(None)
-        )
-        columns = [AnswerRow.assessment_id, AnswerRow.question_id, AnswerRow.value, AnswerRow.na,
-                   AnswerRow.note, AnswerRow.updated_at, AnswerRow.updated_by]
-        statement = (
-            select(*columns)
-            .where(col(AnswerRow.assessment_id).in_(listed.scalar_subquery()))
-            .order_by(col(AnswerRow.assessment_id), col(AnswerRow.question_id))
-        )
-        rows = self._session.connection().execute(statement)  # Core: streamed, not buffered
-        for assessment_id, group in groupby(rows, key=lambda row: row.assessment_id):
-            yield assessment_id, {row.question_id: convert.answer_record(row) for row in group}
-
     def get_answer(self, assessment_id: str, question_id: str) -> AnswerRecord | None:
-        statement = _select(AnswerRow).where(
-            AnswerRow.assessment_id == assessment_id, AnswerRow.question_id == question_id
-        )
-        row = self._session.exec(statement).first()
+        row = self._exec("get_answer", {"a": assessment_id, "q": question_id}).first()
         return None if row is None else convert.answer_record(row)
 
     def put_answer(self, rec: AnswerRecord) -> None:
         """Insert or replace the answer to one question (an upsert, never a delete+insert)."""
-        self._upsert("answer", convert.answer_values(rec), ("assessment_id", "question_id"))
+        self._exec("upsert:answer", convert.answer_values(rec))
+        self._dirty.add(rec.assessment_id)
+        self._note_answers([rec])
 
     def insert_answers(self, recs: list[AnswerRecord]) -> None:
         """Insert many new answers in one statement (bulk loads: demo data, imports)."""
         if recs:
             self._session.connection().execute(insert(_table("answer")),
                                               [convert.answer_values(r) for r in recs])
+            self._dirty.update(r.assessment_id for r in recs)
+            self._note_answers(recs)
 
     def insert_actions(self, recs: list[ActionRecord]) -> None:
         """Insert many new actions in one statement."""
@@ -167,6 +310,9 @@ class UnitOfWork:
                 table.c.assessment_id == assessment_id, table.c.question_id == question_id
             )
         )
+        self._dirty.add(assessment_id)
+        if assessment_id in self._new:
+            self._new[assessment_id][1].pop(question_id, None)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -183,7 +329,7 @@ class UnitOfWork:
         return None if row is None else convert.action_record(row)
 
     def put_action(self, rec: ActionRecord) -> None:
-        self._upsert("action", convert.action_values(rec), ("id",))
+        self._exec("upsert:action", convert.action_values(rec))
 
     def delete_action(self, action_id: str) -> None:
         """Remove one action (an import mirroring a newer revision that no longer has it)."""
@@ -194,9 +340,7 @@ class UnitOfWork:
 
     def followers(self, assessment_id: str) -> list[str]:
         """Ids of the assessments (live or binned) that follow up ``assessment_id``."""
-        statement = (select(AssessmentRow.id).where(AssessmentRow.follows == assessment_id)
-                     .order_by(col(AssessmentRow.visit_date), col(AssessmentRow.created_at)))
-        return list(self._session.exec(statement))
+        return list(self._exec("followers", {"id": assessment_id}).scalars())
 
     def action_updates(self, assessment_id: str) -> list[ActionUpdateRecord]:
         statement = (
@@ -218,7 +362,7 @@ class UnitOfWork:
 
     def add_event(self, rec: EventRecord) -> int:
         """Append one event and return its id (ids only grow: AUTOINCREMENT never reuses)."""
-        result = self._run(insert(_table("event")).values(convert.event_values(rec)))
+        result = self._exec("insert_event", convert.event_values(rec))
         return int(result.inserted_primary_key[0])
 
     def events(self, assessment_id: str) -> list[EventRecord]:
@@ -247,13 +391,3 @@ class UnitOfWork:
         """Rows in each table (``qa-tui db check``)."""
         return {name: int(self._session.exec(select(func.count()).select_from(_table(name))).one())
                 for name in ("assessment", "answer", "action", "event")}
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    def _upsert(self, table_name: str, values: dict[str, Any], key: tuple[str, ...]) -> None:
-        table = _table(table_name)
-        dialect = self._session.get_bind().dialect.name
-        make = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = make(table).values(values)
-        changes = {name: statement.excluded[name] for name in values if name not in key}
-        self._run(statement.on_conflict_do_update(index_elements=list(key), set_=changes))

@@ -58,6 +58,19 @@ def option_key_text(question: Question) -> str:
     return " ".join(keys)
 
 
+def answer_keys_short(question: Question) -> str | None:
+    """The keys that answer a question, short enough for the footer (``1-4``, ``y/p/n``);
+    None for a question answered by typing."""
+    if question.scale is None:
+        return None
+    keys = [o.key for o in question.scale.options]
+    if len(keys) > 1 and all(k.isdigit() for k in keys):
+        values = sorted(int(k) for k in keys)
+        if values == list(range(values[0], values[0] + len(values))):
+            return f"{values[0]}-{values[-1]}"
+    return "/".join(keys)
+
+
 def option_line(option: Option, chosen: bool, *, detailed: bool = False) -> str:
     """One option as a line: its key, a chosen/unchosen glyph, label and maybe description."""
     mark = "●" if chosen else "○"

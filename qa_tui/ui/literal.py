@@ -45,12 +45,24 @@ def safe_visual(content: VisualType) -> VisualType:
     return content
 
 
+def same_visual(before: VisualType, after: VisualType) -> bool:
+    """True when two contents show the same: same text and same styles."""
+    if isinstance(before, Content) and isinstance(after, Content):  # its == ignores styles
+        return before.plain == after.plain and list(before.spans) == list(after.spans)
+    return type(before) is type(after) and before == after  # rich Text: text and spans
+
+
 class Plain(Static):
-    """A ``Static`` that never parses markup and escapes control characters in any ``str``."""
+    """A ``Static`` that never parses markup and escapes control characters in any ``str``.
+
+    Updating it with what it already shows does nothing: a screen that redraws its state
+    after every key (Assess) then repaints, and lays out, only what changed."""
 
     def __init__(self, content: VisualType = "", **kwargs: object) -> None:
         kwargs.pop("markup", None)
         super().__init__(safe_visual(content), markup=False, **kwargs)  # type: ignore[arg-type]
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        super().update(safe_visual(content), layout=layout)
+        visual = safe_visual(content)
+        if not same_visual(self.content, visual):
+            super().update(visual, layout=layout)

@@ -18,7 +18,7 @@ from textual import _time, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from qa_tui.domain import QuestionType
 from qa_tui.errors import QaError
@@ -27,12 +27,14 @@ from qa_tui.ui import rows
 from qa_tui.ui.action_edits import ActionEditing
 from qa_tui.ui.commands import QuestionCommands
 from qa_tui.templates import escalation_words, overall_words
+from qa_tui.ui.format import answer_keys_short
 from qa_tui.ui.literal import Plain
 from qa_tui.ui.screens.answering import READ_ONLY, AnswerKeys
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.row_keys import READ_ONLY_REFUSED, ROW_ACTIONS, RowKeys
 from qa_tui.ui.screens.saving import FIRST_TRY, Saving
 from qa_tui.ui.widgets.action_list import ActionList
+from qa_tui.ui.widgets.key_footer import KeyFooter
 from qa_tui.ui.widgets.note_editor import NoteEditor
 from qa_tui.ui.widgets.question_view import QuestionView
 from qa_tui.ui.widgets.review_banner import ReviewBanner
@@ -111,7 +113,7 @@ class AssessScreen(Saving, AnswerKeys, RowKeys, ActionEditing, QaScreen[None]):
             yield SectionNav(id="nav")
             yield QuestionView(id="question")
         yield SaveStatus(id="save-status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True, key_display=self._footer_keys)
 
     def on_mount(self) -> None:
         try:
@@ -182,11 +184,19 @@ class AssessScreen(Saving, AnswerKeys, RowKeys, ActionEditing, QaScreen[None]):
         self.query_one(SectionNav).show(detail, self.question_id)
         self.view.show(detail, self.question, position=nav.position(detail, self.question_id),
                        detailed=self.app.size.height >= 32, reload_note=reload_note)
-        self.refresh_bindings()
+        self.refresh_bindings()  # once a key; the footer changes only if its keys did
         report = detail.report
         self.status.alert(escalation_words(report.escalations))
         self.status.progress(f"{report.answered}/{report.total} answered · "
                              f"{overall_words(report)} · {rec.status}")
+
+    def _footer_keys(self, binding: Binding) -> str | None:
+        """The footer names the keys that answer the question on screen (``y/p/n``, ``1-4``),
+        not every digit."""
+        if not binding.action.startswith("pick(") or self.detail is None \
+                or not self.question_id:
+            return None
+        return answer_keys_short(self.question)
 
     def go_to(self, question_id: str) -> None:
         """Show another question (from keys, the palette, the nav or the review)."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,6 +56,7 @@ class NewAssessmentScreen(QaScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),  # queued behind typing, never ahead of it
         Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "next_field", "Next field", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -154,6 +156,45 @@ class NewAssessmentScreen(QaScreen[str | None]):
         name = (event.input.id or "").removeprefix("field-")
         if name in self._touched or name != "org":
             self._touched.add(name)
+        self._check(name)
+
+    def action_next_field(self) -> None:
+        """Enter, run as the key arrives (a priority binding), so a burst of typing (``ZRV``
+        enter ``Ward 2``, as a fast typist or tmux sends it) fills each field with its own
+        words. When every key typed into the field has reached it, it is checked now: a
+        problem keeps the focus there (it shows under the field). When some are still on
+        their way (a burst), focus moves on before any key typed after enter is handled, and
+        the field is checked (after the last one, the form started) once they have arrived,
+        from a callback queued on the field behind them."""
+        focused = self.focused
+        picker = self.query_one("#templates", OptionList)
+        if focused is picker and picker.highlighted is not None:
+            self.set_focus(self.query_one("#field-org", Input))  # what choosing one does
+            return
+        names = [n for n, *_ in FIELDS]
+        name = (focused.id or "").removeprefix("field-") if focused is not None else ""
+        if not isinstance(focused, Input) or name not in names:
+            raise SkipAction()  # the perspective list: its own enter
+        last = names.index(name) + 1 == len(names)
+        if focused.message_queue_size == 0:
+            self._touched.add(name)
+            if self._check(name) is None:
+                self._move_on(names, name)
+        elif last:
+            focused.call_later(self._move_on, names, name)
+        else:
+            self._move_on(names, name)
+            focused.call_later(self._left, name)
+
+    def _move_on(self, names: list[str], name: str) -> None:
+        index = names.index(name)
+        if index + 1 < len(names):
+            self.set_focus(self.query_one(f"#field-{names[index + 1]}", Input))
+        else:
+            self.action_start()
+
+    def _left(self, name: str) -> None:
+        self._touched.add(name)
         self._check(name)
 
     @on(Input.Submitted)

@@ -13,10 +13,10 @@ from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from qa_tui.ui.format import action_line
 from qa_tui.ui.literal import literal
+from qa_tui.ui.widgets.option_rows import fill_options
 
 if TYPE_CHECKING:
     from qa_tui.domain import ActionView
@@ -47,12 +47,13 @@ class ActionList(OptionList):
 
     def show(self, actions: tuple[ActionView, ...]) -> None:
         """List ``actions``; the highlight shows only while the list has focus."""
+        had = bool(self.actions)
         self.actions = actions
-        self.clear_options()
-        self.add_options([Option(literal(action_line(a)), id=a.id) for a in actions])
+        fill_options(self, [(a.id, literal(action_line(a))) for a in actions])
         self.highlighted = self._remembered() if self.has_focus else None
         self.display = bool(actions)
-        self.screen.refresh_bindings()
+        if self.has_focus or had != bool(actions):  # else the footer shows the same keys
+            self.screen.refresh_bindings()
 
     def _remembered(self) -> int | None:
         if not self.actions:

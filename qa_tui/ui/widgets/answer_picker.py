@@ -10,11 +10,11 @@ from textual import on
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from qa_tui.domain import AnswerState, QuestionType
 from qa_tui.templates import Question
 from qa_tui.ui.literal import shown
+from qa_tui.ui.widgets.option_rows import fill_options
 
 NA_KEY = "N"
 
@@ -28,24 +28,25 @@ class AnswerPicker(OptionList, can_focus=False):
             self.key = key
 
     def show(self, question: Question, answer: AnswerState, *, detailed: bool) -> None:
-        """Render ``question``'s options with ``answer`` marked; hidden for typed questions."""
-        self.clear_options()
+        """Render ``question``'s options with ``answer`` marked; hidden for typed questions.
+        An answer to the same question replaces only the prompts that changed."""
         scale = question.scale
         if scale is None:
+            self.clear_options()
             self.display = False
             return
         multi = question.type is QuestionType.MULTI
         chosen = answer.value if isinstance(answer.value, list) else [answer.value]
-        options = []
+        rows: list[tuple[str, Content]] = []
         for opt in scale.options:
             picked = not answer.na and any(opt.value == v and type(opt.value) is type(v)
                                            for v in chosen if v is not None)
-            options.append(Option(self._line(opt.key, opt.label, picked, multi,
-                                             opt.description if detailed else ""), id=opt.key))
+            rows.append((opt.key, self._line(opt.key, opt.label, picked, multi,
+                                             opt.description if detailed else "")))
         if question.allow_na:
-            options.append(Option(self._line(NA_KEY, "N/A (not applicable)", answer.na, False,
-                                             ""), id=NA_KEY))
-        self.add_options(options)
+            rows.append((NA_KEY, self._line(NA_KEY, "N/A (not applicable)", answer.na, False,
+                                            "")))
+        fill_options(self, rows)
         self.highlighted = None
         self.display = True
 

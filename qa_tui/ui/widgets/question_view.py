@@ -159,6 +159,8 @@ class QuestionView(VerticalScroll, can_focus=False):
 
     def note_label(self, text: str) -> None:
         """The line above the note: says whose note it is when that needs saying."""
+        if text == self._note_label:
+            return  # as shown: no repaint, no layout (it was set again on every question)
         self._note_label = text
         self.query_one("#note-label", Label).update(text)
 

@@ -6,6 +6,8 @@ States are words with a glyph (never colour alone): nothing changed yet, a chang
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from qa_tui.ui.literal import Plain
 
 
@@ -16,19 +18,35 @@ class SaveStatus(Plain):
         self._progress = ""
         self._state = "No changes yet."
         self._alert = ""
+        self._rows = 0
+        """The most rows the line has needed at the width ``_rows_at``: it keeps them."""
+        self._rows_at = -1
 
     def _render_text(self) -> None:
         """One line when both fit, else the progress on a second line: neither is cut. An
-        alert (an escalation) leads whatever else the line says."""
+        alert (an escalation) leads whatever else the line says.
+
+        The line keeps the most rows it has needed at this width (``min-height``), so the
+        screen above does not jump by a row each time a save's words are longer or shorter;
+        and when the rows stay the same, only this line is repainted (no layout)."""
         state = f"{self._alert} │ {self._state}" if self._alert else self._state
         progress = self._progress
         room = self.size.width - 2 or 10_000  # padding; unknown width before the first layout
         if not progress or not state:
-            self.update(progress or state)
+            text = progress or state
         elif len(state) + 3 + len(progress) <= room:
-            self.update(f"{state}   {progress}")
+            text = f"{state}   {progress}"
         else:
-            self.update(f"{state}\n{progress}")
+            text = f"{state}\n{progress}"
+        lines = text.split("\n")
+        rows = len(lines) if all(cell_len(line) <= room for line in lines) else None
+        if self.size.width != self._rows_at:  # a new width: start from what this text needs
+            self._rows_at, self._rows = self.size.width, 0
+            self.styles.min_height = None
+        if rows is not None and rows > self._rows:
+            self._rows = rows
+            self.styles.min_height = rows
+        self.update(text, layout=rows is None or self._rows != self.size.height)
 
     def alert(self, text: str) -> None:
         """A marker that leads the line whatever else it says (an escalation): it is never

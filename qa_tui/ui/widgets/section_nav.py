@@ -16,11 +16,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
 
 from qa_tui.ui import rows
 from qa_tui.ui.format import CURRENT, NOTE, marker
 from qa_tui.ui.literal import Plain, shown
+from qa_tui.ui.widgets.option_rows import fill_options
 
 if TYPE_CHECKING:
     from qa_tui.services import AssessmentDetail
@@ -58,12 +58,16 @@ class SectionNav(Vertical):
 
     def show(self, detail: AssessmentDetail, question_id: str) -> None:
         """List ``detail``'s sections and the questions (or rows) of the one holding
-        ``question_id``."""
+        ``question_id``.
+
+        Updated in place: an answer changes one question's line and one section's count, so
+        only those prompts are replaced; the lists are rebuilt only when their rows change
+        (another section, a conditional question shown or hidden, a row added)."""
         self._last = (detail, question_id)
         report = detail.report
         section = rows.section_of(detail, question_id)
         sections = self.query_one("#nav-sections", OptionList)
-        sections.clear_options()
+        listed: list[tuple[str, Content]] = []
         width = self.content_size.width or LABEL_ROOM + 7
         counts = {s.id: f" {s.answered}/{s.total}" for s in report.sections}
         for s in detail.template.all_sections:
@@ -75,12 +79,13 @@ class SectionNav(Vertical):
             room = width - 9 if s.repeat is None else width - 4 - len(counts[s.id])
             title = shown(s.title)
             title = title if len(title) <= room or s.id == section.id else title[:room - 1] + "…"
-            sections.add_option(Option(Content.assemble(
+            listed.append((f"s:{s.id}", Content.assemble(
                 f"{mark} ", (title, "bold") if s.id == section.id else title,
-                counts.get(s.id, "")), id=f"s:{s.id}"))
+                counts.get(s.id, ""))))
+        fill_options(sections, listed)
         sections.highlighted = None
         questions = self.query_one("#nav-questions", OptionList)
-        questions.clear_options()
+        listed = []
         current_index = 0
         row = 0
         for stop in rows.section_stops(detail, section):
@@ -91,15 +96,16 @@ class SectionNav(Vertical):
                              else "no rows: + adds one")
                 room = max(2, width - 2)
                 name = name if len(name) <= room else name[:room - 1] + "…"
-                questions.add_option(Option(Content.assemble((name, "italic")),
-                    id=f"{'r' if row else 'q'}:{stop}"))  # a click goes to its first field
+                listed.append((f"{'r' if row else 'q'}:{stop}",  # a click: its first field
+                               Content.assemble((name, "italic"))))
             here = stop == question_id
             if where is not None and where.row == 0:  # the placeholder is its own line
-                current_index = questions.option_count - 1 if here else current_index
+                current_index = len(listed) - 1 if here else current_index
                 continue
             if here:
-                current_index = questions.option_count
-            questions.add_option(Option(self._line(detail, stop, here, width), id=f"q:{stop}"))
+                current_index = len(listed)
+            listed.append((f"q:{stop}", self._line(detail, stop, here, width)))
+        fill_options(questions, listed)
         questions.highlighted = current_index
         questions.scroll_to_highlight()
         heading = "Rows  ↑ ↓  { }" if section.repeat is not None else "Questions  ↑ ↓"
