@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_tui.domain import (
     ActionStatus,
@@ -49,8 +49,7 @@ from qa_tui.services.changes import (
 from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
 from qa_tui.services import review as review_rules
 from qa_tui.services.views import AssessmentDetail, AssessmentSummary, HistoryEntry, summarise
-from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord, Store
-from qa_tui.store.repo import UnitOfWork
+from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
 from qa_tui.templates import (
     Question,
     Template,
@@ -62,6 +61,10 @@ from qa_tui.templates import (
     score,
     template_hash,
 )
+
+if TYPE_CHECKING:  # a read command's store (lite.py) never loads SQLAlchemy: keep it so here
+    from qa_tui.store import LiteStore, Store
+    from qa_tui.store.repo import UnitOfWork
 
 Clock = Callable[[], dt.datetime]
 
@@ -87,7 +90,7 @@ class Undone:
 
 
 class AssessmentService:
-    def __init__(self, store: Store, library: TemplateLibrary, *, actor: str,
+    def __init__(self, store: Store | LiteStore, library: TemplateLibrary, *, actor: str,
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.library = library
