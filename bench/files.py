@@ -103,12 +103,24 @@ def _ours_child(files: list[str], out: str) -> dict[str, Any]:
     return {"accepted": len(report.result.accepted)}
 
 
+def _stop_forkserver() -> None:
+    """Stop (and so reap) multiprocessing's fork server, if one ran: the verifying workers
+    are its children, not ours, and their CPU counts in ours only once it has been waited
+    for. Without this, "CPU (all processes)" left out every worker."""
+    from multiprocessing import forkserver
+
+    server: Any = getattr(forkserver, "_forkserver", None)
+    if server is not None and getattr(server, "_forkserver_pid", None) is not None:
+        server._stop()
+
+
 def child(argv: list[str]) -> None:
     kind, listing, out = argv
     files = Path(listing).read_text().splitlines()
     start = time.perf_counter()
     cpu = time.process_time()
     extra = _floor_child(files, out) if kind == "floor" else _ours_child(files, out)
+    _stop_forkserver()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"wall": time.perf_counter() - start,
                       "cpu": time.process_time() - cpu + usage.ru_utime + usage.ru_stime,
