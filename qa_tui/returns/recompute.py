@@ -100,7 +100,9 @@ def check_bundled(data: ReturnData) -> None:
     bundled = _bundled_hash(data.template_id, data.template_version)
     if bundled is None:
         return  # a user's own template, or a version this qa-tui does not bundle
-    if template_hash(data.template_snapshot) != bundled:
+    # data.template_hash, not the snapshot hashed again: ReturnData's parser has refused any
+    # return whose snapshot does not hash to it.
+    if data.template_hash != bundled:
         raise ReturnInvalid(f"its template snapshot claims to be bundled template "
                             f"{data.template_id} version {data.template_version} but differs "
                             "from it (refused: its questions or scoring may have been changed)")

@@ -33,7 +33,6 @@ from qa_tui.domain import (
     utc_now,
 )
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Refused
-from qa_tui.returns.document import SUMMARY_MAX
 from qa_tui.services.changes import (
     action_from,
     action_state,
@@ -341,6 +340,9 @@ class AssessmentService:
         and the change still bumps the revision, so the next export carries it.
         """
         with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            # here, not at the top: a read command (list, show) has no need of the returns package
+            from qa_tui.returns.document import SUMMARY_MAX
+
             new = clean_note(text, field="summary", max_len=SUMMARY_MAX)
             if new == rec.summary:
                 return self._detail(tx, rec)
