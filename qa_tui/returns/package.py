@@ -11,6 +11,7 @@ readers accept both silently).
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -52,8 +53,19 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
+_LOCALS: dict[str, str] = {}
+"""Local names by qualified tag, looked up in the cell loops instead of splitting every tag
+of every cell (a return's sheets hold ~100,000 elements, all with a handful of tag names).
+Bounded: a hostile file's invented tags stop being remembered at 1,024."""
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCALS.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1]
+        if len(_LOCALS) < 1024:
+            _LOCALS[tag] = name
+    return name
 
 
 def _attr(element: Element, name: str) -> str | None:
@@ -297,6 +309,7 @@ def column_letter(number: int) -> str:
     return letters
 
 
+@functools.lru_cache(maxsize=None)
 def _column(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -313,13 +326,14 @@ def read_grid(pkg: Package, part: str, sheet: str, strings: list[str]) -> Grid:
     if data is None:
         raise ReturnInvalid(f"part {part} (sheet {sheet}) has no sheet data")
     row_no = 0
+    local = _LOCALS.get
     for row in data:
-        if _local(row.tag) != "row":
+        if (local(row.tag) or _local(row.tag)) != "row":
             continue
         row_no = _int(row.get("r"), row_no + 1, part)
         col_no = 0
         for cell in row:
-            if _local(cell.tag) != "c":
+            if (local(cell.tag) or _local(cell.tag)) != "c":
                 continue
             ref = cell.get("r")
             if ref is not None:
@@ -327,7 +341,7 @@ def read_grid(pkg: Package, part: str, sheet: str, strings: list[str]) -> Grid:
                 if match is None:
                     raise ReturnInvalid(f"part {part} (sheet {sheet}) has a bad cell "
                                         f"reference {ref!r}")
-                col_no = _column(match.group(1))
+                col_no = _column(match.group(1))  # cached: at most 18,278 names
             else:
                 col_no += 1
             value = _cell_value(cell, strings, part, sheet)
@@ -346,7 +360,8 @@ def _int(text: str | None, default: int, part: str) -> int:
 
 def _cell_value(cell: Element, strings: list[str], part: str, sheet: str) -> CellValue:
     kind = cell.get("t", "n")
-    children = {_local(c.tag): c for c in cell}
+    local = _LOCALS.get
+    children = {local(c.tag) or _local(c.tag): c for c in cell}
     if "f" in children:
         return Formula(children["f"].text or "")
     raw = children["v"].text if "v" in children else None
