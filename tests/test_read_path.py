@@ -152,3 +152,14 @@ def test_bundled_template_check_reads_one_file_and_agrees_with_the_library() -> 
         assert recompute._bundled_hash(template_id, version + ".9") is None
     assert recompute._bundled_hash("no-such-template", "1.0") is None
     assert recompute._bundled_hash("../qa-visit", "1.2") is None
+
+
+def test_the_return_service_loads_no_orm_until_it_writes() -> None:
+    """Verifying a return through the service layer must not cost the ORM's import."""
+    code = ("import json, sys\n"
+            "import qa_tui.services.returns, qa_tui.services.reading\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(json.loads(sys.argv[1])))))\n")
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(HEAVY)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
