@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_tui.domain import (
     ActionStatus,
@@ -34,7 +34,6 @@ from qa_tui.domain import (
     utc_now,
 )
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Reason, ReasonCode, Refused
-from qa_tui.returns.document import SUMMARY_MAX
 from qa_tui.services.changes import (
     action_from,
     action_state,
@@ -57,10 +56,8 @@ from qa_tui.store import (
     AssessmentRecord,
     EventRecord,
     ListedAssessment,
-    Store,
     summary_of,
 )
-from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import (
     Question,
     Template,
@@ -72,6 +69,10 @@ from qa_tui.templates import (
     score,
     template_hash,
 )
+
+if TYPE_CHECKING:  # a read command's store (lite.py) never loads SQLAlchemy: keep it so here
+    from qa_tui.store import LiteStore, Store
+    from qa_tui.store.repo import UnitOfWork
 
 Clock = Callable[[], dt.datetime]
 
@@ -97,7 +98,7 @@ class Undone:
 
 
 class AssessmentService:
-    def __init__(self, store: Store, library: TemplateLibrary, *, actor: str,
+    def __init__(self, store: Store | LiteStore, library: TemplateLibrary, *, actor: str,
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.library = library
@@ -367,6 +368,9 @@ class AssessmentService:
         and the change still bumps the revision, so the next export carries it.
         """
         with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            # here, not at the top: a read command (list, show) has no need of the returns package
+            from qa_tui.returns.document import SUMMARY_MAX
+
             new = clean_note(text, field="summary", max_len=SUMMARY_MAX)
             if new == rec.summary:
                 return self._detail(tx, rec)
