@@ -4,6 +4,7 @@
     python -m bench --sizes 20,200  # smaller databases
     python -m bench --quick         # each benchmark once on tiny inputs (the smoke test)
     python -m bench --only store,ui # some benchmarks
+    python -m bench --only files --returns 1000,10000  # consolidation at these batch sizes
 
 Figures are medians of several runs; a ratio is ours over the floor. Nothing here passes or
 fails: read the figures beside the targets in README's Performance section.
@@ -27,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny inputs, one run each")
     parser.add_argument("--sizes", default=None, help="database sizes, e.g. 20,2000,10000")
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="which benchmarks")
+    parser.add_argument("--returns", default=None,
+                        help="returns per consolidation, e.g. 1000,10000 (default 1000)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in (args.sizes or ("5" if args.quick else "20,2000,10000")).split(",")]
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "cli":
                 figures += cli.run(args.quick, sizes, work)
             else:
-                consolidate_sizes = [5] if args.quick else [1000]
+                consolidate_sizes = [int(n) for n in (
+                    args.returns or ("5" if args.quick else "1000")).split(",")]
                 figures += files.run(args.quick, consolidate_sizes, work)
     print(table(figures))
     return 0

@@ -1,5 +1,5 @@
 """Whole ``qa-tui`` processes, as a script or a person at a prompt waits for them: the read
-commands against ``python -c 'import click'`` (the least a click CLI can cost), ``answer``
+commands (``list``, ``show``, ``verify`` of one return) against ``python -c 'import click'`` (the least a click CLI can cost), ``answer``
 against a python process doing the same insert, and ``list --json`` as the database grows."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.harness import Figure, qa_tui, run_process
+from bench.harness import Figure, qa_tui, run_pair, run_process
 from bench.data import database_with
 
 _INSERT = """
@@ -21,21 +21,24 @@ conn.execute('COMMIT')
 
 
 def run(quick: bool, sizes: list[int], work: Path) -> list[Figure]:
-    runs = 1 if quick else 5
+    runs = 1 if quick else 7
     figures: list[Figure] = []
-    click_floor = run_process([sys.executable, "-c", "import click"], runs=runs).ms
+    click = [sys.executable, "-c", "import click"]
     home = database_with(work, sizes[0])
     env = {"QA_TUI_HOME": str(home)}
     aid = run_process(qa_tui("list", "--json"), env=env, runs=1).stdout.split('"id": "')[1][:36]
+    returns = work / "cli-returns"
+    run_process(qa_tui("export", aid, "--allow-identifiers", "-o", str(returns)), env=env, runs=1)
+    one_return = str(next(returns.glob("*.xlsx")))
     for name, args in (("list", ["list"]), ("show", ["show", aid]),
-                       ("templates", ["templates"])):
-        figures.append(Figure(f"qa-tui {name} process ({sizes[0]} assessments)",
-                              run_process(qa_tui(*args), env=env, runs=runs).ms, click_floor,
-                              "python -c 'import click'"))
+                       ("verify", ["verify", one_return]), ("templates", ["templates"])):
+        ours, floor = run_pair(qa_tui(*args), click, env=env, runs=runs)
+        figures.append(Figure(f"qa-tui {name} process ({sizes[0]} assessments)", ours.ms,
+                              floor.ms, "python -c 'import click', measured in turn"))
     db = home / "data" / "qa-tui.sqlite3"
-    floor = run_process([sys.executable, "-c", _INSERT, str(db)], runs=runs).ms
-    ours = run_process(qa_tui("answer", aid, "WL1", "3"), env=env, runs=runs).ms
-    figures.append(Figure("qa-tui answer process", ours, floor,
+    ours, floor = run_pair(qa_tui("answer", aid, "WL1", "3"),
+                           [sys.executable, "-c", _INSERT, str(db)], env=env, runs=runs)
+    figures.append(Figure("qa-tui answer process", ours.ms, floor.ms,
                           "python process doing the insert"))
     for size in sizes:
         env = {"QA_TUI_HOME": str(database_with(work, size))}

@@ -8,6 +8,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,18 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(samples)
 
 
+def median_cpu_ms(fn: Callable[[], object], runs: int) -> float:
+    """Median CPU time of ``fn`` in this process, in milliseconds (after one warm-up): what
+    it costs without the waits for the disk or for a core another program holds."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.process_time()
+        fn()
+        samples.append((time.process_time() - start) * 1000)
+    return statistics.median(samples)
+
+
 def percentile(samples: Sequence[float], pct: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -63,18 +76,31 @@ _PEAK = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
 and the time it reports leaves out the wrapper's own start-up."""
 
 
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured process: bytecode cached (in a folder of its own), as
+    an installed qa-tui has it; with ``PYTHONDONTWRITEBYTECODE`` set, as it is on some CI
+    machines, every run would compile qa-tui's sources again and a 0.1 s import would time
+    at 0.5 s, while the floors' libraries keep their installed ``.pyc``."""
+    env = {**os.environ, **(extra or {})}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "qa-tui-bench-pyc"))
+    return env
+
+
 def run_process(args: Sequence[str], *, env: dict[str, str] | None = None,
-                runs: int = 3) -> ProcessRun:
-    """Median wall time and the largest peak memory of a whole command over ``runs`` runs."""
+                runs: int = 3, warm: bool = True) -> ProcessRun:
+    """Median wall time and the largest peak memory of a whole command over ``runs`` runs,
+    after one run not counted (it fills the bytecode cache) unless ``warm`` is False."""
     times, peaks, out = [], [], ""
-    for _ in range(runs):
+    for run in range(runs + 1 if warm else runs):
         proc = subprocess.run([sys.executable, "-c", _PEAK, *args], capture_output=True,
-                              text=True, env={**os.environ, **(env or {})}, check=False)
+                              text=True, env=child_env(env), check=False)
         tail = proc.stderr.rstrip().rsplit("\n", 1)[-1].split()
         if tail[:1] != ["@@peak"] or tail[3] not in ("0", "1"):
             raise RuntimeError(f"{' '.join(args[:4])} failed: {proc.stderr.strip()[-300:]}")
-        peaks.append(int(tail[1]) / 1024)
-        times.append(float(tail[2]) * 1000)
+        if run or not warm:
+            peaks.append(int(tail[1]) / 1024)
+            times.append(float(tail[2]) * 1000)
         out = proc.stdout
     return ProcessRun(statistics.median(times), max(peaks), out)
 
@@ -83,12 +109,28 @@ def qa_tui(*args: str) -> list[str]:
     return [sys.executable, "-m", "qa_tui", *args]
 
 
+def run_pair(ours: Sequence[str], floor: Sequence[str], *, env: dict[str, str] | None = None,
+             runs: int = 3) -> tuple[ProcessRun, ProcessRun]:
+    """``run_process`` of a command and of its floor, one run of each in turn: on a machine
+    whose load changes from second to second, both medians then see the same load."""
+    run_process(ours, env=env, runs=1)
+    run_process(floor, env=env, runs=1)
+    pairs = [(run_process(ours, env=env, runs=1, warm=False),
+              run_process(floor, env=env, runs=1, warm=False)) for _ in range(runs)]
+
+    def merged(one: list[ProcessRun]) -> ProcessRun:
+        return ProcessRun(statistics.median(r.ms for r in one), max(r.rss_mb for r in one),
+                          one[-1].stdout)
+
+    return merged([a for a, _ in pairs]), merged([b for _, b in pairs])
+
+
 def child_json(module: str, *args: str, env: dict[str, str] | None = None) -> dict[str, float]:
     """Run ``python -m bench.<module> --child ARGS`` and return the JSON it prints last: a
     measurement in a fresh process, so nothing the parent loaded or cached counts."""
     proc = subprocess.run([sys.executable, "-m", f"bench.{module}", "--child", *args],
                           capture_output=True, text=True, cwd=ROOT, check=True,
-                          env={**os.environ, **(env or {})})
+                          env=child_env(env))
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ROWS = [
     "answer() p50", "answer() p95", "digit key -> screen updated",
     "start to usable Home, 5 assessments", "back to Home from Assess, 5 assessments",
-    "qa-tui list process", "qa-tui show process", "qa-tui answer process",
+    "qa-tui list process", "qa-tui show process", "qa-tui verify process",
+    "qa-tui answer process", "write_return alone (bytes in memory)", "write_return alone, CPU",
     "list --json, 5 assessments", "export one return", "consolidate 5 returns, wall",
     "consolidate 5 returns, CPU",
 ]

@@ -90,6 +90,7 @@ def _boom(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
         raise RuntimeError(text)
 
     monkeypatch.setattr(context.CliContext, "services", property(broken))
+    monkeypatch.setattr(context.CliContext, "reader", property(broken))  # list/show read there
 
 
 @pytest.mark.parametrize("how", ["flag", "env", "off"])

@@ -223,7 +223,7 @@ def reopen(app: CliContext, assessment: str) -> int:
 @pass_cli
 def list_(app: CliContext, as_json: bool, in_bin: bool) -> int:
     """Assessments with template, status and progress, most recently changed first."""
-    items = app.services.assessments.list(deleted=in_bin)
+    items = app.reader.list(deleted=in_bin)
     if as_json:
         emit_json_list(s.to_json() for s in items)
     else:
@@ -237,7 +237,7 @@ def list_(app: CliContext, as_json: bool, in_bin: bool) -> int:
 @pass_cli
 def show(app: CliContext, assessment: str, as_json: bool) -> int:
     """One assessment: answers, notes, section and overall scores with how they were reached."""
-    svc = app.services.assessments
+    svc = app.reader
     detail = svc.get(svc.resolve_id(assessment, deleted=None))
     if as_json:
         emit_json(detail.to_json())
@@ -269,7 +269,7 @@ def chain(app: CliContext, assessment: str, as_json: bool) -> int:
 @pass_cli
 def history(app: CliContext, assessment: str, as_json: bool) -> int:
     """The audit log of one assessment: every change, when and by whom."""
-    svc = app.services.assessments
+    svc = app.reader
     aid = svc.resolve_id(assessment, deleted=None)
     entries = svc.history(aid)
     if as_json:

@@ -15,7 +15,7 @@ import click
 from qa_tui.config import Paths, resolve_paths
 
 if TYPE_CHECKING:
-    from qa_tui.services import ConsolidationService, Services, VerifyService
+    from qa_tui.services import AssessmentService, ConsolidationService, Services, VerifyService
     from qa_tui.templates import TemplateLibrary
 
 
@@ -23,6 +23,7 @@ class CliContext:
     def __init__(self, db: str | Path | None) -> None:
         self.paths: Paths = resolve_paths(db)
         self._services: Services | None = None
+        self._reader: AssessmentService | None = None
         self._library: TemplateLibrary | None = None
 
     @property
@@ -58,6 +59,19 @@ class CliContext:
         from qa_tui.services import build_consolidation
 
         return build_consolidation(self.paths)
+
+    @property
+    def reader(self) -> AssessmentService:
+        """Assessments for a command that only reads: over plain ``sqlite3`` where it can be,
+        so ``list`` and ``show`` never import SQLAlchemy (see ``services.reading``)."""
+        if self._services is not None:
+            return self._services.assessments
+        if self._reader is None:
+            from qa_tui.services.reading import open_assessments
+
+            self._reader = open_assessments(self.paths, self._library)
+            click.get_current_context().call_on_close(self._reader.store.close)
+        return self._reader
 
 
 pass_cli = click.make_pass_decorator(CliContext)

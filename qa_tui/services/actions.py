@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from qa_tui.domain import (
     ActionStatus,
@@ -25,7 +26,9 @@ from qa_tui.services.assessments import AssessmentService
 from qa_tui.services.changes import clean_description, clean_priority
 from qa_tui.services.lifecycle import parse_outcome, record_update, status_after
 from qa_tui.services.views import AssessmentDetail, action_record, action_view
-from qa_tui.store.repo import UnitOfWork
+
+if TYPE_CHECKING:  # the ORM loads when a write opens its unit of work, not at import
+    from qa_tui.store.repo import UnitOfWork
 
 
 @dataclass(frozen=True)

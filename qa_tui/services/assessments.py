@@ -35,7 +35,6 @@ from qa_tui.domain import (
     utc_now,
 )
 from qa_tui.errors import Ambiguous, InvalidInput, NotFound, Reason, ReasonCode, Refused
-from qa_tui.returns.document import SUMMARY_MAX
 from qa_tui.services.changes import answer_json, iso_or_none, state_of
 from qa_tui.services import review as review_rules
 from qa_tui.services import rows as row_rules
@@ -53,10 +52,8 @@ from qa_tui.store import (
     AssessmentRecord,
     EventRecord,
     ListedAssessment,
-    Store,
     summary_of,
 )
-from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import (
     Question,
     Template,
@@ -69,9 +66,11 @@ from qa_tui.templates import (
     template_hash,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a read command's store (lite.py) never loads SQLAlchemy: keep it so here
     from qa_tui.services.actions import ActionChanges, ActionService
     from qa_tui.services.undo import Undone
+    from qa_tui.store import LiteStore, Store
+    from qa_tui.store.repo import UnitOfWork
 
 Clock = Callable[[], dt.datetime]
 
@@ -85,7 +84,7 @@ UNSET: Any = _Unset()
 
 
 class AssessmentService:
-    def __init__(self, store: Store, library: TemplateLibrary, *, actor: str,
+    def __init__(self, store: Store | LiteStore, library: TemplateLibrary, *, actor: str,
                  clock: Clock = utc_now) -> None:
         self.store = store
         self.library = library
@@ -359,6 +358,9 @@ class AssessmentService:
         and the change still bumps the revision, so the next export carries it.
         """
         with self._edit(assessment_id, allow_complete=True) as (tx, rec, now):
+            # here, not at the top: a read command (list, show) has no need of the returns package
+            from qa_tui.returns.document import SUMMARY_MAX
+
             new = clean_note(text, field="summary", max_len=SUMMARY_MAX)
             if new == rec.summary:
                 return self._detail(tx, rec)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from qa_tui.domain import ActionStatus, ActionView
 from qa_tui.errors import InvalidInput
 from qa_tui.store import ActionUpdateRecord
-from qa_tui.store.repo import UnitOfWork
+
+if TYPE_CHECKING:  # the ORM loads only when a write needs it
+    from qa_tui.store.repo import UnitOfWork
 
 
 class ReviewOutcome(StrEnum):

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from qa_tui import __version__
 from qa_tui.config import Paths
@@ -54,11 +54,13 @@ from qa_tui.store import (
     AnswerRecord,
     AssessmentRecord,
     EventRecord,
-    Store,
 )
-from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import ScoreOutcome
 from qa_tui.templates import canonical_json, sha256_hex
+
+if TYPE_CHECKING:  # verifying a return needs no database code: SQLAlchemy loads on first use
+    from qa_tui.store import Store
+    from qa_tui.store.repo import UnitOfWork
 
 FORMATS = ("xlsx", "json")
 

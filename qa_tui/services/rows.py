@@ -19,12 +19,12 @@ from qa_tui.errors import InvalidInput, NotFound, Reason, ReasonCode, Refused
 from qa_tui.services.changes import answer_json, state_from, state_of
 from qa_tui.returns.document import Groups, ReturnAnswer
 from qa_tui.store import ActionRecord, AnswerRecord, AssessmentRecord, EventRecord
-from qa_tui.store.repo import UnitOfWork
 from qa_tui.templates import Address, Question, Section, Template, answer_label, parse_address, row_address
 from qa_tui.templates.computed import ComputedValue
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a read command (show) renders rows without loading SQLAlchemy
     from qa_tui.services.assessments import AssessmentService
+    from qa_tui.store.repo import UnitOfWork
     from qa_tui.services.views import AssessmentDetail
 
 ROW_EVENTS = frozenset({"row.add", "row.remove"})

@@ -13,23 +13,7 @@ from typing import Any
 from sqlalchemy import Dialect, Text
 from sqlalchemy.types import TypeDecorator
 
-_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def datetime_to_text(value: dt.datetime) -> str:
-    """Aware datetime -> stored text. Naive values are refused: their zone is a guess."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; use utc_now()")
-    return value.astimezone(dt.UTC).strftime(_FORMAT)
-
-
-def text_to_datetime(value: str) -> dt.datetime:
-    """Stored text -> aware UTC datetime (also accepts any ISO form with an offset)."""
-    parsed = dt.datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
+from qa_tui.store.stamps import datetime_to_text, text_to_datetime
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
     """An aware UTC datetime stored as fixed-width ISO text."""

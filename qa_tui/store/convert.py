@@ -8,10 +8,9 @@ the database too) and NaN refused, so every stored value is standard JSON anothe
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_tui.domain import JsonValue
-from qa_tui.store.models import ActionRow, ActionUpdateRow, AnswerRow, AssessmentRow, EventRow
 from qa_tui.store.records import (
     ActionRecord,
     ActionUpdateRecord,
@@ -19,6 +18,9 @@ from qa_tui.store.records import (
     AssessmentRecord,
     EventRecord,
 )
+
+if TYPE_CHECKING:  # the plain sqlite3 read path (lite.py) passes look-alike rows, not these
+    from qa_tui.store.models import ActionRow, ActionUpdateRow, AnswerRow, AssessmentRow, EventRow
 
 
 def dump_json(value: JsonValue) -> str | None:

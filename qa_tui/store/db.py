@@ -32,81 +32,20 @@ from sqlmodel import Session
 
 from qa_tui import durable
 from qa_tui.config import ensure_private_dir
-from qa_tui.errors import QaError, StorageError
+from qa_tui.errors import QaError
 from qa_tui.safefile import NotReadable, check_regular
 from qa_tui.store import precheck, private_copy
 from qa_tui.store import url as dburl
+from qa_tui.store.failures import BUSY_MESSAGE as BUSY_MESSAGE  # re-exported
+from qa_tui.store.failures import storage_error
+from qa_tui.store.lite import DEFAULT_BUSY_TIMEOUT, vet_file
 from qa_tui.store.migrations import APPLICATION_ID, SCHEMA_VERSION, apply_migrations
 from qa_tui.store.repo import UnitOfWork
 
-DEFAULT_BUSY_TIMEOUT = 10.0
-"""Seconds a write waits for another qa-tui window to finish its transaction."""
 
 _WRITE = "qa_write"
-_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _PATIENCE = threading.local()
 """Per-thread busy timeout in seconds (see :meth:`Store.patience`); unset: the store's own."""
-
-BUSY_MESSAGE = ("the database is busy: another program is writing to it; try again when it "
-                "has finished")
-
-_DENIED = ("permission", "permission denied on the database; check the permissions of the file "
-           "and its folder")
-# SQLite primary result codes -> (error code, plain sentence with the remedy).
-_REMEDIES: dict[int, tuple[str, str]] = {
-    sqlite3.SQLITE_READONLY: ("read-only", "the database is read-only (the file, its folder or "
-                              "the drive cannot be written); check their permissions, or work on "
-                              "a writable copy with --db"),
-    sqlite3.SQLITE_FULL: ("disk-full", "the disk holding the database is full; nothing was "
-                          "saved: free some space and try again"),
-    sqlite3.SQLITE_CANTOPEN: ("missing", "the database cannot be opened (its folder is missing "
-                              "or not accessible); check the path (--db or QA_TUI_DB)"),
-    sqlite3.SQLITE_PERM: _DENIED,
-    sqlite3.SQLITE_AUTH: _DENIED,
-    sqlite3.SQLITE_IOERR: ("io", "the database could not be read or written (the disk may be "
-                           "full or failing); free some space or check the drive, then try "
-                           "again"),
-    sqlite3.SQLITE_CORRUPT: ("damaged", "the database is damaged; restore a backup "
-                             "(qa-tui restore)"),
-    sqlite3.SQLITE_NOTADB: ("damaged", "not a qa-tui database, or a damaged one; check the "
-                            "path or restore a backup"),
-}
-
-
-def _sqlite_code(exc: BaseException) -> int | None:
-    orig = getattr(exc, "orig", exc)
-    code = getattr(orig, "sqlite_errorcode", None)
-    return None if code is None else int(code) & 0xFF
-
-
-def _is_busy(exc: BaseException) -> bool:
-    orig = getattr(exc, "orig", exc)
-    if not isinstance(orig, sqlite3.OperationalError):
-        return False
-    code = _sqlite_code(orig)
-    if code is not None:
-        return code in _BUSY_CODES
-    text = str(orig)
-    return "locked" in text or "busy" in text
-
-
-def storage_error(exc: BaseException, path: Path) -> StorageError:
-    """A database failure as one plain sentence naming ``path``; never the SQL, never the
-    parameters (SQLAlchemy's ``str(exc)`` has both)."""
-    if _is_busy(exc):
-        return StorageError(BUSY_MESSAGE, where=str(path), code="busy")
-    code = _sqlite_code(exc)
-    if code is not None and code in _REMEDIES:
-        kind, text = _REMEDIES[code]
-        return StorageError(text, where=str(path), code=kind)
-    orig = getattr(exc, "orig", exc)
-    name = getattr(orig, "sqlite_errorname", None) or type(orig).__name__
-    if code == sqlite3.SQLITE_CONSTRAINT:
-        return StorageError(f"the database refused the change ({name}); nothing was saved",
-                            where=str(path), code="constraint")
-    return StorageError(f"the database could not be used ({name}); try again, and if it "
-                        "persists check the drive or restore a backup", where=str(path))
-
 
 class Store:
     """An open database. Thread-safe: each ``write()``/``read()`` block uses its own session
@@ -333,13 +272,7 @@ def _prepare_file(path: Path) -> tuple[int | None, bool]:
     if path.is_file() and path.stat().st_size == 0:
         durable.restrict(path)
         return None, False
-    version = precheck.check_header(path)
-    if precheck.has_live_wal(path):
-        # Checked on a private copy with its WAL: a damaged file is refused unchanged (opening
-        # it here would checkpoint the WAL into it when the connection closes).
-        return private_copy.check_with_wal(path), False
-    precheck.check_integrity_readonly(path)
-    return version, False
+    return vet_file(path), False
 
 
 def _make_engine(path: Path, busy_timeout: float) -> Engine:

@@ -8,7 +8,7 @@ is the way to change one.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from qa_tui.domain import JsonValue
 
@@ -159,3 +159,8 @@ class ListedAssessment:
     perspective: str
     review_state: str | None
     summary: SummaryRecord | None
+
+
+LISTED_COLUMNS = tuple(f.name for f in fields(ListedAssessment) if f.name != "summary")
+"""The assessment columns of a ``ListedAssessment``, in its order (both read paths select
+them: ``repo.UnitOfWork.listing`` and ``lite.LiteReader.listing``)."""

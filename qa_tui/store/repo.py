@@ -26,6 +26,7 @@ from qa_tui.store.records import (
     ActionUpdateRecord,
     AnswerRecord,
     AssessmentRecord,
+    LISTED_COLUMNS,
     EventRecord,
     ListedAssessment,
     SummaryRecord,
@@ -46,10 +47,6 @@ def _listed(table: Table, deleted: bool) -> Any:
     return table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)
 
 
-_LISTED_COLUMNS = ("id", "org_name", "org_code", "site", "template_id", "template_version",
-                   "status", "visit_date", "updated_at", "deleted_at", "perspective",
-                   "review_state")
-"""The columns of ``ListedAssessment``, in its order."""
 
 
 def state_of(rec: AnswerRecord) -> AnswerState:
@@ -164,7 +161,7 @@ class UnitOfWork:
         stored summary (None where there is none): one plain query of only the columns it
         needs, streamed; no answer read, no snapshot."""
         table, summary = _table("assessment"), _table("assessment_summary")
-        columns = [table.c[name] for name in _LISTED_COLUMNS]
+        columns = [table.c[name] for name in LISTED_COLUMNS]
         statement = (
             core_select(*columns, *[c for c in summary.c if c.name != "assessment_id"])
             .select_from(table.outerjoin(summary, summary.c.assessment_id == table.c.id))
@@ -173,7 +170,7 @@ class UnitOfWork:
         )
         for row in self._core(statement):
             stored = None if row.answered is None else summaries.summary_record(row)
-            yield ListedAssessment(*(row[i] for i in range(len(_LISTED_COLUMNS))), stored)
+            yield ListedAssessment(*(row[i] for i in range(len(LISTED_COLUMNS))), stored)
 
     # -- summaries and snapshots ----------------------------------------------------------------
 

@@ -1,0 +1,38 @@
+"""Assessments for a read command (``list``, ``show``, ``history``): the same
+:class:`AssessmentService`, over the plain ``sqlite3`` read path when the database allows it.
+
+A read command's process then never imports SQLAlchemy (~0.85 s, most of its time, issue 20);
+a new, older or PostgreSQL database is opened by the full store as before (``open_reader``).
+Nor does it parse the template files (~25% of what was left): every assessment carries its
+own template snapshot, so the library loads only if something asks for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa_tui.config import Paths
+from qa_tui.services.assessments import AssessmentService
+from qa_tui.store import open_reader
+from qa_tui.templates import TemplateLibrary
+
+
+class _LibraryOnDemand:
+    """Stands in for the :class:`TemplateLibrary` of ``paths`` and loads it on first use."""
+
+    def __init__(self, paths: Paths) -> None:
+        self._paths = paths
+        self._library: TemplateLibrary | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._library is None:
+            self._library = TemplateLibrary.load(user_dir=self._paths.templates_dir)
+        return getattr(self._library, name)
+
+
+def open_assessments(paths: Paths, library: TemplateLibrary | None = None, *,
+                     actor: str = "reader") -> AssessmentService:
+    """Assessments to read; close with ``.store.close()``. Writing through it is refused."""
+    store = open_reader(paths.database, backup_dir=paths.backup_dir)
+    shelf: Any = library if library is not None else _LibraryOnDemand(paths)
+    return AssessmentService(store, shelf, actor=actor)
