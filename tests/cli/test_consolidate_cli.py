@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import run_cli
+from tests.conftest import call_cli
 from tests.test_consolidate_support import AS_OF, Batch, make_batch
 
 
@@ -21,7 +21,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
 def test_json_summary_and_exit_status_with_rejections(batch: Batch, home: Path,
                                                       tmp_path: Path) -> None:
     out = tmp_path / "c.xlsx"
-    r = run_cli("consolidate", *map(str, batch.inputs), "-o", str(out), "--as-of", AS_OF,
+    r = call_cli("consolidate", *map(str, batch.inputs), "-o", str(out), "--as-of", AS_OF,
                 "--json")
     assert r.code == 1  # some files were rejected; the workbook is still written
     data = json.loads(r.out)
@@ -41,7 +41,7 @@ def test_json_summary_and_exit_status_with_rejections(batch: Batch, home: Path,
 def test_a_clean_batch_exits_zero_with_a_summary_line(batch: Batch, home: Path,
                                                      tmp_path: Path) -> None:
     out = tmp_path / "clean.xlsx"
-    r = run_cli("consolidate", str(batch.newer), str(batch.extra), "-o", str(out))
+    r = call_cli("consolidate", str(batch.newer), str(batch.extra), "-o", str(out))
     assert r.code == 0, r.err
     assert r.out.strip().startswith(f"{out}: 2 returns accepted, 0 superseded, 0 rejected")
     assert r.err == ""  # no progress bar when stderr is not a terminal
@@ -49,7 +49,7 @@ def test_a_clean_batch_exits_zero_with_a_summary_line(batch: Batch, home: Path,
 
 def test_refuses_to_overwrite_an_input(batch: Batch, home: Path) -> None:
     before = batch.newer.read_bytes()
-    r = run_cli("consolidate", str(batch.newer.parent), "-o", str(batch.newer))
+    r = call_cli("consolidate", str(batch.newer.parent), "-o", str(batch.newer))
     assert r.code == 1 and "is one of the input files" in r.err
     assert batch.newer.read_bytes() == before
 
@@ -61,7 +61,7 @@ def test_refuses_to_overwrite_an_input(batch: Batch, home: Path) -> None:
     ["consolidate", "somewhere", "-o", "out.csv"],
 ])
 def test_usage_errors_exit_2(args: list[str], home: Path, tmp_path: Path) -> None:
-    r = run_cli(*args, cwd=tmp_path)
+    r = call_cli(*args, cwd=tmp_path)
     assert r.code == 2, r.err
     assert not (tmp_path / "out.xlsx").exists()
 
@@ -74,22 +74,22 @@ def _db(r_out: str) -> dict[str, object]:
 def test_db_reruns_add_and_update_without_duplicating(batch: Batch, home: Path,
                                                       tmp_path: Path) -> None:
     db, out = tmp_path / "all.sqlite3", tmp_path / "c.xlsx"
-    first = run_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
+    first = call_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
     assert first.code == 1  # the broken files in returns/
     assert _db(first.out) == {"path": str(db), "added": 23, "updated": 0, "unchanged": 0,
                               "kept_newer": 0, "refused": []}
-    again = run_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
+    again = call_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
     assert _db(again.out)["unchanged"] == 23 and _db(again.out)["added"] == 0
-    more = run_cli("consolidate", str(batch.returns), str(batch.newer.parent),
+    more = call_cli("consolidate", str(batch.returns), str(batch.newer.parent),
                    str(batch.extra.parent), "-o", str(out), "--db", str(db), "--json")
     assert _db(more.out) == {"path": str(db), "added": 1, "updated": 1, "unchanged": 22,
                              "kept_newer": 0, "refused": []}
-    older = run_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
+    older = call_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
     assert _db(older.out)["kept_newer"] == 1 and _db(older.out)["unchanged"] == 22
-    listed = run_cli("--db", str(db), "list", "--json")
+    listed = call_cli("--db", str(db), "list", "--json")
     assert listed.code == 0
     ids = [a["id"] for a in json.loads(listed.out)]
     assert len(ids) == len(set(ids)) == 24
-    summary = run_cli("consolidate", str(batch.newer), "-o", str(out), "--db", str(db))
+    summary = call_cli("consolidate", str(batch.newer), "-o", str(out), "--db", str(db))
     assert summary.code == 0
     assert summary.out.splitlines()[1] == f"{db}: 0 added, 0 updated, 1 unchanged"
