@@ -23,7 +23,7 @@ from qa_tui.consolidate.register import parse_register
 from qa_tui.consolidate.summary import perspective_of
 from qa_tui.returns.layout import rating_fill
 
-from tests.conftest import run_cli
+from tests.conftest import call_cli
 from tests.test_committee_support import (
     AS_OF,
     ESCALATION_NOTE,
@@ -47,7 +47,7 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def consolidate(returns: Path, out: Path, *args: str) -> dict[str, Any]:
-    r = run_cli("consolidate", str(returns), "-o", str(out), "--as-of", AS_OF.isoformat(),
+    r = call_cli("consolidate", str(returns), "-o", str(out), "--as-of", AS_OF.isoformat(),
                 "--json", *args, env={"QA_TUI_HOME": str(out.parent / "home")})
     assert r.code == 0, r.err
     data: dict[str, Any] = json.loads(r.out)
@@ -176,7 +176,7 @@ def test_a_bad_register_is_refused_with_its_place(returns: Path, tmp_path: Path)
     bad = tmp_path / "bad.csv"
     bad.write_text("Organisation code,Name\nRAA,Alpha\n12,No letters\n", encoding="utf-8")
     out = tmp_path / "never.xlsx"
-    r = run_cli("consolidate", str(returns), "-o", str(out), "--orgs", str(bad),
+    r = call_cli("consolidate", str(returns), "-o", str(out), "--orgs", str(bad),
                 env={"QA_TUI_HOME": str(tmp_path / "home")})
     assert r.code != 0 and "line 3" in r.err and str(bad) in r.err
     assert not out.exists()

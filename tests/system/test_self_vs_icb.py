@@ -34,7 +34,7 @@ from qa_tui.returns.writer import write_return
 from qa_tui.services import Services
 from qa_tui.services.returns import return_data
 
-from tests.conftest import run_cli
+from tests.conftest import call_cli
 from tests.test_committee_support import pdf_pages
 from tests.test_consolidate_support import services_at, table_rows
 
@@ -145,14 +145,14 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
     finally:
         svc.close()
     out = root / "pack.xlsx"
-    r = run_cli("consolidate", str(returns), "-o", str(out), "--json",
+    r = call_cli("consolidate", str(returns), "-o", str(out), "--json",
                 env={"QA_TUI_HOME": str(root / "home")})
     assert r.code == 0, r.err
-    plain = run_cli("consolidate", str(returns), "-o", str(root / "again.xlsx"),
+    plain = call_cli("consolidate", str(returns), "-o", str(root / "again.xlsx"),
                     env={"QA_TUI_HOME": str(root / "home")})
     assert "3 self vs ICB pair(s), 1 over-confident" in plain.out + plain.err
     # --approved-only: none of these returns was approved, so nothing is paired either
-    approved = run_cli("consolidate", str(returns), "-o", str(root / "approved.xlsx"), "--json",
+    approved = call_cli("consolidate", str(returns), "-o", str(root / "approved.xlsx"), "--json",
                        "--approved-only", env={"QA_TUI_HOME": str(root / "home")})
     assert json.loads(approved.out)["self_vs_icb_pairs"] == 0, approved.err
     return out, json.loads(r.out)
@@ -240,7 +240,7 @@ def test_no_pairs_says_so(tmp_path: Path) -> None:
     finally:
         svc.close()
     out = tmp_path / "pack.xlsx"
-    r = run_cli("consolidate", str(tmp_path / "returns"), "-o", str(out), "--json",
+    r = call_cli("consolidate", str(tmp_path / "returns"), "-o", str(out), "--json",
                 env={"QA_TUI_HOME": str(tmp_path / "home")})
     assert r.code == 0, r.err
     data = json.loads(r.out)
