@@ -132,3 +132,26 @@ def cli_process(home: Path):  # type: ignore[no-untyped-def]
         return run_cli(*args, **kwargs)  # type: ignore[arg-type]
 
     return call
+
+
+# The longest tests, longest first (seconds from ``--durations`` on 2 cores). Under pytest-xdist
+# the wall time is at least the longest test, and a long test that happens to start last keeps
+# one core busy while the other idles: these start first, so the short ones fill in around them.
+# Only the order changes; tests/unit/test_tiers.py checks that every name here still exists.
+LONGEST = (
+    "tests/tui/test_ui_trust.py::test_a_whole_qa_visit_by_keyboard_lands_every_key_on_the_question_on_screen",  # noqa: E501  46-59 s
+    "tests/system/test_crash_harness.py::test_hundreds_of_kills_lose_nothing",  # 41 s idle, 113 s loaded
+    "tests/system/test_bench_smoke.py::test_every_benchmark_runs_once_on_tiny_inputs",  # 36 s loaded
+    "tests/windows/test_windows_cli.py::test_first_run_export_backup_restore_verify_import",  # 13-40 s
+    "tests/windows/test_windows_cli.py::test_consolidate_small_and_large_batches",  # 25 s loaded
+    "tests/tui/test_ui.py::test_whole_visit_by_keys_cqc_well_led",  # 19-24 s
+    "tests/system/test_pg_store.py::test_everyday_commands_on_the_central_store",  # 18 s loaded
+    "tests/windows/test_windows_cli.py::test_a_return_open_in_excel_is_named_and_the_rest_still_go",  # noqa: E501  17 s
+    "tests/tui/test_ui_trust.py::test_a_long_text_answer_is_shown_whole_on_several_lines",  # 15-16 s
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the tests in :data:`LONGEST` first (a stable sort: the rest keep their order)."""
+    rank = {nodeid: place for place, nodeid in enumerate(LONGEST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("[", 1)[0], len(rank)))

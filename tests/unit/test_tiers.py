@@ -54,3 +54,14 @@ def test_every_test_file_the_readme_names_exists() -> None:
     assert named, "the README names its tests"
     missing = sorted(n for n in named if not (ROOT / n).is_file())
     assert not missing, f"README names test files that are not there: {missing}"
+
+
+def test_every_test_started_first_still_exists() -> None:
+    """conftest.LONGEST only reorders; a renamed test would silently drop out of it."""
+    conftest = (TESTS / "conftest.py").read_text(encoding="utf-8")
+    block = conftest.split("LONGEST = (", 1)[1].split("\n)", 1)[0]
+    named = re.findall(r'"(tests/[\w/]+\.py)::(\w+)"', block)
+    assert named, "conftest.LONGEST names the longest tests"
+    for path, name in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert re.search(rf"^(async )?def {name}\(", source, flags=re.M), f"{path}::{name} is gone"
