@@ -145,7 +145,6 @@ LONGEST = (
     "tests/windows/test_windows_cli.py::test_first_run_export_backup_restore_verify_import",  # 13-40 s
     "tests/windows/test_windows_cli.py::test_consolidate_small_and_large_batches",  # 25 s loaded
     "tests/tui/test_ui.py::test_whole_visit_by_keys_cqc_well_led",  # 19-24 s
-    "tests/system/test_pg_store.py::test_everyday_commands_on_the_central_store",  # 18 s loaded
     "tests/windows/test_windows_cli.py::test_a_return_open_in_excel_is_named_and_the_rest_still_go",  # noqa: E501  17 s
     "tests/tui/test_ui_trust.py::test_a_long_text_answer_is_shown_whole_on_several_lines",  # 15-16 s
 )

@@ -22,7 +22,7 @@ def test_json_summary_and_exit_status_with_rejections(batch: Batch, home: Path,
                                                       tmp_path: Path) -> None:
     out = tmp_path / "c.xlsx"
     r = call_cli("consolidate", *map(str, batch.inputs), "-o", str(out), "--as-of", AS_OF,
-                "--json")
+                 "--json")
     assert r.code == 1  # some files were rejected; the workbook is still written
     data = json.loads(r.out)
     assert list(data)[:4] == ["accepted", "rejected", "superseded", "output"]
@@ -81,7 +81,7 @@ def test_db_reruns_add_and_update_without_duplicating(batch: Batch, home: Path,
     again = call_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")
     assert _db(again.out)["unchanged"] == 23 and _db(again.out)["added"] == 0
     more = call_cli("consolidate", str(batch.returns), str(batch.newer.parent),
-                   str(batch.extra.parent), "-o", str(out), "--db", str(db), "--json")
+                    str(batch.extra.parent), "-o", str(out), "--db", str(db), "--json")
     assert _db(more.out) == {"path": str(db), "added": 1, "updated": 1, "unchanged": 22,
                              "kept_newer": 0, "refused": []}
     older = call_cli("consolidate", str(batch.returns), "-o", str(out), "--db", str(db), "--json")

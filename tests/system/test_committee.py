@@ -48,7 +48,7 @@ def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def consolidate(returns: Path, out: Path, *args: str) -> dict[str, Any]:
     r = call_cli("consolidate", str(returns), "-o", str(out), "--as-of", AS_OF.isoformat(),
-                "--json", *args, env={"QA_TUI_HOME": str(out.parent / "home")})
+                 "--json", *args, env={"QA_TUI_HOME": str(out.parent / "home")})
     assert r.code == 0, r.err
     data: dict[str, Any] = json.loads(r.out)
     return data
@@ -177,7 +177,7 @@ def test_a_bad_register_is_refused_with_its_place(returns: Path, tmp_path: Path)
     bad.write_text("Organisation code,Name\nRAA,Alpha\n12,No letters\n", encoding="utf-8")
     out = tmp_path / "never.xlsx"
     r = call_cli("consolidate", str(returns), "-o", str(out), "--orgs", str(bad),
-                env={"QA_TUI_HOME": str(tmp_path / "home")})
+                 env={"QA_TUI_HOME": str(tmp_path / "home")})
     assert r.code != 0 and "line 3" in r.err and str(bad) in r.err
     assert not out.exists()
 

@@ -22,7 +22,7 @@ from qa_tui.store import SCHEMA_VERSION, open_store
 from qa_tui.store.models import ActionRow, AnswerRow, AssessmentRow, EventRow
 from qa_tui.store.pg_migrations import VIEWS
 
-from tests.conftest import ROOT, FixedClock, run_cli
+from tests.conftest import ROOT, FixedClock, call_cli, run_cli
 from tests.test_consolidate_support import Batch, make_batch, table_rows
 
 SECRET = "s3cr3t-Pa55"
@@ -314,25 +314,25 @@ def test_everyday_commands_on_the_central_store(pg_cluster, home: Path, tmp_path
     first = pg_cluster.url(pg_cluster.create_database())
     second = pg_cluster.url(pg_cluster.create_database())
     for url in (first, second):
-        assert run_cli("--db", url, "db", "upgrade").code == 0
+        assert call_cli("--db", url, "db", "upgrade").code == 0
     env = {"QA_TUI_DB": first}
-    made = run_cli("new", "--template", "cqc-saf-well-led", "--org", "Central NHS Trust",
-                   "--org-code", "RX1", "--json", env=env)
+    made = call_cli("new", "--template", "cqc-saf-well-led", "--org", "Central NHS Trust",
+                    "--org-code", "RX1", "--json", env=env)
     assert made.code == 0, made.err
     aid = json.loads(made.out)["id"]
-    assert run_cli("answer", aid[:8], "WL1", "3", "--note", "Board minutes", env=env).code == 0
-    shown = json.loads(run_cli("show", aid, "--json", env=env).out)
+    assert call_cli("answer", aid[:8], "WL1", "3", "--note", "Board minutes", env=env).code == 0
+    shown = json.loads(call_cli("show", aid, "--json", env=env).out)
     assert shown["answers"]["WL1"]["value"] == 3 and shown["revision"] == 2
-    history = run_cli("history", aid, "--json", env=env)
+    history = call_cli("history", aid, "--json", env=env)
     assert history.code == 0 and {e["kind"] for e in json.loads(history.out)} >= {"start", "answer"}
-    exported = run_cli("export", aid, "-o", str(tmp_path / "out"), "--json", env=env)
+    exported = call_cli("export", aid, "-o", str(tmp_path / "out"), "--json", env=env)
     assert exported.code == 0, exported.err
     file = json.loads(exported.out)[0]["path"]
-    imported = run_cli("--db", second, "import", file, "--json")
+    imported = call_cli("--db", second, "import", file, "--json")
     assert imported.code == 0, imported.err
-    listed = json.loads(run_cli("--db", second, "list", "--json").out)
+    listed = json.loads(call_cli("--db", second, "list", "--json").out)
     assert [a["id"] for a in listed] == [aid]
-    again = json.loads(run_cli("--db", second, "show", aid, "--json").out)
+    again = json.loads(call_cli("--db", second, "show", aid, "--json").out)
     assert again["answers"] == shown["answers"] and again["revision"] == shown["revision"]
 
 

@@ -146,14 +146,14 @@ def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]
         svc.close()
     out = root / "pack.xlsx"
     r = call_cli("consolidate", str(returns), "-o", str(out), "--json",
-                env={"QA_TUI_HOME": str(root / "home")})
+                 env={"QA_TUI_HOME": str(root / "home")})
     assert r.code == 0, r.err
     plain = call_cli("consolidate", str(returns), "-o", str(root / "again.xlsx"),
-                    env={"QA_TUI_HOME": str(root / "home")})
+                     env={"QA_TUI_HOME": str(root / "home")})
     assert "3 self vs ICB pair(s), 1 over-confident" in plain.out + plain.err
     # --approved-only: none of these returns was approved, so nothing is paired either
     approved = call_cli("consolidate", str(returns), "-o", str(root / "approved.xlsx"), "--json",
-                       "--approved-only", env={"QA_TUI_HOME": str(root / "home")})
+                        "--approved-only", env={"QA_TUI_HOME": str(root / "home")})
     assert json.loads(approved.out)["self_vs_icb_pairs"] == 0, approved.err
     return out, json.loads(r.out)
 
@@ -241,7 +241,7 @@ def test_no_pairs_says_so(tmp_path: Path) -> None:
         svc.close()
     out = tmp_path / "pack.xlsx"
     r = call_cli("consolidate", str(tmp_path / "returns"), "-o", str(out), "--json",
-                env={"QA_TUI_HOME": str(tmp_path / "home")})
+                 env={"QA_TUI_HOME": str(tmp_path / "home")})
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert (data["self_vs_icb_pairs"], data["overconfident"]) == (0, 0)
