@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,35 @@ from qa_tui.services import Services, build_services
 from tests.pg_fixtures import pg_cluster, pg_store_url, pg_url  # noqa: F401  (PostgreSQL tests)
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bundled_templates_compiled_once() -> Iterator[None]:
+    """Compile each bundled template once per test process, not once per ``build_services``.
+
+    Every service the tests build, and every in-process CLI call, loads the template library,
+    which compiled all the bundled TOML files again (25 ms a time, over a thousand times a run).
+    A bundled file is cached by its path and exact bytes; the compiled ``Template`` is frozen,
+    so sharing it is safe. User templates, refusals and every other file compile as before, and
+    each bundled file is still compiled for real once in every process (its own tests included).
+    """
+    from qa_tui.templates import library as library_module
+
+    real = library_module.load_template_file
+    bundled = library_module.bundled_dir().resolve()
+    compiled: dict[tuple[str, bytes], Any] = {}
+
+    def load_template_file(path: Path) -> Any:
+        if path.resolve().parent != bundled:
+            return real(path)
+        key = (str(path), path.read_bytes())
+        if key not in compiled:
+            compiled[key] = real(path)
+        return compiled[key]
+
+    library_module.load_template_file = load_template_file  # type: ignore[assignment]
+    yield
+    library_module.load_template_file = real  # type: ignore[assignment]
 
 
 @pytest.fixture
