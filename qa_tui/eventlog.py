@@ -8,7 +8,7 @@ Privacy by construction: an event is a name plus fields that are numbers, boolea
 identifiers (a command name, an error code, an exception class, a code location). Answer,
 note, organisation, person and action text never reaches here: callers pass only what they
 read from the program (command names are matched against the CLI's own list), and a string
-field that is not identifier-shaped is replaced by ``?`` (``tests/test_supportability.py``
+field that is not identifier-shaped is replaced by ``?`` (``tests/cli/test_supportability.py``
 plants text everywhere and searches the log for it).
 """
 

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,35 @@ from qa_tui.services import Services, build_services
 from tests.pg_fixtures import pg_cluster, pg_store_url, pg_url  # noqa: F401  (PostgreSQL tests)
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _bundled_templates_compiled_once() -> Iterator[None]:
+    """Compile each bundled template once per test process, not once per ``build_services``.
+
+    Every service the tests build, and every in-process CLI call, loads the template library,
+    which compiled all the bundled TOML files again (25 ms a time, over a thousand times a run).
+    A bundled file is cached by its path and exact bytes; the compiled ``Template`` is frozen,
+    so sharing it is safe. User templates, refusals and every other file compile as before, and
+    each bundled file is still compiled for real once in every process (its own tests included).
+    """
+    from qa_tui.templates import library as library_module
+
+    real = library_module.load_template_file
+    bundled = library_module.bundled_dir().resolve()
+    compiled: dict[tuple[str, bytes], Any] = {}
+
+    def load_template_file(path: Path) -> Any:
+        if path.resolve().parent != bundled:
+            return real(path)
+        key = (str(path), path.read_bytes())
+        if key not in compiled:
+            compiled[key] = real(path)
+        return compiled[key]
+
+    library_module.load_template_file = load_template_file  # type: ignore[assignment]
+    yield
+    library_module.load_template_file = real  # type: ignore[assignment]
 
 
 @pytest.fixture
@@ -132,3 +162,25 @@ def cli_process(home: Path):  # type: ignore[no-untyped-def]
         return run_cli(*args, **kwargs)  # type: ignore[arg-type]
 
     return call
+
+
+# The longest tests, longest first (seconds from ``--durations`` on 2 cores). Under pytest-xdist
+# the wall time is at least the longest test, and a long test that happens to start last keeps
+# one core busy while the other idles: these start first, so the short ones fill in around them.
+# Only the order changes; tests/unit/test_tiers.py checks that every name here still exists.
+LONGEST = (
+    "tests/tui/test_ui_trust.py::test_a_whole_qa_visit_by_keyboard_lands_every_key_on_the_question_on_screen",  # noqa: E501  46-59 s
+    "tests/system/test_crash_harness.py::test_hundreds_of_kills_lose_nothing",  # 41 s idle, 113 s loaded
+    "tests/system/test_bench_smoke.py::test_every_benchmark_runs_once_on_tiny_inputs",  # 36 s loaded
+    "tests/windows/test_windows_cli.py::test_first_run_export_backup_restore_verify_import",  # 13-40 s
+    "tests/windows/test_windows_cli.py::test_consolidate_small_and_large_batches",  # 25 s loaded
+    "tests/tui/test_ui.py::test_whole_visit_by_keys_cqc_well_led",  # 19-24 s
+    "tests/windows/test_windows_cli.py::test_a_return_open_in_excel_is_named_and_the_rest_still_go",  # noqa: E501  17 s
+    "tests/tui/test_ui_trust.py::test_a_long_text_answer_is_shown_whole_on_several_lines",  # 15-16 s
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the tests in :data:`LONGEST` first (a stable sort: the rest keep their order)."""
+    rank = {nodeid: place for place, nodeid in enumerate(LONGEST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("[", 1)[0], len(rank)))

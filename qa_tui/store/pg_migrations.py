@@ -10,7 +10,7 @@ each step is on PostgreSQL:
   ``_portable``, which only respells ``AUTOINCREMENT``), so a step
   written in portable SQL (``ALTER TABLE assessment ADD COLUMN summary TEXT``) is **a one-place
   change**: append it to ``migrations.py`` and bump ``SCHEMA_VERSION``. Only a step whose SQL
-  differs between the engines also adds an entry here. ``tests/test_pg_store.py`` migrates both
+  differs between the engines also adds an entry here. ``tests/system/test_pg_store.py`` migrates both
   engines and checks every column of ``models.py`` exists in each.
 
 PostgreSQL has no ``user_version``/``application_id``: the ``qa_tui_meta`` table (one row)

@@ -186,7 +186,7 @@ class QaApp(App[int]):
         """Report a crash without local variables: they could put answer text in scrollback.
 
         Textual's default shows locals. This overrides its one crash hook and then uses only
-        public API (``panic``); ``tests/test_platform_support.py`` fails if a Textual release
+        public API (``panic``); ``tests/tui/test_platform_support.py`` fails if a Textual release
         renames the hook, so an upgrade cannot quietly bring locals back."""
         from rich.traceback import Traceback
 

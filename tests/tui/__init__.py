@@ -1,0 +1,1 @@
+"""TUI tier: the app under Textual's Pilot, and its snapshots (``__snapshots__`` here)."""

@@ -1,0 +1,2 @@
+"""Unit tier: pure functions (templates, compiler, scoring, parsing, cell text); no database,
+no CLI, no subprocess."""
