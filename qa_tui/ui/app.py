@@ -409,17 +409,17 @@ class QaApp(App[int]):
 
     @on(OpenAssessment)
     def _open_requested(self, message: OpenAssessment) -> None:
-        if not self._services_ready or self._held:
-            self._hold(OpenAssessment(message.assessment_id, message.question_id))
-            return
-        if self.services is None:  # the database was refused: Home says why
-            return
         self.open_assessment(message.assessment_id, message.question_id)
 
     def open_assessment(self, assessment_id: str, question_id: str | None = None) -> None:
         """Open an assessment on top of Home (from the palette or Home's table)."""
         from qa_tui.ui.screens.assess import AssessScreen
 
+        if not self._services_ready or self._held:  # asked before the services are open
+            self._hold(OpenAssessment(assessment_id, question_id))
+            return
+        if self.services is None:  # the database was refused: Home says why
+            return
         self.save_pending()
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
