@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,6 +112,7 @@ class QaApp(App[int]):
         """Home's first list, from the light reader, until the services are open."""
         self._services_ready = services is not None  # else keys are held: see on_event
         self._held: list[Message] = []
+        self._first_shown = threading.Event()  # Home has drawn the first rows
         self.load_error: str | None = None
         self.settings = settings or UiSettings()
         self._settings_dir = settings_dir
@@ -155,6 +157,9 @@ class QaApp(App[int]):
             rows = None  # the full store says why below, as before
         if rows is not None:
             self.post_message(self.FirstList(rows))
+            # Let Home draw them before the imports below compete for the interpreter (with
+            # 10,000 rows the table takes a second; the GIL would share it with SQLAlchemy).
+            self._first_shown.wait(timeout=10)
         from qa_tui.services import build_services
 
         try:
@@ -170,6 +175,7 @@ class QaApp(App[int]):
         if self.services is None and self.load_error is None:
             self.first_rows = message.rows
             self._tell_home()
+        self.call_after_refresh(self._first_shown.set)
 
     def on_qa_app_services_opened(self, message: ServicesOpened) -> None:
         self.services = message.services
