@@ -117,8 +117,8 @@ async def _our_home(rows: int) -> dict[str, float]:
         await _until(pilot, loaded)
         started = (time.perf_counter() - start) * 1000
         first = app.screen.query(AssessmentTable).first().selected_id
-        app.open_assessment(first)
-        await pilot.pause()
+        app.open_assessment(first)  # waits for the services if they are still opening
+        await _until(pilot, lambda: type(app.screen).__name__ == "AssessScreen")
         back = time.perf_counter()
         await pilot.press("escape")
         await _until(pilot, loaded)

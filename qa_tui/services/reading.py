@@ -9,12 +9,15 @@ own template snapshot, so the library loads only if something asks for it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_tui.config import Paths
 from qa_tui.services.assessments import AssessmentService
 from qa_tui.store import open_reader
 from qa_tui.templates import TemplateLibrary
+
+if TYPE_CHECKING:
+    from qa_tui.services.views import AssessmentSummary
 
 
 class _LibraryOnDemand:
@@ -36,3 +39,23 @@ def open_assessments(paths: Paths, library: TemplateLibrary | None = None, *,
     store = open_reader(paths.database, backup_dir=paths.backup_dir)
     shelf: Any = library if library is not None else _LibraryOnDemand(paths)
     return AssessmentService(store, shelf, actor=actor)
+
+
+def first_list(paths: Paths) -> list[AssessmentSummary] | None:
+    """Every assessment's summary over plain ``sqlite3``, for the app's Home to show while the
+    full services (SQLAlchemy, the template library) open behind it; None when only the full
+    store can open this database (new, older, PostgreSQL), which then reads it as before.
+
+    Opens, reads and closes in the calling thread (an ``sqlite3`` connection stays in the
+    thread that made it); never writes, and never opens the full store.
+    """
+    from qa_tui.store.lite import open_lite
+
+    store = open_lite(paths.database)
+    if store is None:
+        return None
+    try:
+        shelf: Any = _LibraryOnDemand(paths)
+        return AssessmentService(store, shelf, actor="reader").list()
+    finally:
+        store.close()

@@ -1,7 +1,11 @@
 """The Textual application: owns the services, the settings and the app-wide keys.
 
-The first screen paints before the database opens: opening the store imports SQLModel (~0.7 s),
-so it runs in a thread worker after the first frame and the Home screen fills in when it is done.
+The first screen paints before the database opens: opening the store imports SQLModel (~0.7 s)
+and loading the templates compiles every one, so both run in a thread worker after the first
+frame. That worker first reads the list over plain ``sqlite3`` (``services.reading``, no
+SQLAlchemy) so Home shows its rows at once (issue 20), then builds the full services. A key
+pressed before they are open is held, in order, under a visible "loading" line, and replayed
+when they are (:meth:`QaApp.on_event`): never dropped, never applied to another screen or row.
 Screens reach the services through ``app.services``; widgets never do. The settings (theme,
 auto-advance) are read once at start and written back whenever the assessor changes one.
 """
@@ -12,12 +16,13 @@ import asyncio
 import contextlib
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -38,11 +43,14 @@ from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.screens.saving import plain_reason
 
 if TYPE_CHECKING:
-    from qa_tui.services import Services
+    from qa_tui.services import AssessmentSummary, Services
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
 __all__ = ["DARK", "LIGHT", "QaApp", "UiSettings", "build_app"]
+
+#: Keys that only move Home's highlight: they work while the services open (nothing is held).
+MOVES = frozenset({"up", "down", "pageup", "pagedown", "home", "end"})
 
 
 class QaApp(App[int]):
@@ -55,6 +63,17 @@ class QaApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
     ]
+
+    class FirstList(Message):
+        """Home's first rows, read over plain sqlite3 while the services open."""
+
+        def __init__(self, rows: list[AssessmentSummary]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    class Release(Message):
+        """Replay the keys held while the services opened (posted after they are open, so
+        keys already queued behind that news are held too and keep their order)."""
 
     class ServicesOpened(Message):
         """The database and templates are ready (posted from the opening worker)."""
@@ -89,6 +108,11 @@ class QaApp(App[int]):
         self.paths = paths if paths is not None else (services.paths if services else None)
         self.services: Services | None = services
         self._owns_services = services is None
+        self.first_rows: list[AssessmentSummary] | None = None
+        """Home's first list, from the light reader, until the services are open."""
+        self._services_ready = services is not None  # else keys are held: see on_event
+        self._held: list[Message] = []
+        self._first_shown = threading.Event()  # Home has drawn the first rows
         self.load_error: str | None = None
         self.settings = settings or UiSettings()
         self._settings_dir = settings_dir
@@ -120,12 +144,26 @@ class QaApp(App[int]):
         self.run_worker(self._open_services, thread=True, exclusive=True, group="open")
 
     def _open_services(self) -> None:
-        """Thread worker: import and open the store off the event loop, then report back."""
+        """Thread worker: read Home's first list over plain sqlite3 (no SQLAlchemy), then
+        import and open the store and the templates off the event loop, and report back."""
         from qa_tui.errors import QaError
+
+        paths = self.paths or resolve_paths()
+        try:
+            from qa_tui.services.reading import first_list
+
+            rows = first_list(paths)
+        except (QaError, OSError):
+            rows = None  # the full store says why below, as before
+        if rows is not None:
+            self.post_message(self.FirstList(rows))
+            # Let Home draw them before the imports below compete for the interpreter (with
+            # 10,000 rows the table takes a second; the GIL would share it with SQLAlchemy).
+            self._first_shown.wait(timeout=10)
         from qa_tui.services import build_services
 
         try:
-            services = build_services(self.paths or resolve_paths())
+            services = build_services(paths)
         except QaError as exc:
             self.post_message(self.ServicesFailed(str(exc)))
         except OSError as exc:
@@ -133,14 +171,52 @@ class QaApp(App[int]):
         else:
             self.post_message(self.ServicesOpened(services))
 
+    def on_qa_app_first_list(self, message: FirstList) -> None:
+        if self.services is None and self.load_error is None:
+            self.first_rows = message.rows
+            self._tell_home()
+        self.call_after_refresh(self._first_shown.set)
+
     def on_qa_app_services_opened(self, message: ServicesOpened) -> None:
         self.services = message.services
         self._owns_services = True
+        self.first_rows = None
         self._tell_home()
+        self.post_message(self.Release())
 
     def on_qa_app_services_failed(self, message: ServicesFailed) -> None:
         self.load_error = message.reason
+        self.first_rows = None
         self._tell_home()
+        self.post_message(self.Release())  # held keys now meet the error (q quits)
+
+    def on_qa_app_release(self, message: Release) -> None:
+        held, self._held = self._held, []
+        self._services_ready = True
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_waiting(False)
+        for event in held:
+            self.post_message(event)
+
+    def _hold(self, copy: Message) -> None:
+        """Keep ``copy`` (a fresh message) to replay when the services are open."""
+        self._held.append(copy)
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_waiting(True)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Until the services are open, a key is held (and replayed in order once they are)
+        rather than run on a screen that cannot act on it yet; ctrl+q still quits, and the
+        arrows move Home's highlight while nothing is held (a held key keeps every later
+        one behind it, so a held enter opens the row highlighted when it was pressed)."""
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and not self._services_ready and event.key != "ctrl+q"
+                and (self._held or event.key not in MOVES)):
+            self._hold(events.Key(event.key, event.character))
+            return
+        await super().on_event(event)
 
     def _tell_home(self) -> None:
         for screen in self.screen_stack:
@@ -332,6 +408,9 @@ class QaApp(App[int]):
 
     @on(ExportRequested)
     def _export_requested(self, message: ExportRequested) -> None:
+        if not self._services_ready or self._held:  # a click on Home before they open
+            self._hold(ExportRequested(message.assessment_id))
+            return
         self.export(message.assessment_id)
 
     @on(OpenAssessment)
@@ -342,6 +421,11 @@ class QaApp(App[int]):
         """Open an assessment on top of Home (from the palette or Home's table)."""
         from qa_tui.ui.screens.assess import AssessScreen
 
+        if not self._services_ready or self._held:  # asked before the services are open
+            self._hold(OpenAssessment(assessment_id, question_id))
+            return
+        if self.services is None:  # the database was refused: Home says why
+            return
         self.save_pending()
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()

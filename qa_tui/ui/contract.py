@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from qa_tui.config import Paths
-    from qa_tui.services import AssessmentDetail, Services
+    from qa_tui.services import AssessmentDetail, AssessmentSummary, Services
     from qa_tui.services.settings import UiSettings
 
 
@@ -25,6 +25,8 @@ class AppContext(Protocol):
     services: Services | None
     """None until the opening worker is done (Home shows the wait)."""
     settings: UiSettings
+    first_rows: list[AssessmentSummary] | None
+    """Home's first list (read over plain sqlite3) while the services open; else None."""
     load_error: str | None
     """Why the database could not be opened, in one line."""
     paths: Paths | None

@@ -119,7 +119,13 @@ class HomeScreen(QaScreen[None]):
         while it loads."""
         services = self.qa.services
         if services is None:
-            self._message(self.qa.load_error, error=self.qa.load_error is not None)
+            first = self.qa.first_rows
+            if first is not None and self._loaded_generation == 0:
+                # Read over plain sqlite3 while the full services open (issue 20).
+                self._generation += 1
+                self._list_loaded(self._sorted(list(first), self._generation, select))
+            elif first is None or self.qa.load_error is not None:
+                self._message(self.qa.load_error, error=self.qa.load_error is not None)
             return
         self._generation += 1
         generation = self._generation
@@ -147,8 +153,17 @@ class HomeScreen(QaScreen[None]):
             rows = services.assessments.list()
         except QaError as exc:
             return self.ListLoaded(generation, None, str(exc), select)
+        return self._sorted(rows, generation, select)
+
+    def _sorted(self, rows: list[AssessmentSummary], generation: int,
+                select: str | None) -> ListLoaded:
         rows.sort(key=lambda s: s.updated_at, reverse=True)
         return self.ListLoaded(generation, rows, None, select)
+
+    def show_waiting(self, waiting: bool) -> None:
+        """Keys typed before the services are open wait (the app holds them): say so."""
+        self.query_one("#status-line", Static).update(
+            "Loading… the keys typed apply in a moment." if waiting else "")
 
     def _load(self, services: Services, generation: int, select: str | None) -> None:
         """Worker thread: read the list and post it back."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 from collections.abc import Sequence
@@ -93,9 +94,15 @@ class AssessmentTable(DataTable[object]):
         return next((s for s in self._rows if s.id == sid), None)
 
 
+@functools.lru_cache(maxsize=4096)
 def _wrapped_lines(text: str, width: int) -> int:
     """How many lines ``text`` takes in a cell ``width`` wide, wrapped at words as the table
-    wraps it: every part of a row (organisation, template and site, rating) shows whole."""
+    wraps it: every part of a row (organisation, template and site, rating) shows whole.
+
+    Cached, and a short line skips ``textwrap``: the template and rating parts repeat across
+    thousands of rows, and wrapping each was half of Home's first show at 10,000 (issue 20)."""
+    if len(text) <= width and "\t" not in text:
+        return 1
     return max(1, len(textwrap.wrap(text, width=max(1, width), break_long_words=True)))
 
 
