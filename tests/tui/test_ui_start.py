@@ -23,7 +23,7 @@ from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
 from tests.test_ui_support import pilot_test, screen_text, start_ward_check, until, write_ward_check
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Run in a fresh interpreter: start the app headless under Pilot, hold the full services back
 #: until Home shows its rows, and report which heavy modules were loaded at that moment.
