@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from qa_tui.ui.format import local_time
 from qa_tui.ui.literal import literal
@@ -44,7 +45,7 @@ class AssessmentTable(DataTable[object]):
         self._layout()
 
     def on_resize(self) -> None:
-        self.show(self._rows)
+        self.show(self._rows, rebuild=True)
 
     def _layout(self) -> None:
         width = self.size.width or self.app.size.width
@@ -56,25 +57,56 @@ class AssessmentTable(DataTable[object]):
                 label = "Deleted"
             self.add_column(label, width=w or org, key=key)
 
-    def show(self, rows: Sequence[AssessmentSummary]) -> None:
+    def show(self, rows: Sequence[AssessmentSummary], *, rebuild: bool = False) -> None:
+        """Show ``rows``. The same assessments listed again (coming back to Home) are patched
+        in place: only the rows that changed are rewritten and the order is re-sorted, so a
+        list of 10,000 is not rebuilt on the UI thread for one edited assessment (issue 20).
+        Anything else, or a new width, rebuilds the table."""
         current = self.selected_id
-        self._rows = list(rows)
-        self.clear(columns=True)
-        self._layout()
-        for s in self._rows:
-            org = s.org_name + (f" ({s.org_code})" if s.org_code else "")
-            second = f"{s.template_id} · {s.perspective}" + (f" · {s.site}" if s.site else "")
-            when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
-            updated = local_time(when).replace(" ", "\n")
-            flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
-            # a long organisation name wraps: the row grows so the rating line still shows
-            rating = home_rating(s)
-            height = sum(_wrapped_lines(part, self._org_width) for part in (org, second, rating))
-            self.add_row(flag, literal(org, second, rating), s.visit_date.isoformat(),
-                         s.status + (f"\n{s.review_state}" if s.review_state else ""),
-                         f"{s.progress_pct}%", updated, key=s.id, height=height)
+        new = list(rows)
+        if rebuild or not self._patched(new):
+            self._rows = new
+            self.clear(columns=True)
+            self._layout()
+            for summary in self._rows:
+                cells, height = self._cells(summary)
+                self.add_row(*cells, key=summary.id, height=height)
         if current is not None:
             self.select(current)
+
+    def _cells(self, s: AssessmentSummary) -> tuple[tuple[object, ...], int]:
+        """One assessment's cells, in COLUMNS order, and the row's height."""
+        org = s.org_name + (f" ({s.org_code})" if s.org_code else "")
+        second = f"{s.template_id} · {s.perspective}" + (f" · {s.site}" if s.site else "")
+        when = s.deleted_at if self._deleted and s.deleted_at else s.updated_at
+        updated = local_time(when).replace(" ", "\n")
+        flag = f"⚠\n{len(s.escalations)}" if s.escalations else ""
+        # a long organisation name wraps: the row grows so the rating line still shows
+        rating = home_rating(s)
+        height = sum(_wrapped_lines(part, self._org_width) for part in (org, second, rating))
+        return (flag, literal(org, second, rating), s.visit_date.isoformat(),
+                s.status + (f"\n{s.review_state}" if s.review_state else ""),
+                f"{s.progress_pct}%", updated), height
+
+    def _patched(self, new: list[AssessmentSummary]) -> bool:
+        """Update the table in place if ``new`` lists the same assessments it shows; False
+        (nothing touched) when it does not, or when a changed row would change height."""
+        old = {s.id: s for s in self._rows}
+        if not old or len(new) != len(old) or self.row_count != len(old) \
+                or any(s.id not in old for s in new):
+            return False
+        changed = [(s, *self._cells(s)) for s in new if s != old[s.id]]
+        if any(height != self.rows[RowKey(s.id)].height for s, _, height in changed):
+            return False
+        for s, cells, _ in changed:
+            for (column, _, _), value in zip(COLUMNS, cells, strict=True):
+                self.update_cell(s.id, column, value)
+        if [s.id for s in new] != [s.id for s in self._rows]:
+            # DataTable sorts by cell values: key each row by its organisation cell's identity
+            place = {id(self.get_cell(s.id, "org")): i for i, s in enumerate(new)}
+            self.sort("org", key=lambda cell: place[id(cell)])
+        self._rows = new
+        return True
 
     def select(self, assessment_id: str) -> None:
         for index, s in enumerate(self._rows):
