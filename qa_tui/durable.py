@@ -24,6 +24,7 @@ import contextlib
 import errno
 import os
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -95,12 +96,12 @@ def touch_private(path: Path) -> None:
 
 
 def _full_fsync() -> Callable[[int], object] | None:
-    """``fcntl(fd, F_FULLFSYNC)`` where the platform has it (macOS); None elsewhere (Linux has
-    no such flag; Windows has no ``fcntl`` module). Looked up once, not on every write."""
-    try:
-        import fcntl  # POSIX only: guarded
-    except ImportError:  # Windows
+    """macOS's ``F_FULLFSYNC`` as a call on a file descriptor; None on every other platform
+    (Linux has no such flag, Windows no such module). Looked up once, not on every write."""
+    if sys.platform != "darwin":
         return None
+    import fcntl
+
     flag = getattr(fcntl, "F_FULLFSYNC", None)
     if flag is None:
         return None

@@ -104,6 +104,7 @@ def test_full_fsync_where_the_platform_has_it(tmp_path: Path,
     fake.F_FULLFSYNC = 51  # type: ignore[attr-defined]
     fake.fcntl = lambda fd, op: asked.append(op)  # type: ignore[attr-defined]
     monkeypatch.setitem(__import__("sys").modules, "fcntl", fake)
+    monkeypatch.setattr(durable.sys, "platform", "darwin")
     # the platform is looked at once, when qa-tui loads: look again, as on a Mac
     monkeypatch.setattr(durable, "_FULLFSYNC", durable._full_fsync())
     monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("plain fsync on macOS"))

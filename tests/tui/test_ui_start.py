@@ -32,6 +32,7 @@ import asyncio, json, sys, threading
 import qa_tui.services as services_package
 from qa_tui.ui.app import build_app
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
+from tests.test_ui_support import until
 
 gate = threading.Event()
 real_build = services_package.build_services
@@ -46,14 +47,12 @@ HEAVY = ("sqlalchemy", "sqlmodel", "openpyxl", "xlsxwriter", "docx", "qa_tui.sto
 async def main():
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        while not (app.screen.query(AssessmentTable)
-                   and app.screen.query(AssessmentTable).first().row_count == 2):
-            await pilot.pause(0.02)
+        await until(pilot, lambda: app.screen.query(AssessmentTable)
+                    and app.screen.query(AssessmentTable).first().row_count == 2, "Home's rows")
         loaded = [name for name in HEAVY if name in sys.modules]
         library = app.services is not None
         gate.set()
-        while app.services is None:
-            await pilot.pause(0.02)
+        await until(pilot, lambda: app.services is not None, "the services")
     print(json.dumps({"loaded": loaded, "services_at_home": library,
                       "later": "sqlalchemy" in sys.modules}))
 
