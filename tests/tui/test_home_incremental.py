@@ -3,24 +3,14 @@ rewritten and moves to the top, and the table of every other assessment is not r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 
-from qa_tui.config import Paths
 from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.home import HomeScreen
 from qa_tui.ui.widgets.assessment_table import AssessmentTable
-from tests.test_ui_support import fixed_services, pilot_test, start_ward_check, until
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
+from tests.test_ui_support import pilot_test, start_ward_check, until
 
 
 def order(table: AssessmentTable) -> list[str]:

@@ -3,13 +3,10 @@ the modules of ``qa_tui.ui`` import each other one way only: no import circle.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import grimp
-import pytest
 from textual.screen import ModalScreen
 
-from qa_tui.config import Paths
 from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.contract import ScreenHooks, hooks
@@ -19,17 +16,10 @@ from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.screens.base import QaScreen
 from qa_tui.ui.screens.home import HomeScreen
 
-from tests.test_ui_support import fixed_services, pilot_test, start_ward_check, until
+from tests.test_ui_support import pilot_test, start_ward_check, until
 
 EXPORT = "Export this assessment (Excel return)"
 ALL_ACTIONS = "Actions: every action of this assessment"
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 def _ui_imports() -> dict[str, set[str]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +22,7 @@ from qa_tui.services.settings import (
 from qa_tui.ui.app import build_app
 from qa_tui.ui.screens.assess import AssessScreen
 
-from tests.test_ui_support import fixed_services, pilot_test, start_ward_check
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
+from tests.test_ui_support import pilot_test, start_ward_check
 
 
 def test_no_file_gives_the_defaults_quietly(tmp_path: Path) -> None:

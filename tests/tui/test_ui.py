@@ -6,7 +6,6 @@ Keys are pressed where the test is about keys; elsewhere state is set through th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from textual import events
@@ -37,13 +36,6 @@ from tests.test_ui_support import (
 )
 
 SMALL, LARGE = (80, 24), (120, 40)
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 # -- a whole visit, by keys only --------------------------------------------------------------

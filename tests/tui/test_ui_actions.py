@@ -4,12 +4,9 @@ dialog, close and reopen it; and the list of every action, from Review."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from textual.widgets import DataTable, Input
 
-from qa_tui.config import Paths
 from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.dialogs.action import ActionDialog
@@ -17,16 +14,9 @@ from qa_tui.ui.screens.actions import ActionsScreen
 from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.widgets.action_list import ActionList
 
-from tests.test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from tests.test_ui_support import pilot_test, screen_text, start_ward_check
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 def _actions(svc: Services, aid: str) -> dict[str, tuple[str, str, str, dt.date | None, str]]:

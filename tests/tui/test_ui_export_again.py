@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 from textual.widgets import Static
 
 from qa_tui.config import Paths
@@ -15,18 +13,10 @@ from qa_tui.ui.dialogs.confirm import ConfirmDialog
 
 from tests.test_ui_support import (
     accept_draft_export,
-    fixed_services,
     pilot_test,
     screen_text,
     start_ward_check,
 )
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 async def _export(app, pilot) -> None:  # type: ignore[no-untyped-def]

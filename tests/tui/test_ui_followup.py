@@ -3,11 +3,8 @@ question, p to copy it, and the carried action reviewed on the Actions screen.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 
-from qa_tui.config import Paths
 from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.dialogs.review import ReviewDialog
@@ -15,16 +12,9 @@ from qa_tui.ui.screens.actions import ActionsScreen
 from qa_tui.ui.screens.assess import AssessScreen
 from qa_tui.ui.widgets.previous_finding import PreviousFinding
 
-from tests.test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
+from tests.test_ui_support import pilot_test, screen_text, start_ward_check, until
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 @pilot_test

@@ -3,13 +3,12 @@ file in it, and a second import that finds everything up to date."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from qa_tui.config import Paths, resolve_paths
+from qa_tui.config import resolve_paths
 from qa_tui.services import Services
 from qa_tui.ui.app import build_app
 from qa_tui.ui.dialogs.import_returns import ImportDialog
@@ -19,13 +18,6 @@ from qa_tui.ui.screens.home import HomeScreen
 from tests.test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 def exported_elsewhere(tmp_path: Path, folder: Path) -> tuple[str, Path]:

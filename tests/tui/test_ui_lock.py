@@ -7,9 +7,7 @@ Opening the app while the lock is held works too (opening takes no write lock).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 
 from qa_tui.config import Paths
 from qa_tui.services import Services
@@ -18,13 +16,6 @@ from qa_tui.ui.screens.assess import AssessScreen
 
 from tests.cli.test_cli_failures import lock_held_elsewhere
 from tests.test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check, until
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 async def assess_at(app, pilot, aid: str, qid: str) -> AssessScreen:  # type: ignore[no-untyped-def]

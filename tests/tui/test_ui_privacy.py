@@ -3,9 +3,7 @@ lists every place so the assessor can go and fix each one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 
 from qa_tui.config import Paths
 from qa_tui.services import Services
@@ -18,7 +16,6 @@ from qa_tui.ui.widgets.identifier_warning import IdentifierWarning
 
 from tests.test_ui_support import (
     accept_draft_export,
-    fixed_services,
     pilot_test,
     screen_text,
     start_ward_check,
@@ -28,13 +25,6 @@ from tests.test_ui_support import (
 SMALL = (80, 24)
 VALID, INVALID = "943 476 5919", "943 476 5918"  # the second fails the Modulus 11 check
 WARNING = "Probable NHS number in this note — patient identifiers must not go in a return"
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 def test_the_warning_names_kinds_never_values() -> None:

@@ -3,9 +3,7 @@ report replaced only after a yes, and identifiers refused with their place."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-import pytest
 from textual.widgets import TextArea
 
 from qa_tui.config import Paths
@@ -15,16 +13,9 @@ from qa_tui.ui.dialogs.confirm import ConfirmDialog
 from qa_tui.ui.dialogs.report import ReportDialog
 from qa_tui.ui.screens.review import ReviewScreen
 
-from tests.test_ui_support import fixed_services, pilot_test, screen_text, start_ward_check
+from tests.test_ui_support import pilot_test, screen_text, start_ward_check
 
 SMALL = (80, 24)
-
-
-@pytest.fixture
-def svc(paths: Paths) -> Iterator[Services]:
-    services = fixed_services(paths)
-    yield services
-    services.close()
 
 
 @pilot_test
